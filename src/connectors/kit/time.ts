@@ -1,0 +1,87 @@
+// China time (UTC+8, no daylight saving) helpers. Every workflow date is a China date;
+// update times are carried as ISO 8601 with +08:00 so that string order is time order.
+
+const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+
+/** `2026-11-20T09:12:45+08:00` for an instant. */
+export function toChinaIso(ms: number): string {
+  const d = new Date(ms + CHINA_OFFSET_MS);
+  return `${d.toISOString().slice(0, 19)}+08:00`;
+}
+
+/** The China date `YYYY-MM-DD` of an instant. */
+export function chinaDate(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+const ISO_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Parse a source update time into epoch ms: `YYYY-MM-DD HH:mm:ss` (China time) or ISO 8601
+ * with or without an offset (without: China time). Returns NaN when unreadable.
+ */
+export function parseUpdateTime(value: string): number {
+  const v = value.trim();
+  let m = LOCAL_TIME.exec(v);
+  if (m) return fieldsToMs(m, 'Z') - CHINA_OFFSET_MS;
+  m = ISO_OFFSET.exec(v);
+  if (!m) return Number.NaN;
+  const off = m[7];
+  const base = fieldsToMs(m, 'Z');
+  if (off === undefined) return base - CHINA_OFFSET_MS;
+  if (off === 'Z') return base;
+  const sign = off[0] === '-' ? -1 : 1;
+  const digits = off.slice(1).replace(':', '');
+  const offMs = (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60000;
+  return base - sign * offMs;
+}
+
+function fieldsToMs(m: RegExpExecArray, _zone: 'Z'): number {
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  // reject impossible values (2026-02-30 rolls over)
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    return Number.NaN;
+  }
+  return ms;
+}
+
+/** Normalize a source update time to ISO +08:00, or '' when unreadable. */
+export function normalizeUpdateTime(value: string): string {
+  const ms = parseUpdateTime(value);
+  return Number.isNaN(ms) ? '' : toChinaIso(ms);
+}
+
+/** The end of a China day (`2026-11-28` → the instant 2026-11-28T23:59:59.999+08:00) in ms. */
+export function endOfChinaDay(date: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  return Date.UTC(y, m - 1, d + 1) - CHINA_OFFSET_MS - 1;
+}
+
+/** Add days to a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** Month arithmetic on `YYYY-MM`. */
+export function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const total = y * 12 + (m - 1) + n;
+  return `${String(Math.floor(total / 12)).padStart(4, '0')}-${String((total % 12) + 1).padStart(2, '0')}`;
+}
+
+/** `a − b` in calendar months for `YYYY-MM` values. */
+export function monthDiff(a: string, b: string): number {
+  const [ya, ma] = a.split('-').map(Number);
+  const [yb, mb] = b.split('-').map(Number);
+  return (ya - yb) * 12 + (ma - mb);
+}
+
+/** The last day `YYYY-MM-DD` of a `YYYY-MM` month. */
+export function lastDayOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}

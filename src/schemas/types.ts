@@ -1,0 +1,181 @@
+// Domain types shared by every folder. They mirror the JSON Schemas in this folder
+// (schemas are the source of truth for records; these types follow them).
+
+/** A source channel: `ministry`, `bigdata`, `police-<city4>`, `civil`, `health`. */
+export type Channel = string;
+
+/** The department the data originates from (独立来源), not the channel it came through. */
+export type Origin = 'police' | 'civil' | 'health' | 'justice' | 'ministry' | 'hub';
+
+export type EventKind =
+  | 'DEATH'
+  | 'HUKOU_NORMAL'
+  | 'HUKOU_CANCELLED'
+  | 'IMPRISONED'
+  | 'OTHER_BENEFIT'
+  | 'ALIVE';
+
+export type HukouCancelReason =
+  | 'EMIGRATED'
+  | 'NATIONALITY_LOST'
+  | 'MISSING'
+  | 'MOVED_OUT'
+  | 'MILITARY'
+  | 'OTHER';
+
+export type AliveSignal =
+  | 'FACE_AUTH'
+  | 'REMOTE_ASSIST'
+  | 'OVERSEAS_AUTH'
+  | 'TRAVEL'
+  | 'MEDICAL'
+  | 'VACCINATION'
+  | 'CHECKUP'
+  | 'ONSITE';
+
+export type RejectionCode =
+  | 'REQUIRED_MISSING'
+  | 'CODE_UNKNOWN'
+  | 'ID_SCIENTIFIC_NOTATION'
+  | 'ID_FORMAT'
+  | 'ID_CHECKSUM'
+  | 'ID_BIRTHDATE'
+  | 'ID_REGION'
+  | 'DATE_INVALID'
+  | 'DATE_FUTURE';
+
+export type SkipCode = 'NOT_RESIDENT_ID' | 'OWN_PENSION' | 'RESULT_FAIL';
+
+/**
+ * What normalization makes of one event (without the provenance fields the pipeline adds).
+ * `detail` keys by kind: DEATH {dateKind: 'death'|'proxy'}; HUKOU_CANCELLED {reason};
+ * OTHER_BENEFIT {insuranceType, province}; ALIVE {signal, strength}; others {}.
+ */
+export interface EventBody {
+  kind: EventKind;
+  origin: Origin;
+  /** normalized 18-character identity number */
+  personId: string;
+  /** normalized name; '' when empty or unreadable */
+  name: string;
+  /** YYYY-MM-DD (China date) */
+  date: string;
+  /** YYYY-MM-DD, only for IMPRISONED / OTHER_BENEFIT with a non-empty end */
+  endDate?: string;
+  detail: Record<string, string>;
+}
+
+/** The outcome of normalizing one raw source record (normalization.md). */
+export type Normalized =
+  | { outcome: 'staged'; event: EventBody }
+  | {
+      outcome: 'rejected';
+      reasonCode: RejectionCode;
+      /** the source's own field name */
+      field: string;
+      message: string;
+      /** the normalized identity number when step 2 passed (for region scoping), else null */
+      personId: string | null;
+    }
+  | { outcome: 'skipped'; reasonCode: SkipCode; personId: string | null };
+
+export interface NormalizeContext {
+  /** the run's data cut-off, YYYY-MM-DD */
+  asOf: string;
+}
+
+/** A civil row as it is carried: the file, its physical line number and the row keyed by header. */
+export interface CivilRaw {
+  file: string;
+  line: number;
+  row: Record<string, string>;
+}
+
+/** A canonical event as staged (normalization.md "Canonical event"). */
+export interface CanonicalEvent extends EventBody {
+  /** stable per source record: sha of source/dataset/recordId */
+  eventId: string;
+  /** `ministry`, `bigdata`, `police-<city4>`, `civil`, `health` or `hub` */
+  source: string;
+  dataset: string;
+  recordId: string;
+  /** ISO 8601 with +08:00 */
+  sourceUpdatedAt: string;
+  /** ISO 8601 with +08:00 */
+  receivedAt: string;
+  /** sha-256 hex of the raw record (tells versions apart) */
+  rawHash: string;
+}
+
+/** One roster entry of the T+1 mirror (sources.md "The roster"). */
+export interface RosterEntry {
+  personId: string;
+  name: string;
+  sex: '1' | '2';
+  birthDate: string;
+  areaCode: string;
+  benefitStatus: 'normal' | 'suspended';
+  suspendReason?: 'IMPRISONED' | 'CERT_EXPIRED' | 'DEATH_SUSPECTED' | 'OTHER';
+  suspendedSince?: string;
+  accountStatus: 'active' | 'sealed';
+  lastCertifiedMonth: string;
+  startedMonth: string;
+  paidThrough: string;
+  monthlyAmountFen: number;
+}
+
+export type Decision = 'eligible' | 'ineligible' | 'suspect' | 'excluded';
+export type Action = 'NONE' | 'RECORD' | 'RESTORE' | 'STOP' | 'VERIFY' | 'SEAL';
+export type ReasonCode =
+  | 'CERT_VALID'
+  | 'DEFERRED'
+  | 'RELEASED'
+  | 'RECERTIFIED'
+  | 'DEATH'
+  | 'IMPRISONED'
+  | 'DUPLICATE'
+  | 'NATIONALITY_LOST'
+  | 'MISSING'
+  | 'ALIVE_AFTER_DEATH'
+  | 'SINGLE_SOURCE_DEATH'
+  | 'DEATH_DATE_CONFLICT'
+  | 'STATUS_CONFLICT'
+  | 'NAME_MISMATCH'
+  | 'HUKOU_CANCELLED_OTHER'
+  | 'SETTLED_ABROAD'
+  | 'CERT_EXPIRED'
+  | 'ACCOUNT_SEALED'
+  | 'SEAL_DUE'
+  | 'REMAINS_SUSPENDED';
+
+export interface EvidenceRef {
+  source: string;
+  dataset: string;
+  recordId: string;
+  origin: Origin;
+}
+
+/** One result per roster entry and period (results.schema.json). */
+export interface Result {
+  period: string;
+  personId: string;
+  areaCode: string;
+  decision: Decision;
+  action: Action;
+  reasons: ReasonCode[];
+  lossDate: string | null;
+  certifiedMonth: string | null;
+  certifiedUntil: string | null;
+  riskLevel: 'LOW' | 'MEDIUM' | 'HIGH' | null;
+  overpaidMonths: number | null;
+  overpaidAmountFen: number | null;
+  evidence: EvidenceRef[];
+}
+
+/** Per source and dataset, on every pull: pulled = staged + rejected + skipped. */
+export interface PullCounts {
+  pulled: number;
+  staged: number;
+  rejected: number;
+  skipped: number;
+}
