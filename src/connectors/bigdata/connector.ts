@@ -1,0 +1,112 @@
+// Big-data center connector: cursor paging within one sequence per pull. The opaque cursor is
+// valid only within that sequence, so it is never saved: a resumed or later pull restarts
+// its window from the committed high-water mark (minus the late-arrival day).
+import type { CheckResult, Connector, Page, PullOptions, PulledRecord } from '../kit/connector.ts';
+import { loadConnectorSchema, validateConfig } from '../kit/config.ts';
+import { checkFailure } from '../kit/connector-deps.ts';
+import type { RetryConfig } from '../kit/connector-deps.ts';
+import { ConnectorError } from '../kit/errors/connector-error.ts';
+import { assertDataset } from '../kit/datasets.ts';
+import { asOfEndMs, highWaterOf, laterHighWater, versionKey, windowStartMs } from '../kit/high-water.ts';
+import type { HighWaterState } from '../kit/high-water.ts';
+import { throwIfAborted } from '../kit/retry.ts';
+import { normalizeUpdateTime, parseUpdateTime, toChinaIso } from '../kit/time.ts';
+import { BigdataClient } from './client.ts';
+import type { BigdataClientDeps, BigdataFeedbackItem, BigdataRecord } from './client.ts';
+
+export const BIGDATA_CHANNEL = 'bigdata';
+
+export interface BigdataConfig {
+  url: string;
+  appId: string;
+  appSecret: string;
+  datasets: Array<'hukou' | 'death' | 'cremation' | 'prison'>;
+  pageSize: number;
+  initialDate: string;
+  timeoutMs: number;
+  retry: RetryConfig;
+}
+
+export interface BigdataConnector extends Connector<HighWaterState> {
+  readonly client: BigdataClient;
+  postFeedback(items: readonly BigdataFeedbackItem[], options?: { signal?: AbortSignal }): Promise<{ accepted: number }>;
+}
+
+const schema = loadConnectorSchema('bigdata');
+
+export function createBigdataConnector(input: unknown, deps: BigdataClientDeps = {}): BigdataConnector {
+  const config = validateConfig<BigdataConfig>('bigdata', schema, input);
+  const client = new BigdataClient(config, deps);
+  const now = deps.now ?? Date.now;
+
+  return {
+    channel: BIGDATA_CHANNEL,
+    datasets: Object.freeze([...config.datasets]),
+    client,
+    spec: () => structuredClone(schema),
+
+    async check(): Promise<CheckResult> {
+      try {
+        // a signed one-row query proves reachability, the app id and the secret at once
+        await client.fetchRecords(config.datasets[0], { updatedSince: toChinaIso(now()), limit: 1 }, { maxAttempts: 1 });
+        return { ok: true };
+      } catch (err) {
+        return checkFailure(err);
+      }
+    },
+
+    pull(dataset: string, state: HighWaterState | null, options: PullOptions): AsyncIterable<Page<HighWaterState>> {
+      return pullDataset(client, config, dataset, state, options);
+    },
+
+    postFeedback: (items, options = {}) => client.postFeedback(items, options).then(({ accepted }) => ({ accepted })),
+  };
+}
+
+async function* pullDataset(
+  client: BigdataClient,
+  config: Readonly<BigdataConfig>,
+  dataset: string,
+  state: HighWaterState | null,
+  options: PullOptions,
+): AsyncGenerator<Page<HighWaterState>> {
+  assertDataset(BIGDATA_CHANNEL, config.datasets, dataset);
+  const cutoff = asOfEndMs(options.asOf);
+  const updatedSince = toChinaIso(windowStartMs(state, config.initialDate));
+  const limit = Math.min(options.pageSize ?? config.pageSize, 1000);
+  const seen = new Set<string>();
+  let highWater = state?.highWater ?? null;
+  let cursor: string | undefined;
+
+  for (;;) {
+    throwIfAborted(options.signal);
+    const page = await client.fetchRecords(dataset, { updatedSince, limit, ...(cursor ? { cursor } : {}) }, options.signal ? { signal: options.signal } : {});
+    const records: PulledRecord[] = [];
+    let reachedCutoff = false;
+    for (const raw of page.records) {
+      const record = toPulled(raw);
+      const t = parseUpdateTime(record.updatedAt);
+      if (t > cutoff) {
+        // served in update order: the rest is newer still and belongs to a later run
+        reachedCutoff = true;
+        break;
+      }
+      const key = versionKey(record);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      records.push(record);
+      if (!Number.isNaN(t)) highWater = laterHighWater(highWater, highWaterOf(t));
+    }
+    yield { records, state: { highWater }, body: page.body, request: page.request };
+    if (reachedCutoff || page.nextCursor === null) return;
+    if (page.nextCursor === cursor) {
+      throw new ConnectorError('RESPONSE_SHAPE', `${page.request}: the center returned the same cursor again`, { request: page.request });
+    }
+    cursor = page.nextCursor;
+  }
+}
+
+function toPulled(raw: BigdataRecord): PulledRecord {
+  const gxsj = typeof raw.GXSJ === 'string' ? raw.GXSJ : '';
+  return { recordId: raw.JLID === undefined || raw.JLID === null ? '' : String(raw.JLID), raw, updatedAt: normalizeUpdateTime(gxsj) };
+}

@@ -1,0 +1,189 @@
+// Civil-affairs file-drop connector: reads the CSVs of the inbox whose `.ok` marker exists,
+// again only when their content hash changed. A re-delivered file replaces the earlier one
+// as a whole: every line is the new version of its record, and a line that held a row
+// before and is now missing or blank is yielded as withdrawn. One page per file; the state
+// committed after it remembers the file's hash and the lines that held a row.
+//
+// A file whose header is not the agreed one (or that cannot be parsed) is a data error of
+// that file only: the other files are read, the bad one is left unread (its state does not
+// change, so a corrected re-delivery is read), and the pull then ends with a
+// CIVIL_HEADER_MISMATCH / CIVIL_CSV_MALFORMED error naming every such file.
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { CivilRaw } from '../../schemas/types.ts';
+import type { CheckResult, Connector, Page, PullOptions, PulledRecord } from '../kit/connector.ts';
+import { loadConnectorSchema, validateConfig } from '../kit/config.ts';
+import { checkFailure } from '../kit/connector-deps.ts';
+import { assertDataset } from '../kit/datasets.ts';
+import { ConnectorError } from '../kit/errors/connector-error.ts';
+import { throwIfAborted } from '../kit/retry.ts';
+import { chinaDate, normalizeUpdateTime } from '../kit/time.ts';
+import { CIVIL_COLUMNS, decodeCivilCsv, headerMatches, parseCsvLines, rowOf } from './csv-file.ts';
+import type { CivilEncoding, CsvLine } from './csv-file.ts';
+import { CivilInboxError } from './inbox-error.ts';
+import { decodeLines, encodeLines } from './line-set.ts';
+import { areaCodeOfInboxFile, CivilOutbox } from './outbox.ts';
+import type { CivilFeedbackRow, WrittenFeedbackFile } from './outbox.ts';
+
+export const CIVIL_DATASETS = ['cremation'] as const;
+
+export interface CivilConfig {
+  inboxDir: string;
+  outboxDir: string;
+  filePattern: string;
+}
+
+/** What the connector remembers of one inbox file. */
+export type CivilFileState = {
+  /** sha-256 hex of the bytes last read */
+  sha256: string;
+  /** the lines that held a row in that delivery, as ranges (`2-5,7`) */
+  lines: string;
+  encoding: CivilEncoding;
+};
+
+export type CivilState = {
+  files: Record<string, CivilFileState>;
+};
+
+export interface CivilConnector extends Connector<CivilState> {
+  readonly outbox: CivilOutbox;
+  /** Write feedback rows into the outbox: one file per area code (taken from `file`), dated `date` (default today, China). */
+  writeFeedback(rows: readonly CivilFeedbackRow[], date?: string): Promise<WrittenFeedbackFile[]>;
+}
+
+const schema = loadConnectorSchema('civil');
+
+export function createCivilConnector(input: unknown, deps: { now?: () => number } = {}): CivilConnector {
+  const config = validateConfig<CivilConfig>('civil', schema, input);
+  const outbox = new CivilOutbox(config.outboxDir);
+  const now = deps.now ?? Date.now;
+
+  return {
+    channel: 'civil',
+    datasets: CIVIL_DATASETS,
+    outbox,
+    spec: () => structuredClone(schema),
+
+    async check(): Promise<CheckResult> {
+      try {
+        await fs.readdir(config.inboxDir);
+        await fs.mkdir(config.outboxDir, { recursive: true });
+        await fs.access(config.outboxDir, fs.constants.W_OK);
+        return { ok: true };
+      } catch (err) {
+        return checkFailure(new ConnectorError('CIVIL_FILE_UNREADABLE', `civil inbox/outbox not usable: ${(err as Error).message}`, { cause: err }));
+      }
+    },
+
+    pull(dataset: string, state: CivilState | null, options: PullOptions): AsyncIterable<Page<CivilState>> {
+      return pullInbox(config, dataset, state, options);
+    },
+
+    async writeFeedback(rows, date = chinaDate(now())) {
+      const byArea = new Map<string, CivilFeedbackRow[]>();
+      for (const row of rows) {
+        const area = areaCodeOfInboxFile(row.file);
+        if (!area) throw new ConnectorError('OUTBOX_WRITE_FAILED', `feedback row ${row.feedbackId} names no HH_<area>_<date>.csv file (${JSON.stringify(row.file)})`);
+        byArea.set(area, [...(byArea.get(area) ?? []), row]);
+      }
+      const written: WrittenFeedbackFile[] = [];
+      for (const [area, list] of [...byArea].sort(([a], [b]) => a.localeCompare(b))) written.push(await outbox.write(area, date, list));
+      return written;
+    },
+  };
+}
+
+interface FileProblem {
+  file: string;
+  code: 'CIVIL_HEADER_MISMATCH' | 'CIVIL_CSV_MALFORMED';
+  message: string;
+}
+
+async function* pullInbox(config: Readonly<CivilConfig>, dataset: string, state: CivilState | null, options: PullOptions): AsyncGenerator<Page<CivilState>> {
+  assertDataset('civil', CIVIL_DATASETS, dataset);
+  const pattern = new RegExp(config.filePattern);
+  let files: Record<string, CivilFileState> = { ...(state?.files ?? {}) };
+  const problems: FileProblem[] = [];
+
+  let names: string[];
+  try {
+    names = await fs.readdir(config.inboxDir);
+  } catch (err) {
+    throw new ConnectorError('CIVIL_FILE_UNREADABLE', `cannot list the civil inbox ${config.inboxDir}: ${(err as Error).message}`, { cause: err });
+  }
+  const present = new Set(names);
+  // file names carry the date: name order is delivery order
+  const ready = names.filter((n) => pattern.test(n) && present.has(`${n}.ok`)).sort();
+
+  for (const name of ready) {
+    throwIfAborted(options.signal);
+    const read = await readComplete(path.join(config.inboxDir, name));
+    if (!read) continue; // being re-delivered right now: the next pull takes it
+    const sha256 = crypto.createHash('sha256').update(read).digest('hex');
+    const before = files[name];
+    if (before && before.sha256 === sha256) continue;
+
+    const decoded = decodeCivilCsv(read);
+    let lines: CsvLine[];
+    try {
+      lines = parseCsvLines(decoded.text);
+    } catch (err) {
+      problems.push({ file: name, code: 'CIVIL_CSV_MALFORMED', message: `${name}: ${(err as Error).message}` });
+      continue;
+    }
+    const header = lines.find((l) => l.line === 1);
+    if (!header || !headerMatches(header.fields)) {
+      problems.push({
+        file: name,
+        code: 'CIVIL_HEADER_MISMATCH',
+        message: `${name}: header ${JSON.stringify(header?.fields.join(',') ?? '')} is not ${CIVIL_COLUMNS.join(',')} (read as ${decoded.encoding})`,
+      });
+      continue;
+    }
+
+    const records: PulledRecord[] = [];
+    const held = new Set<number>();
+    for (const l of lines) {
+      if (l.line === 1) continue;
+      if (l.blank) continue;
+      held.add(l.line);
+      const raw: CivilRaw = { file: name, line: l.line, row: rowOf(l.fields) };
+      records.push({ recordId: `${name}:${l.line}`, raw, updatedAt: normalizeUpdateTime(raw.row['登记时间'] ?? '') });
+    }
+    if (before) {
+      const blankRows = new Map(lines.filter((l) => l.blank && l.line > 1).map((l) => [l.line, l.fields]));
+      for (const line of decodeLines(before.lines)) {
+        if (held.has(line)) continue;
+        const raw: CivilRaw = { file: name, line, row: rowOf(blankRows.get(line) ?? []) };
+        records.push({ recordId: `${name}:${line}`, raw, updatedAt: '', withdrawn: true });
+      }
+    }
+    files = { ...files, [name]: { sha256, lines: encodeLines(held), encoding: decoded.encoding } };
+    yield { records, state: { files }, body: read, request: `READ ${name} sha256=${sha256}${before ? ' (re-delivery)' : ''}` };
+  }
+
+  if (problems.length) {
+    const code = problems.some((p) => p.code === 'CIVIL_HEADER_MISMATCH') ? 'CIVIL_HEADER_MISMATCH' : 'CIVIL_CSV_MALFORMED';
+    throw new CivilInboxError(code, `civil files left unread: ${problems.map((p) => p.message).join(' | ')}`, problems.map((p) => p.file));
+  }
+}
+
+/**
+ * The CSV's bytes, or null when its `.ok` vanished or changed while we read: the sender
+ * deletes the marker before rewriting, so a read that straddles that is not a delivery.
+ */
+async function readComplete(csvPath: string): Promise<Uint8Array | null> {
+  const okPath = `${csvPath}.ok`;
+  try {
+    const okBefore = await fs.stat(okPath);
+    const bytes = await fs.readFile(csvPath);
+    const okAfter = await fs.stat(okPath);
+    if (okAfter.mtimeMs !== okBefore.mtimeMs || okAfter.ino !== okBefore.ino) return null;
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new ConnectorError('CIVIL_FILE_UNREADABLE', `cannot read ${csvPath}: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -1,0 +1,12 @@
+import { ConnectorError } from './connector-error.ts';
+
+/** A configuration that does not match the connector's schema; `problems` lists each ajv finding. */
+export class ConfigError extends ConnectorError {
+  override readonly name: string = 'ConfigError';
+  readonly problems: readonly string[];
+
+  constructor(connector: string, problems: readonly string[]) {
+    super('CONFIG_INVALID', `${connector} configuration is invalid: ${problems.join('; ')}`);
+    this.problems = problems;
+  }
+}

@@ -1,0 +1,58 @@
+// The cursor of the update-time sources (ministry, big-data, police, health): the newest
+// update time already committed. The next pull starts one day before it, because any source
+// may add records up to one day older than what it already served (sources.md).
+import type { PulledRecord } from './connector.ts';
+import { endOfChinaDay, parseUpdateTime, toChinaIso } from './time.ts';
+
+export type HighWaterState = {
+  /** newest committed update time, ISO 8601 +08:00; null: nothing committed yet */
+  highWater: string | null;
+};
+
+export const DAY_MS = 86_400_000;
+/** sources.md: late-arriving data is at most this much older than what was already served */
+export const LATE_ARRIVAL_MS = DAY_MS;
+
+/** Where a pull starts: the high-water mark minus one day, or the start of the initial China day. */
+export function windowStartMs(state: HighWaterState | null | undefined, initialDate: string): number {
+  const hw = state?.highWater ? parseUpdateTime(state.highWater) : Number.NaN;
+  if (!Number.isNaN(hw)) return hw - LATE_ARRIVAL_MS;
+  return parseUpdateTime(`${initialDate}T00:00:00+08:00`);
+}
+
+/** The last instant a run takes: the end of its as-of China day. */
+export function asOfEndMs(asOf: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new TypeError(`asOf must be YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
+  return endOfChinaDay(asOf);
+}
+
+/** The later of two high-water marks (null is before everything). */
+export function laterHighWater(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return parseUpdateTime(b) > parseUpdateTime(a) ? b : a;
+}
+
+/** True when `next` is not behind `prev`: cursors only move forward. */
+export function isForwardHighWater(prev: HighWaterState | null, next: HighWaterState): boolean {
+  if (!prev || prev.highWater === null) return true;
+  if (next.highWater === null) return false;
+  return parseUpdateTime(next.highWater) >= parseUpdateTime(prev.highWater);
+}
+
+/** ms → ISO +08:00 high-water string. */
+export function highWaterOf(ms: number): string {
+  return toChinaIso(ms);
+}
+
+/** Identity of one served version: record id plus content, key order ignored. */
+export function versionKey(record: PulledRecord): string {
+  return `${record.recordId}\u0000${stableStringify(record.raw)}`;
+}
+
+export function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${stableStringify(obj[k])}`).join(',')}}`;
+}

@@ -1,0 +1,116 @@
+// A small axios wrapper. Bodies are taken as bytes and decoded here, never parsed by axios, so
+// the connector parses them itself and archives exactly what the source sent.
+import http from 'node:http';
+import https from 'node:https';
+import axios from 'axios';
+import type { AxiosInstance } from 'axios';
+import { HttpStatusError, MalformedBodyError } from './errors/transport-errors.ts';
+
+export interface HttpClientOptions {
+  /** per-request timeout in ms (connect + full response); default 30 000 */
+  timeoutMs?: number;
+  /** sent as User-Agent; default `lifecert-connector` */
+  userAgent?: string;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  /** the full URL, query included, exactly as it goes on the wire */
+  url: string;
+  headers?: Record<string, string>;
+  /** the raw request body (signed requests need the exact bytes) */
+  body?: string;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** header names lower-case */
+  headers: Record<string, string>;
+  /** the body decoded as UTF-8, as received */
+  body: string;
+  /** `GET /path?query` */
+  request: string;
+}
+
+export interface HttpClient {
+  /** Resolves for 2xx; any other status throws HttpStatusError (classified by classify.ts). */
+  send(req: HttpRequest): Promise<HttpResponse>;
+}
+
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const instance: AxiosInstance = axios.create({
+    timeout: options.timeoutMs ?? 30_000,
+    responseType: 'arraybuffer',
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxRedirects: 0,
+    httpAgent: new http.Agent({ keepAlive: true }),
+    httpsAgent: new https.Agent({ keepAlive: true }),
+    headers: { 'User-Agent': options.userAgent ?? 'lifecert-connector' },
+  });
+  return {
+    async send(req: HttpRequest): Promise<HttpResponse> {
+      const request = describeRequest(req.method, req.url);
+      const res = await instance.request({
+        method: req.method,
+        url: req.url,
+        ...(req.headers ? { headers: req.headers } : {}),
+        ...(req.body !== undefined ? { data: req.body } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+      const body = decodeBody(res.data);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers ?? {})) {
+        if (v !== undefined && v !== null) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+      }
+      const out: HttpResponse = { status: res.status, headers, body, request };
+      if (res.status < 200 || res.status > 299) throw new HttpStatusError(res.status, headers, body, request);
+      return out;
+    },
+  };
+}
+
+/**
+ * Parse a 2xx body as JSON. An HTML page from a gateway, an empty or truncated body is a
+ * MalformedBodyError (retried), never a crash.
+ */
+export function parseJsonBody(res: HttpResponse): unknown {
+  const text = res.body.replace(/^\uFEFF/, '');
+  if (/^\s*</.test(text)) throw new MalformedBodyError(res.request, 'an HTML/XML page where JSON was expected', res.body);
+  if (text.trim() === '') throw new MalformedBodyError(res.request, 'an empty body where JSON was expected', res.body);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new MalformedBodyError(res.request, `not valid JSON (${(err as Error).message})`, res.body);
+  }
+}
+
+/** `GET /path?query` for logs, errors and the archived page's request. */
+export function describeRequest(method: string, url: string): string {
+  try {
+    const u = new URL(url);
+    return `${method} ${u.pathname}${u.search}`;
+  } catch {
+    return `${method} ${url}`;
+  }
+}
+
+/** Join a configured base URL (possibly with a path prefix such as `/bigdata`) and a path. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+function decodeBody(data: unknown): string {
+  if (data === undefined || data === null) return '';
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  return String(data);
+}
+
+/** Narrowing helpers for parsed JSON. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

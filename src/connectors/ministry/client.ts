@@ -1,0 +1,217 @@
+// The ministry SOAP client (sources.md §1): the `soap` package builds envelopes from the local
+// WSDL (its address is a placeholder; the configured URL wins) and parses answers; this file
+// turns what soap throws into transport errors that kit/classify.ts understands.
+import path from 'node:path';
+import soap from 'soap';
+import type { Client } from 'soap';
+import { ConnectorError } from '../kit/errors/connector-error.ts';
+import { HttpStatusError, MalformedBodyError, SoapFaultError } from '../kit/errors/transport-errors.ts';
+import { withRetry } from '../kit/retry.ts';
+import { retryOptions } from '../kit/connector-deps.ts';
+import type { ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
+import { UsernameTokenDigestSecurity } from './ws-security.ts';
+
+export const MINISTRY_WSDL_PATH = path.join(import.meta.dirname, 'ministry.wsdl');
+
+export interface MinistryClientConfig {
+  url: string;
+  username: string;
+  password: string;
+  timeoutMs: number;
+  retry: RetryConfig;
+}
+
+export interface MinistryClientDeps extends ConnectorDeps {
+  /** WS-Security nonce bytes; default 16 random bytes per call */
+  nonce?: () => Uint8Array;
+}
+
+export interface QueryCertDataRequest {
+  dataType: string;
+  areaCode: string;
+  /** YYYYMMDD, inclusive, on aae036 */
+  startDate: string;
+  /** YYYYMMDD, inclusive */
+  endDate: string;
+  pageNo: number;
+  pageSize: number;
+}
+
+export type MinistryRecord = Record<string, string>;
+
+export interface QueryCertDataResult {
+  resultCode: string;
+  resultMsg: string;
+  totalCount: number;
+  pageNo: number;
+  pageSize: number;
+  records: MinistryRecord[];
+  /** the SOAP response as received */
+  body: string;
+  request: string;
+}
+
+/** SubmitFeedback item: adoption feedback (采纳情况反馈). */
+export interface MinistryFeedbackItem {
+  recordId: string;
+  dataType: string;
+  adopted: '1' | '0';
+  reasonCode?: string;
+  reasonMsg?: string;
+  /** YYYYMMDD */
+  feedbackDate: string;
+}
+
+/** SubmitCorrection item: false-data feedback (不属实数据反馈). */
+export interface MinistryCorrectionItem {
+  feedbackId: string;
+  recordId: string;
+  dataType: string;
+  aac002: string;
+  field: string;
+  reportedValue: string;
+  correctedValue?: string;
+  reasonCode: string;
+  verifiedDate: string;
+}
+
+export interface SubmitResult {
+  resultCode: string;
+  resultMsg: string;
+  acceptedCount: number;
+  body: string;
+}
+
+type SoapAsyncMethod = (args: unknown, options?: Record<string, unknown>) => Promise<[unknown, string, unknown, string]>;
+
+export class MinistryClient {
+  readonly config: Readonly<MinistryClientConfig>;
+  private readonly deps: MinistryClientDeps;
+  private client: Promise<Client> | null = null;
+  private readonly endpointPath: string;
+
+  constructor(config: Readonly<MinistryClientConfig>, deps: MinistryClientDeps = {}) {
+    this.config = config;
+    this.deps = deps;
+    this.endpointPath = new URL(config.url).pathname;
+  }
+
+  async queryCertData(req: QueryCertDataRequest, options: { signal?: AbortSignal; maxAttempts?: number } = {}): Promise<QueryCertDataResult> {
+    const request = `POST ${this.endpointPath} QueryCertData dataType=${req.dataType} areaCode=${req.areaCode} startDate=${req.startDate} endDate=${req.endDate} pageNo=${req.pageNo} pageSize=${req.pageSize}`;
+    const { result, body } = await this.invoke('QueryCertDataAsync', req, request, options);
+    const r = asObject(result);
+    const resultCode = text(r.resultCode);
+    if (resultCode !== '0000') {
+      throw new ConnectorError('RESULT_NOT_OK', `ministry QueryCertData answered resultCode ${resultCode || '(none)'}: ${text(r.resultMsg)}`, { request });
+    }
+    const totalCount = Number(r.totalCount);
+    if (!Number.isFinite(totalCount)) throw new ConnectorError('RESPONSE_SHAPE', `${request}: the answer lacks totalCount`, { request });
+    return {
+      resultCode,
+      resultMsg: text(r.resultMsg),
+      totalCount,
+      pageNo: Number(r.pageNo),
+      pageSize: Number(r.pageSize),
+      records: recordsOf(r.records),
+      body,
+      request,
+    };
+  }
+
+  /** SubmitFeedback: idempotent on (batchId, dataType, recordId). */
+  async submitFeedback(batchId: string, items: readonly MinistryFeedbackItem[], options: { signal?: AbortSignal } = {}): Promise<SubmitResult> {
+    return this.submit('SubmitFeedbackAsync', 'SubmitFeedback', { batchId, items: { item: items } }, options);
+  }
+
+  /** SubmitCorrection: idempotent on feedbackId. */
+  async submitCorrection(batchId: string, items: readonly MinistryCorrectionItem[], options: { signal?: AbortSignal } = {}): Promise<SubmitResult> {
+    return this.submit('SubmitCorrectionAsync', 'SubmitCorrection', { batchId, items: { item: items } }, options);
+  }
+
+  private async submit(method: string, operation: string, args: unknown, options: { signal?: AbortSignal }): Promise<SubmitResult> {
+    const request = `POST ${this.endpointPath} ${operation}`;
+    const { result, body } = await this.invoke(method, args, request, options);
+    const r = asObject(result);
+    const resultCode = text(r.resultCode);
+    if (resultCode !== '0000') {
+      throw new ConnectorError('RESULT_NOT_OK', `ministry ${operation} answered resultCode ${resultCode || '(none)'}: ${text(r.resultMsg)}`, { request });
+    }
+    return { resultCode, resultMsg: text(r.resultMsg), acceptedCount: Number(r.acceptedCount), body };
+  }
+
+  private async invoke(method: string, args: unknown, request: string, options: { signal?: AbortSignal; maxAttempts?: number }): Promise<{ result: unknown; body: string }> {
+    const client = await this.soapClient();
+    const fn = client[method] as SoapAsyncMethod | undefined;
+    if (typeof fn !== 'function') throw new ConnectorError('UNEXPECTED', `the ministry WSDL has no operation ${method}`);
+    const retry = retryOptions(this.config.retry, this.deps, options.signal, request);
+    if (options.maxAttempts !== undefined) retry.maxAttempts = options.maxAttempts;
+    return withRetry(async () => {
+      try {
+        const [result, body] = await fn.call(client, args, { timeout: this.config.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+        return { result, body: typeof body === 'string' ? body : String(body ?? '') };
+      } catch (err) {
+        throw toTransportError(err, request);
+      }
+    }, retry);
+  }
+
+  private soapClient(): Promise<Client> {
+    this.client ??= soap
+      .createClientAsync(MINISTRY_WSDL_PATH, { endpoint: this.config.url })
+      .then((client) => {
+        client.setSecurity(
+          new UsernameTokenDigestSecurity(this.config.username, this.config.password, {
+            ...(this.deps.now ? { now: this.deps.now } : {}),
+            ...(this.deps.nonce ? { nonce: this.deps.nonce } : {}),
+          }),
+        );
+        return client;
+      })
+      .catch((err: unknown) => {
+        this.client = null;
+        throw new ConnectorError('CONFIG_INVALID', `the ministry WSDL could not be loaded: ${(err as Error).message}`, { cause: err });
+      });
+    return this.client;
+  }
+}
+
+/** What soap threw → a SOAP fault, an HTTP status, a malformed body, or the socket error as is. */
+function toTransportError(err: unknown, request: string): unknown {
+  if (!err || typeof err !== 'object') return err;
+  const e = err as { root?: unknown; response?: { status?: number; headers?: Record<string, unknown>; data?: unknown }; body?: unknown; message?: string };
+  const faultNode = asObject(asObject(asObject(e.root).Envelope).Body).Fault;
+  const status = e.response?.status;
+  if (faultNode && typeof faultNode === 'object') {
+    const f = asObject(faultNode);
+    return new SoapFaultError(text(f.faultcode), text(f.faultstring), status ?? 500, request);
+  }
+  if (status === undefined) return err; // no response at all: socket / timeout / abort
+  const body = typeof e.body === 'string' ? e.body : typeof e.response?.data === 'string' ? e.response.data : '';
+  if (status < 200 || status > 299) {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(e.response?.headers ?? {})) if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
+    return new HttpStatusError(status, headers, body, request);
+  }
+  return new MalformedBodyError(request, `not a complete SOAP envelope (${e.message || 'XML parse error'})`, body);
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function text(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'object') return '';
+  return String(v);
+}
+
+/** `records` holds zero, one or many `record` elements; soap gives '', an object or an array. */
+function recordsOf(records: unknown): MinistryRecord[] {
+  const r = asObject(records).record;
+  const list = r === undefined ? [] : Array.isArray(r) ? r : [r];
+  return list.map((rec) => {
+    const out: MinistryRecord = {};
+    for (const [k, v] of Object.entries(asObject(rec))) out[k] = text(v);
+    return out;
+  });
+}
