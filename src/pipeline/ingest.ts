@@ -1,0 +1,234 @@
+// The ingest pipeline: connector pages → normalization → staging, one transaction per page
+// that also commits the cursor, so a crash or an abort loses nothing and repeats nothing that
+// matters (a re-served record adds no version). Counting follows sources.md: within one pull
+// each (record id, content) counts once in `pulled`, as what it became (staged, rejected or
+// skipped) — the first time ever, read back from the mirror when it was already held.
+import type { Connector, CursorState, PulledRecord } from '../connectors/kit/connector.ts';
+import { toChinaIso } from '../connectors/kit/time.ts';
+import type { Db } from '../mirror/db.ts';
+import { finishPull, openPull, recordPullProgress } from '../mirror/pulls.ts';
+import type { PullProgress } from '../mirror/pulls.ts';
+import { loadCursor, stagePage } from '../mirror/staging.ts';
+import type { StagedPage } from '../mirror/staging.ts';
+import type { Normalized, NormalizeContext, PullCounts } from '../schemas/types.ts';
+import { IngestAbortedError, IngestError, IngestRunError } from './errors.ts';
+
+/** normalization.md as a function: the shape of src/connectors/normalize.ts `normalize`. */
+export type NormalizeFn = (channel: string, dataset: string, raw: unknown, ctx: NormalizeContext) => Normalized;
+
+export interface PageProgress {
+  channel: string;
+  dataset: string;
+  pullId: number;
+  /** page number within this pull, from 1 */
+  seq: number;
+  request: string;
+  /** what this page added to the counts */
+  page: PullCounts;
+  /** the pull's counts so far */
+  totals: PullCounts;
+  /** versions the mirror did not hold before */
+  newVersions: number;
+  /** the cursor committed with this page */
+  state: CursorState;
+}
+
+export interface IngestDatasetOptions {
+  db: Db;
+  connector: Connector;
+  dataset: string;
+  /** the run's data cut-off, YYYY-MM-DD */
+  asOf: string;
+  runId: string;
+  /** stops the pull between pages; the last committed cursor stays */
+  signal?: AbortSignal;
+  /** default: `normalize` of src/connectors/normalize.ts */
+  normalize?: NormalizeFn;
+  /** called after each page is committed */
+  onPage?: (progress: PageProgress) => void;
+  /** the wall clock in ms (default Date.now): receivedAt and the pull's start/finish times */
+  now?: () => number;
+  /** page size to ask the connector for (default: the connector's own) */
+  pageSize?: number;
+}
+
+const AS_OF = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+let defaultNormalize: Promise<NormalizeFn> | null = null;
+
+/** The project's normalization, loaded on first use so that tests can inject their own. */
+function loadDefaultNormalize(): Promise<NormalizeFn> {
+  defaultNormalize ??= import('../connectors/normalize.ts').then((m) => m.normalize as NormalizeFn);
+  return defaultNormalize;
+}
+
+const zeroCounts = (): PullCounts => ({ pulled: 0, staged: 0, rejected: 0, skipped: 0 });
+
+/**
+ * Pulls one dataset of one connector from its last committed cursor to the end, staging each
+ * page in one transaction with its cursor. Resolves with the pull's counts (pulled = staged +
+ * rejected + skipped). Throws IngestAbortedError when the signal stopped it, IngestError when
+ * the connector, normalization or the database failed; either way every page committed
+ * before stays committed, with its cursor, and the pull row says what happened.
+ */
+export async function ingestDataset(options: IngestDatasetOptions): Promise<PullCounts> {
+  const { db, connector, dataset, asOf, runId, signal } = options;
+  const channel = connector.channel;
+  const now = options.now ?? Date.now;
+  const totals = zeroCounts();
+  const progress: PullProgress = { ...totals, pages: 0, withdrawn: 0 };
+  const details = (pullId: number | null, cause?: unknown) => ({ channel, dataset, pullId, pagesCommitted: progress.pages, counts: { ...totals }, cause });
+
+  if (!connector.datasets.includes(dataset)) {
+    throw new IngestError('INGEST_INPUT_INVALID', `${channel} has no dataset ${JSON.stringify(dataset)} (it has ${connector.datasets.join(', ')})`, details(null));
+  }
+  if (!AS_OF.test(asOf)) throw new IngestError('INGEST_INPUT_INVALID', `asOf must be YYYY-MM-DD, got ${JSON.stringify(asOf)}`, details(null));
+  if (signal?.aborted) throw new IngestAbortedError(details(null, signal.reason));
+
+  const normalize = options.normalize ?? (await loadDefaultNormalize());
+  const state = await loadCursor(db, channel, dataset);
+  const pullId = await openPull(db, { runId, channel, dataset, asOf, startedAt: toChinaIso(now()) });
+  // (record id, content) already counted in this pull; the hash prefix keeps it small
+  const counted = new Set<string>();
+
+  try {
+    for await (const page of connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize })) {
+      const normalized = page.records.map((rec) => (rec.withdrawn ? undefined : normalizeRecord(normalize, channel, dataset, rec, asOf)));
+      const seq = progress.pages + 1;
+      const receivedAt = toChinaIso(now());
+      const { staged, pageCounts, pageWithdrawn, newKeys } = await db.transaction(async (tx) => {
+        const staged = await stagePage(tx, {
+          pullId,
+          channel,
+          dataset,
+          seq,
+          request: page.request,
+          body: page.body,
+          receivedAt,
+          records: page.records.map((rec, i) => ({ recordId: rec.recordId, raw: rec.raw, updatedAt: rec.updatedAt, withdrawn: rec.withdrawn, normalized: normalized[i] })),
+          state: page.state,
+        });
+        const tally = tallyPage(staged, counted);
+        await recordPullProgress(tx, pullId, {
+          pages: seq,
+          withdrawn: progress.withdrawn + tally.pageWithdrawn,
+          pulled: totals.pulled + tally.pageCounts.pulled,
+          staged: totals.staged + tally.pageCounts.staged,
+          rejected: totals.rejected + tally.pageCounts.rejected,
+          skipped: totals.skipped + tally.pageCounts.skipped,
+        });
+        return { staged, ...tally };
+      });
+      // only now, with the page committed, does it count
+      for (const key of newKeys) counted.add(key);
+      totals.pulled += pageCounts.pulled;
+      totals.staged += pageCounts.staged;
+      totals.rejected += pageCounts.rejected;
+      totals.skipped += pageCounts.skipped;
+      progress.pages = seq;
+      progress.withdrawn += pageWithdrawn;
+      options.onPage?.({ channel, dataset, pullId, seq, request: page.request, page: pageCounts, totals: { ...totals }, newVersions: staged.newVersions, state: page.state });
+      if (signal?.aborted) break;
+    }
+  } catch (err) {
+    if (signal?.aborted) {
+      await finishPull(db, pullId, 'aborted', toChinaIso(now()), describe(signal.reason ?? err));
+      throw new IngestAbortedError(details(pullId, err));
+    }
+    const message = `${channel}/${dataset} failed after ${progress.pages} committed pages: ${describe(err)}`;
+    await finishPull(db, pullId, 'failed', toChinaIso(now()), describe(err)).catch(() => undefined);
+    throw new IngestError('INGEST_DATASET_FAILED', message, details(pullId, err));
+  }
+  if (signal?.aborted) {
+    await finishPull(db, pullId, 'aborted', toChinaIso(now()), describe(signal.reason));
+    throw new IngestAbortedError(details(pullId, signal.reason));
+  }
+  await finishPull(db, pullId, 'succeeded', toChinaIso(now()));
+  return { ...totals };
+}
+
+function normalizeRecord(normalize: NormalizeFn, channel: string, dataset: string, rec: PulledRecord, asOf: string): Normalized {
+  try {
+    return normalize(channel, dataset, rec.raw, { asOf });
+  } catch (err) {
+    // a record normalization cannot classify is a bug, not bad data: stop before staging the page
+    throw new Error(`normalization threw on record ${rec.recordId}: ${describe(err)}`, { cause: err });
+  }
+}
+
+function tallyPage(staged: StagedPage, counted: ReadonlySet<string>): { pageCounts: PullCounts; pageWithdrawn: number; newKeys: string[] } {
+  const pageCounts = zeroCounts();
+  let pageWithdrawn = 0;
+  const newKeys: string[] = [];
+  const inPage = new Set<string>();
+  for (const rec of staged.records) {
+    if (rec.outcome === 'withdrawn') {
+      // a withdrawn line is not a pulled record; count the withdrawals actually recorded
+      if (rec.isNewVersion) pageWithdrawn++;
+      continue;
+    }
+    const key = `${rec.recordId}\u0000${rec.rawHash.slice(0, 32)}`;
+    if (counted.has(key) || inPage.has(key)) continue;
+    inPage.add(key);
+    newKeys.push(key);
+    pageCounts.pulled++;
+    pageCounts[rec.outcome]++;
+  }
+  return { pageCounts, pageWithdrawn, newKeys };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+export interface IngestAllOptions {
+  db: Db;
+  connectors: readonly Connector[];
+  asOf: string;
+  runId: string;
+  signal?: AbortSignal;
+  normalize?: NormalizeFn;
+  onPage?: (progress: PageProgress) => void;
+  now?: () => number;
+  pageSize?: number;
+  /** pull different connectors at the same time (default true); a connector's datasets always go one after another */
+  parallel?: boolean;
+}
+
+/**
+ * Every dataset of every connector: datasets of one connector one after another, connectors
+ * side by side. A failing dataset does not stop the others; when all are done, the counts
+ * of the finished ones are returned, or — if any failed — an IngestRunError carrying those
+ * counts and every failure is thrown. An abort stops everything and throws IngestAbortedError.
+ */
+export async function ingestAll(options: IngestAllOptions): Promise<Record<string, PullCounts>> {
+  const counts: Record<string, PullCounts> = {};
+  const failures: IngestError[] = [];
+  let aborted: IngestAbortedError | null = null;
+
+  const runConnector = async (connector: Connector): Promise<void> => {
+    for (const dataset of connector.datasets) {
+      if (aborted || options.signal?.aborted) return;
+      try {
+        counts[`${connector.channel}/${dataset}`] = await ingestDataset({ ...options, connector, dataset });
+      } catch (err) {
+        if (err instanceof IngestAbortedError) {
+          aborted ??= err;
+          return;
+        }
+        failures.push(err instanceof IngestError ? err : new IngestError('INGEST_DATASET_FAILED', `${connector.channel}/${dataset}: ${describe(err)}`, {
+          channel: connector.channel, dataset, pullId: null, pagesCommitted: 0, counts: zeroCounts(), cause: err,
+        }));
+      }
+    }
+  };
+
+  if (options.parallel ?? true) await Promise.all(options.connectors.map(runConnector));
+  else for (const c of options.connectors) await runConnector(c);
+
+  if (aborted) throw aborted;
+  if (options.signal?.aborted) throw new IngestAbortedError({ channel: '*', dataset: '*', pullId: null, pagesCommitted: 0, counts: zeroCounts(), cause: options.signal.reason });
+  if (failures.length > 0) throw new IngestRunError(counts, failures);
+  return counts;
+}
