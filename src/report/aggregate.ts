@@ -1,0 +1,175 @@
+// One pass over the run's data into the few hundred figures the page shows. Results and
+// rejections may number in the hundreds of thousands: only counts and a capped handful of
+// examples are kept, never a row per person.
+import type { Action, Decision, Result } from '../schemas/types.ts';
+import { addMonths, chinaDate, parseUpdateTime } from '../connectors/kit/time.ts';
+import type { ReportCase, ReportRejection } from './report-input.ts';
+import { ACTIONS, DECISIONS, compareBytes, compareChannels } from './labels.ts';
+
+/** Examples shown per source, dataset and rejection code. */
+export const REJECTION_EXAMPLES = 3;
+/** Cases listed per county (the rest are counted). */
+export const CASES_LISTED_PER_COUNTY = 10;
+
+export interface Tally {
+  persons: number;
+  decisions: Record<Decision, number>;
+  actions: Record<Action, number>;
+  /** eligible persons whose certification runs out within 3 months of the period (提醒名单) */
+  reminders: number;
+  overpaidPersons: number;
+  overpaidMonths: number;
+  overpaidFen: number;
+}
+
+export interface CountyTally extends Tally {
+  areaCode: string;
+}
+
+export interface ResultSummary {
+  total: Tally;
+  /** by area code */
+  counties: CountyTally[];
+  /** persons listing each reason, most frequent first */
+  reasons: { code: string; count: number }[];
+}
+
+function emptyTally(): Tally {
+  return {
+    persons: 0,
+    decisions: { eligible: 0, ineligible: 0, suspect: 0, excluded: 0 },
+    actions: { NONE: 0, STOP: 0, SEAL: 0, VERIFY: 0, RECORD: 0, RESTORE: 0 },
+    reminders: 0,
+    overpaidPersons: 0,
+    overpaidMonths: 0,
+    overpaidFen: 0,
+  };
+}
+
+function wholeOrZero(value: number | null, what: string, personId: string): number {
+  if (value === null) return 0;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`result of ${personId}: ${what} ${value} is not a non-negative whole number`);
+  }
+  return value;
+}
+
+/**
+ * Sum the results of one period per county. A result of another period, or with a decision or
+ * action outside results.schema.json, is refused: the report would otherwise misstate figures.
+ */
+export function summarizeResults(results: Iterable<Result>, period: string): ResultSummary {
+  const total = emptyTally();
+  const byCounty = new Map<string, CountyTally>();
+  const reasons = new Map<string, number>();
+  const remindUntil = addMonths(period, 3);
+  for (const r of results) {
+    if (r.period !== period) throw new RangeError(`result of ${r.personId} is for period ${r.period}, the report is for ${period}`);
+    if (!DECISIONS.includes(r.decision)) throw new RangeError(`result of ${r.personId}: unknown decision '${r.decision}'`);
+    if (!ACTIONS.includes(r.action)) throw new RangeError(`result of ${r.personId}: unknown action '${r.action}'`);
+    let county = byCounty.get(r.areaCode);
+    if (!county) {
+      county = { areaCode: r.areaCode, ...emptyTally() };
+      byCounty.set(r.areaCode, county);
+    }
+    const months = wholeOrZero(r.overpaidMonths, 'overpaidMonths', r.personId);
+    const fen = wholeOrZero(r.overpaidAmountFen, 'overpaidAmountFen', r.personId);
+    // workflow.md: eligible persons whose certifiedUntil lies within 3 months of P are reminded
+    const remind = r.decision === 'eligible' && r.certifiedUntil !== null && r.certifiedUntil >= period && r.certifiedUntil <= remindUntil;
+    for (const t of [total, county]) {
+      t.persons++;
+      t.decisions[r.decision]++;
+      t.actions[r.action]++;
+      if (remind) t.reminders++;
+      if (months > 0 || fen > 0) t.overpaidPersons++;
+      t.overpaidMonths += months;
+      t.overpaidFen += fen;
+    }
+    for (const code of new Set(r.reasons)) reasons.set(code, (reasons.get(code) ?? 0) + 1);
+  }
+  return {
+    total,
+    counties: [...byCounty.values()].sort((a, b) => compareBytes(a.areaCode, b.areaCode)),
+    reasons: [...reasons].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || compareBytes(a.code, b.code)),
+  };
+}
+
+/** Keep the `limit` smallest items in order; O(limit) per item, limit being a handful. */
+function keepSmallest<T>(kept: T[], item: T, limit: number, compare: (a: T, b: T) => number): void {
+  if (kept.length === limit && compare(item, kept[limit - 1]) >= 0) return;
+  let i = kept.length;
+  while (i > 0 && compare(item, kept[i - 1]) < 0) i--;
+  kept.splice(i, 0, item);
+  if (kept.length > limit) kept.pop();
+}
+
+export interface RejectionGroup {
+  channel: string;
+  dataset: string;
+  reasonCode: string;
+  count: number;
+  /** the first records by record id, at most REJECTION_EXAMPLES */
+  examples: ReportRejection[];
+}
+
+const byRecord = (a: ReportRejection, b: ReportRejection) => compareBytes(a.recordId, b.recordId) || compareBytes(a.field, b.field);
+
+/** Rejections per source, dataset and code, with a few examples each, in source order. */
+export function summarizeRejections(rejections: Iterable<ReportRejection>): RejectionGroup[] {
+  const groups = new Map<string, RejectionGroup>();
+  for (const r of rejections) {
+    const key = `${r.channel}\u0000${r.dataset}\u0000${r.reasonCode}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { channel: r.channel, dataset: r.dataset, reasonCode: r.reasonCode, count: 0, examples: [] };
+      groups.set(key, g);
+    }
+    g.count++;
+    keepSmallest(g.examples, r, REJECTION_EXAMPLES, byRecord);
+  }
+  return [...groups.values()].sort(
+    (a, b) => compareChannels(a.channel, b.channel) || compareBytes(a.dataset, b.dataset) || compareBytes(a.reasonCode, b.reasonCode),
+  );
+}
+
+export interface CountyCases {
+  areaCode: string;
+  count: number;
+  /** opened in a month that has ended by asOf (当月清零: overdue) */
+  overdue: number;
+  reasons: { code: string; count: number }[];
+  /** the oldest cases, at most CASES_LISTED_PER_COUNTY */
+  listed: ReportCase[];
+}
+
+/** The China month `YYYY-MM` a case was opened in, or null when openedAt cannot be read. */
+export function openedMonth(openedAt: string): string | null {
+  const ms = parseUpdateTime(openedAt);
+  return Number.isNaN(ms) ? null : chinaDate(ms).slice(0, 7);
+}
+
+const byOpening = (a: ReportCase, b: ReportCase) => compareBytes(a.openedAt, b.openedAt) || compareBytes(a.caseId, b.caseId);
+
+/** Suspect cases per county with overdue counts; asOf is the demo's workflow clock. */
+export function summarizeCases(cases: Iterable<ReportCase>, asOf: string): CountyCases[] {
+  const asOfMonth = asOf.slice(0, 7);
+  const counties = new Map<string, { c: CountyCases; reasons: Map<string, number> }>();
+  for (const k of cases) {
+    let entry = counties.get(k.areaCode);
+    if (!entry) {
+      entry = { c: { areaCode: k.areaCode, count: 0, overdue: 0, reasons: [], listed: [] }, reasons: new Map() };
+      counties.set(k.areaCode, entry);
+    }
+    entry.c.count++;
+    const month = openedMonth(k.openedAt);
+    if (month !== null && month < asOfMonth) entry.c.overdue++;
+    for (const code of new Set(k.reasons)) entry.reasons.set(code, (entry.reasons.get(code) ?? 0) + 1);
+    keepSmallest(entry.c.listed, k, CASES_LISTED_PER_COUNTY, byOpening);
+  }
+  return [...counties.values()]
+    .map(({ c, reasons }) => ({
+      ...c,
+      reasons: [...reasons].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || compareBytes(a.code, b.code)),
+    }))
+    .sort((a, b) => compareBytes(a.areaCode, b.areaCode));
+}
