@@ -24,7 +24,10 @@ describe('health connector', () => {
       .get(`${PREFIX}/v2/vaccinations`).query({ updatedFrom: '2000-01-01T00:00:00+08:00', page: '1', size: '2' })
       .reply(200, page([vaccination('V1', '2026-11-01T08:00:00+08:00'), vaccination('V2', '2026-11-02T00:30:00Z')], 3))
       .get(`${PREFIX}/v2/vaccinations`).query({ updatedFrom: '2000-01-01T00:00:00+08:00', page: '2', size: '2' })
-      .reply(200, page([vaccination('V3', '2026-11-03T08:00:00+08:00')], 3, 2));
+      .reply(200, page([vaccination('V3', '2026-11-03T08:00:00+08:00')], 3, 2))
+      // the pass's closing look at the total: nothing arrived meanwhile
+      .get(`${PREFIX}/v2/vaccinations`).query({ updatedFrom: '2000-01-01T00:00:00+08:00', page: '1', size: '1' })
+      .reply(200, page([vaccination('V1', '2026-11-01T08:00:00+08:00')], 3));
     const pages = await collect(connector().pull('vaccinations', null, { asOf: '2026-11-28' }));
     assert.deepEqual(ids(pages), ['V1', 'V2', 'V3']);
     assert.equal(pages[0].records[1].updatedAt, '2026-11-02T08:30:00+08:00', 'updatedAt carried in China time');
@@ -36,7 +39,7 @@ describe('health connector', () => {
     nock(BASE)
       .get(`${PREFIX}/v2/checkups`).query(true).reply(500, '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>', { 'Content-Type': 'text/html' })
       .get(`${PREFIX}/v2/checkups`).query(true).reply(200, '<html><body>maintenance</body></html>', { 'Content-Type': 'text/html' })
-      .get(`${PREFIX}/v2/checkups`).query(true).reply(200, page([{ checkupId: 'C1', idType: '01', idNumber: 'x', name: 'n', checkupDate: '2026-11-01', institution: 'i', updatedAt: '2026-11-01T09:00:00+08:00' }], 1));
+      .get(`${PREFIX}/v2/checkups`).query(true).times(2).reply(200, page([{ checkupId: 'C1', idType: '01', idNumber: 'x', name: 'n', checkupDate: '2026-11-01', institution: 'i', updatedAt: '2026-11-01T09:00:00+08:00' }], 1));
     const pages = await collect(connector(sleep).pull('checkups', null, { asOf: '2026-11-28' }));
     assert.deepEqual(ids(pages), ['C1']);
     assert.equal(waits.length, 2);
@@ -55,14 +58,14 @@ describe('health connector', () => {
     const { sleep, waits } = recordingSleep();
     nock(BASE)
       .get(`${PREFIX}/v2/death-certificates`).query(true).reply(429, '', { 'Retry-After': '2' })
-      .get(`${PREFIX}/v2/death-certificates`).query(true).reply(200, page([], 0));
+      .get(`${PREFIX}/v2/death-certificates`).query(true).times(2).reply(200, page([], 0));
     await collect(connector(sleep).pull('death-certificates', null, { asOf: '2026-11-28' }));
     assert.deepEqual(waits, [2000]);
   });
 
   it('leaves out records after the as-of day and stops paging', async () => {
     nock(BASE)
-      .get(`${PREFIX}/v2/vaccinations`).query(true)
+      .get(`${PREFIX}/v2/vaccinations`).query(true).times(2)
       .reply(200, page([vaccination('V1', '2026-11-28T23:00:00+08:00'), vaccination('V2', '2026-11-28T16:00:01Z')], 5));
     const pages = await collect(connector().pull('vaccinations', null, { asOf: '2026-11-28' }));
     assert.deepEqual(ids(pages), ['V1']);

@@ -53,7 +53,7 @@ describe('ministry connector', () => {
     const bodies: SeenRequest[] = [];
     nock(BASE)
       .post(PATH)
-      .times(2)
+      .times(3) // two pages, then the pass's closing look at totalCount
       .reply(replyWith((req) => {
         bodies.push(req);
         verifyToken(req.body);
@@ -73,7 +73,7 @@ describe('ministry connector', () => {
   });
 
   it('starts a later pull one day before the committed high-water date', async () => {
-    nock(BASE).post(PATH, (b: unknown) => String(b).includes('<startDate>20261102</startDate>')).reply(200, queryResponse([], 0));
+    nock(BASE).post(PATH, (b: unknown) => String(b).includes('<startDate>20261102</startDate>')).times(2).reply(200, queryResponse([], 0));
     const pages = await collect(connector().pull('AUTH', { highWater: '2026-11-03T08:00:00+08:00' }, { asOf: '2026-11-28' }));
     assert.equal(pages.length, 1);
     assert.equal(pages[0].state.highWater, '2026-11-03T08:00:00+08:00', 'an empty page does not move the cursor back');
@@ -81,7 +81,7 @@ describe('ministry connector', () => {
 
   it('retries SYSTEM_BUSY with backoff', async () => {
     const { sleep, waits } = recordingSleep();
-    nock(BASE).post(PATH).reply(500, fault('SYSTEM_BUSY')).post(PATH).reply(500, fault('SYSTEM_BUSY')).post(PATH).reply(200, queryResponse([ministryRecord('R1', '2026-11-01 08:00:00')], 1));
+    nock(BASE).post(PATH).reply(500, fault('SYSTEM_BUSY')).post(PATH).reply(500, fault('SYSTEM_BUSY')).post(PATH).times(2).reply(200, queryResponse([ministryRecord('R1', '2026-11-01 08:00:00')], 1));
     const pages = await collect(connector(sleep).pull('DEATH', null, { asOf: '2026-11-28' }));
     assert.deepEqual(ids(pages), ['R1']);
     assert.equal(waits.length, 2);
@@ -124,7 +124,7 @@ describe('ministry connector', () => {
     nock(BASE)
       .post(PATH).reply(503, '<html><body>Service Unavailable</body></html>', { 'Content-Type': 'text/html' })
       .post(PATH).reply(429, '', { 'Retry-After': '3' })
-      .post(PATH).reply(200, queryResponse([ministryRecord('R1', '2026-11-01 08:00:00')], 1));
+      .post(PATH).times(2).reply(200, queryResponse([ministryRecord('R1', '2026-11-01 08:00:00')], 1));
     const pages = await collect(connector(sleep).pull('DEATH', null, { asOf: '2026-11-28' }));
     assert.deepEqual(ids(pages), ['R1']);
     assert.equal(waits[1], 3000);

@@ -5,7 +5,8 @@
 // watches `total`: when it changes during a pass, the rows inserted meanwhile are at most one
 // day older than the newest row served before the change, and the window is paged again from
 // there. Until such a re-pass has finished, the committed state is held at the change point,
-// so an abort or crash in between resumes early enough to see the late rows.
+// so an abort or crash in between resumes early enough to see the late rows. A pass ends with
+// one more look at the total, so rows that arrived after the last page are not missed either.
 import type { Page, PulledRecord } from './connector.ts';
 import { ConnectorError } from './errors/connector-error.ts';
 import { laterHighWater, LATE_ARRIVAL_MS, versionKey, highWaterOf } from './high-water.ts';
@@ -79,6 +80,15 @@ export async function* pageWindow<T>(options: WindowPagerOptions<T>): AsyncGener
       }
 
       const last = reachedCutoff || page.items.length === 0 || page.items.length < options.pageSize || (pageIndex + 1) * options.pageSize >= page.total;
+      if (last && changeMarkMs === undefined) {
+        // Paging has finished only when the window still holds what the pass started with: a
+        // row that arrived after the first page (even in a one-page window) changes the total.
+        const confirm = await options.fetchPage(since, 0, 1);
+        if (confirm.total !== firstTotal) {
+          changeMarkMs = Number.isFinite(newestServedMs) ? newestServedMs : since;
+          holdMs = holdMs === undefined ? changeMarkMs : Math.min(holdMs, changeMarkMs);
+        }
+      }
       // a pass that ends without a change has seen every row of the window: release the hold
       if (last && changeMarkMs === undefined) holdMs = undefined;
       const candidate = holdMs === undefined ? highWater : earlierHighWater(highWater, highWaterOf(holdMs));
