@@ -1,0 +1,189 @@
+// One entry per `lifecert` command; each parses nothing itself (main.ts does) and returns an exit code.
+import fs from 'node:fs';
+import path from 'node:path';
+
+type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: false };
+export interface Command {
+  options: Record<string, OptionSpec>;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
+}
+
+function str(values: Record<string, string | boolean | undefined>, key: string): string | undefined {
+  const v = values[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive whole number, got '${value}'`);
+  return n;
+}
+
+export function dataDir(): string {
+  return process.env.LIFECERT_DATA_DIR ?? './data';
+}
+
+const sandbox: Command = {
+  options: {
+    world: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'civil-dir': { type: 'string' },
+    persons: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    'no-faults': { type: 'boolean' },
+  },
+  async run(values, positionals) {
+    if (positionals[0] === 'generate') {
+      const { generateWorld, writeWorld } = await import('../sandbox/generate.ts');
+      const persons = positiveInt(str(values, 'persons'), '--persons', 2000);
+      const seed = str(values, 'seed') ?? '1';
+      const out = str(values, 'out') ?? 'world.json';
+      const started = Date.now();
+      const { world, expected } = generateWorld({ persons, seed, faults: !values['no-faults'] });
+      const files = writeWorld({ world, expected }, { world: out });
+      process.stdout.write(
+        `generated ${persons} persons (seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${files.world}, ${files.expected}\n`,
+      );
+      return 0;
+    }
+    if (positionals.length > 0) throw new Error(`unknown sandbox subcommand '${positionals[0]}'`);
+    const worldFile = str(values, 'world');
+    if (!worldFile) throw new Error('--world FILE is required (or: lifecert sandbox generate --persons N)');
+    const { readWorld } = await import('../sandbox/read-world.ts');
+    const { startSandbox } = await import('../sandbox/server.ts');
+    const world = readWorld(worldFile);
+    const civilDir = path.resolve(str(values, 'civil-dir') ?? path.join(dataDir(), 'sandbox-civil'));
+    fs.mkdirSync(civilDir, { recursive: true });
+    const sb = await startSandbox({
+      world,
+      port: positiveIntOrZero(str(values, 'port'), 8001),
+      host: str(values, 'host') ?? '127.0.0.1',
+      civilDir,
+    });
+    // a parent that forked us (the demo, the benchmarks) learns the address over IPC
+    process.send?.({ url: sb.url });
+    process.stdout.write(
+      `sandbox serving ${world.roster.length} roster entries of period ${world.period} at ${sb.url}\n` +
+        `  ministry   ${sb.url}/ministry/ws/cert?wsdl\n  bigdata    ${sb.url}/bigdata/api/v1/\n` +
+        `  police     ${Object.keys(world.sources.police ?? {}).map((c) => `${sb.url}/police/${c}`).join(' ')}\n` +
+        `  health     ${sb.url}/health/v2/\n  provincial ${sb.url}/provincial/v1/cert-imports\n` +
+        `  civil      ${civilDir}/inbox (outbox ${civilDir}/outbox)\n  control    ${sb.url}/_sandbox/received/<channel>\n`,
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        void sb.close().then(resolve);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  },
+};
+
+function positiveIntOrZero(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0..65535, got '${value}'`);
+  return n;
+}
+
+const demo: Command = {
+  options: {
+    world: { type: 'string' },
+    persons: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    'database-url': { type: 'string' },
+  },
+  async run(values) {
+    const { runDemo } = await import('./demo.ts');
+    const started = Date.now();
+    const s = await runDemo({
+      world: str(values, 'world'),
+      persons: positiveInt(str(values, 'persons'), '--persons', 2000),
+      seed: str(values, 'seed') ?? '1',
+      out: str(values, 'out') ?? './demo-out',
+      databaseUrl: str(values, 'database-url'),
+    });
+    const totals = Object.values(s.counts).reduce((a, c) => ({ pulled: a.pulled + c.pulled, staged: a.staged + c.staged, rejected: a.rejected + c.rejected, skipped: a.skipped + c.skipped }), { pulled: 0, staged: 0, rejected: 0, skipped: 0 });
+    process.stdout.write(
+      `\nlifecert demo: ${s.persons} persons decided in ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
+        `  records  pulled ${totals.pulled}, staged ${totals.staged}, rejected ${totals.rejected}, skipped ${totals.skipped}\n` +
+        `  results  ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened\n` +
+        `  files    ${s.files.join('\n           ')}\n`,
+    );
+    return 0;
+  },
+};
+
+const migrateCommand: Command = {
+  options: { 'database-url': { type: 'string' } },
+  async run(values) {
+    const { openDatabase, databaseOptionsFromEnv } = await import('../mirror/db.ts');
+    const { migrate } = await import('../mirror/migrate.ts');
+    const url = str(values, 'database-url');
+    const db = await openDatabase(url ? { databaseUrl: url } : databaseOptionsFromEnv());
+    try {
+      const r = await migrate(db);
+      process.stdout.write(`migrations applied: ${r.applied.length ? r.applied.join(', ') : 'none'} (${db.location})\n`);
+    } finally {
+      await db.close();
+    }
+    return 0;
+  },
+};
+
+const STEPS = ['pull', 'match'] as const;
+
+const run: Command = {
+  options: {
+    period: { type: 'string' },
+    'as-of': { type: 'string' },
+    steps: { type: 'string' },
+    connectors: { type: 'string' },
+    'database-url': { type: 'string' },
+  },
+  async run(values) {
+    const period = str(values, 'period');
+    if (!period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new Error('--period YYYY-MM is required');
+    const { chinaDate } = await import('../connectors/kit/time.ts');
+    // the as-of date is fixed when the run starts, never the clock in the middle of it
+    const asOf = str(values, 'as-of') ?? chinaDate(Date.now());
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`--as-of must be YYYY-MM-DD, got '${asOf}'`);
+    const steps = (str(values, 'steps') ?? STEPS.join(',')).split(',').map((x) => x.trim());
+    for (const s of steps) {
+      if (!(STEPS as readonly string[]).includes(s)) throw new Error(`unknown or not yet available step '${s}' (available: ${STEPS.join(', ')})`);
+    }
+    const { loadDotEnv, loadHubConfig, buildConnectors } = await import('../config/index.ts');
+    const { openDatabase, databaseOptionsFromEnv } = await import('../mirror/db.ts');
+    const { migrate } = await import('../mirror/migrate.ts');
+    loadDotEnv();
+    const config = loadHubConfig(process.env.LIFECERT_CONFIG ?? './lifecert.config.json');
+    const wanted = str(values, 'connectors')?.split(',').map((x) => x.trim());
+    const connectors = buildConnectors(config.sources).filter((c) => !wanted || wanted.includes(c.channel));
+    const url = str(values, 'database-url');
+    const db = await openDatabase(url ? { databaseUrl: url } : databaseOptionsFromEnv());
+    const runId = `run-${period}-${Date.now()}`;
+    try {
+      await migrate(db);
+      if (steps.includes('pull')) {
+        const { ingestAll } = await import('../pipeline/ingest.ts');
+        const counts = await ingestAll({ db, connectors, asOf, runId });
+        for (const [k, c] of Object.entries(counts)) process.stdout.write(`${k.padEnd(32)} pulled ${c.pulled} staged ${c.staged} rejected ${c.rejected} skipped ${c.skipped}\n`);
+      }
+      if (steps.includes('match')) {
+        const { matchPeriod } = await import('../pipeline/match.ts');
+        const s = await matchPeriod({ db, period, asOf, runId, openedAt: new Date().toISOString() });
+        process.stdout.write(`matched ${s.persons} persons: ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened\n`);
+      }
+    } finally {
+      await db.close();
+    }
+    return 0;
+  },
+};
+
+export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run };

@@ -1,0 +1,229 @@
+// `lifecert demo`: the main job end to end on one machine (api.md). A world (generated, or
+// --world), the sandbox in its own process on a free local port, every production connector
+// through its real protocol, normalization, staging, the match, publication to the mirror, and
+// the four files in --out.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import cliProgress from 'cli-progress';
+import { generateWorld, writeWorld } from '../sandbox/generate.ts';
+import { readWorld } from '../sandbox/read-world.ts';
+import { spawnSandbox } from '../sandbox/child.ts';
+import type { World } from '../sandbox/world.ts';
+import { buildConnectors, sandboxSources } from '../config/index.ts';
+import { openDatabase } from '../mirror/db.ts';
+import type { Db } from '../mirror/db.ts';
+import { migrate } from '../mirror/migrate.ts';
+import { loadRoster } from '../mirror/roster.ts';
+import { ingestDataset } from '../pipeline/ingest.ts';
+import { matchPeriod, readResults } from '../pipeline/match.ts';
+import { reportedPersonIdOf, rawFieldOf } from '../connectors/normalize.ts';
+import { renderReport } from '../report/index.ts';
+import type { ConnectorTiming, ReportRejection, ReportCase } from '../report/index.ts';
+import type { PullCounts, RejectionCode, Result } from '../schemas/types.ts';
+
+export interface DemoOptions {
+  world?: string;
+  persons: number;
+  seed: string;
+  out: string;
+  databaseUrl?: string;
+  /** progress bars on stderr (default: when stderr is a terminal) */
+  progress?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface DemoSummary {
+  out: string;
+  persons: number;
+  counts: Record<string, PullCounts>;
+  decisions: Record<string, number>;
+  casesOpened: number;
+  files: string[];
+}
+
+/** A REJECTED feedback item (workflow.md) built from a quarantined record. */
+export interface FeedbackItem {
+  feedbackId: string;
+  kind: 'REJECTED' | 'CORRECTED';
+  channel: string;
+  dataset: string;
+  recordId: string;
+  personId: string;
+  field: string;
+  reportedValue: string;
+  correctedValue: string | null;
+  reasonCode: string;
+  verifiedDate: string;
+  createdAt: string;
+  state: 'PENDING' | 'SENT' | 'CONFIRMED' | 'FAILED';
+}
+
+export function feedbackIdOf(kind: string, channel: string, dataset: string, recordId: string, rawHash: string, field: string): string {
+  return createHash('sha256').update([kind, channel, dataset, recordId, rawHash, field].join('\u0000')).digest('hex').slice(0, 32);
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const out = path.resolve(options.out);
+  fs.mkdirSync(out, { recursive: true });
+
+  let world: World;
+  let worldDescription: { kind: 'generated'; persons: number; seed: string } | { kind: 'file'; file: string; persons: number };
+  let worldFile: string;
+  if (options.world) {
+    worldFile = path.resolve(options.world);
+    world = readWorld(worldFile);
+    worldDescription = { kind: 'file', file: options.world, persons: world.roster.length };
+  } else {
+    log(`generating a world of ${options.persons} persons (seed ${options.seed}) …`);
+    const generated = generateWorld({ persons: options.persons, seed: options.seed, faults: true });
+    worldFile = writeWorld(generated, { world: path.join(out, 'world.json') }).world;
+    world = generated.world;
+    worldDescription = { kind: 'generated', persons: options.persons, seed: options.seed };
+  }
+
+  // a fresh civil drop folder per demo, so an earlier demo's files are not read again
+  const civilDir = path.join(out, 'sandbox-civil');
+  fs.rmSync(civilDir, { recursive: true, force: true });
+  fs.mkdirSync(civilDir, { recursive: true });
+  const sandbox = await spawnSandbox({ worldFile, civilDir });
+  log(`sandbox listening at ${sandbox.url} (its own process)`);
+
+  let db: Db | undefined;
+  try {
+    if (options.databaseUrl) {
+      db = await openDatabase({ databaseUrl: options.databaseUrl });
+    } else {
+      const dataDir = path.join(out, 'data');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      db = await openDatabase({ dataDir });
+    }
+    await migrate(db);
+    await loadRoster(db, world.roster);
+
+    const cities = Object.keys(world.sources.police ?? {});
+    const connectors = buildConnectors(sandboxSources(sandbox.url, civilDir, cities));
+    const runId = `demo-${world.period}-${Date.now()}`;
+    const counts: Record<string, PullCounts> = {};
+    const timings: ConnectorTiming[] = [];
+    const showBars = options.progress ?? Boolean(process.stderr.isTTY);
+    const bars = showBars
+      ? new cliProgress.MultiBar({ format: ' {channel} |{bar}| {value} records {state}', hideCursor: true, clearOnComplete: false, stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : null;
+
+    // connectors side by side; each connector's datasets one after another
+    await Promise.all(
+      connectors.map(async (connector) => {
+        const bar = bars?.create(1, 0, { channel: connector.channel.padEnd(12), state: '' });
+        let pulled = 0;
+        for (const dataset of connector.datasets) {
+          const started = Date.now();
+          const c = await ingestDataset({
+            db: db as Db,
+            connector,
+            dataset,
+            asOf: world.asOf,
+            runId,
+            onPage: (p) => {
+              bar?.setTotal(pulled + p.totals.pulled + 1);
+              bar?.update(pulled + p.totals.pulled, { state: dataset });
+            },
+          });
+          pulled += c.pulled;
+          counts[`${connector.channel}/${dataset}`] = c;
+          timings.push({ channel: connector.channel, dataset, seconds: (Date.now() - started) / 1000, pulled: c.pulled });
+        }
+        bar?.setTotal(pulled);
+        bar?.update(pulled, { state: 'done' });
+      }),
+    );
+    bars?.stop();
+
+    log('matching the roster …');
+    const summary = await matchPeriod({ db, period: world.period, asOf: world.asOf, runId, openedAt: `${world.asOf}T00:00:00+08:00` });
+
+    // results.jsonl, sorted by personId (the mirror reads them back in that order)
+    const results: Result[] = [];
+    const resultsFile = path.join(out, 'results.jsonl');
+    const resultsOut = fs.createWriteStream(resultsFile);
+    for await (const r of readResults(db, world.period)) {
+      results.push(r);
+      resultsOut.write(`${JSON.stringify(r)}\n`);
+    }
+    await new Promise<void>((resolve, reject) => resultsOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
+
+    const countsFile = path.join(out, 'counts.json');
+    const sortedCounts = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+    fs.writeFileSync(countsFile, `${JSON.stringify(sortedCounts, null, 2)}\n`);
+
+    const { items, rejections } = await rejectedFeedback(db, world.asOf);
+    const feedbackFile = path.join(out, 'feedback.jsonl');
+    fs.writeFileSync(feedbackFile, items.map((i) => `${JSON.stringify(i)}\n`).join(''));
+
+    const cases = await db.query<{ case_id: string; area_code: string; person_id: string; reasons: string[]; opened_at: string }>(
+      `SELECT case_id, area_code, person_id, reasons, opened_at FROM cases WHERE period = $1`,
+      [world.period],
+    );
+    const feedbackByChannel: Record<string, { REJECTED: number; CORRECTED: number; states: Record<string, number> }> = {};
+    for (const i of items) {
+      const f = (feedbackByChannel[i.channel] ??= { REJECTED: 0, CORRECTED: 0, states: {} });
+      f[i.kind] += 1;
+      f.states[i.state] = (f.states[i.state] ?? 0) + 1;
+    }
+    const html = renderReport({
+      period: world.period,
+      asOf: world.asOf,
+      generatedAt: new Date().toISOString(),
+      world: worldDescription,
+      database: db.kind === 'postgres' ? 'PostgreSQL' : 'PGlite',
+      results,
+      roster: new Map(world.roster.map((e) => [e.personId, { name: e.name, areaCode: e.areaCode }])),
+      counts: sortedCounts,
+      rejections,
+      cases: cases.rows.map((c): ReportCase => ({ caseId: c.case_id, areaCode: c.area_code, personId: c.person_id, reasons: c.reasons as ReportCase['reasons'], openedAt: c.opened_at })),
+      timings,
+      feedback: { byChannel: feedbackByChannel },
+    });
+    const reportFile = path.join(out, 'report.html');
+    fs.writeFileSync(reportFile, html);
+
+    return { out, persons: summary.persons, counts: sortedCounts, decisions: summary.decisions, casesOpened: summary.casesOpened, files: [resultsFile, feedbackFile, countsFile, reportFile] };
+  } finally {
+    await db?.close();
+    await sandbox.close();
+  }
+}
+
+/**
+ * Every quarantined record as a REJECTED feedback item for its channel. Delivery over the
+ * channels' own interfaces is the feedback step's job; until it runs, items stay PENDING.
+ */
+async function rejectedFeedback(db: Db, asOf: string): Promise<{ items: FeedbackItem[]; rejections: ReportRejection[] }> {
+  const { rows } = await db.query<{ channel: string; dataset: string; record_id: string; raw_hash: string; raw: unknown; field: string; reason_code: RejectionCode; message: string; person_id: string | null; created_at: string }>(
+    `SELECT channel, dataset, record_id, raw_hash, raw, field, reason_code, message, person_id, created_at
+       FROM rejections ORDER BY created_at, rejection_id`,
+  );
+  const items: FeedbackItem[] = [];
+  const rejections: ReportRejection[] = [];
+  for (const r of rows) {
+    const rawPersonId = reportedPersonIdOf(r.channel, r.dataset, r.raw);
+    items.push({
+      feedbackId: feedbackIdOf('REJECTED', r.channel, r.dataset, r.record_id, r.raw_hash, r.field),
+      kind: 'REJECTED',
+      channel: r.channel,
+      dataset: r.dataset,
+      recordId: r.record_id,
+      personId: rawPersonId,
+      field: r.field,
+      reportedValue: rawFieldOf(r.channel, r.dataset, r.raw, r.field),
+      correctedValue: null,
+      reasonCode: r.reason_code,
+      verifiedDate: asOf,
+      createdAt: r.created_at,
+      state: 'PENDING',
+    });
+    rejections.push({ channel: r.channel, dataset: r.dataset, recordId: r.record_id, field: r.field, reasonCode: r.reason_code, message: r.message, personId: r.person_id, rawPersonId });
+  }
+  return { items, rejections };
+}

@@ -1,0 +1,52 @@
+// Run the sandbox in its own process. The hub's embedded PGlite blocks the event loop while
+// it works (STACK-NOTES), so the demo and the benchmarks never serve simulators from the same
+// thread that stages into it.
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export interface SandboxProcess {
+  url: string;
+  civilDir: string;
+  pid: number;
+  close(): Promise<void>;
+}
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/lifecert.js');
+
+/** Start `lifecert sandbox --world FILE --port 0` and resolve once it listens. */
+export function spawnSandbox(options: { worldFile: string; civilDir: string; port?: number; timeoutMs?: number }): Promise<SandboxProcess> {
+  const args = ['sandbox', '--world', options.worldFile, '--port', String(options.port ?? 0), '--civil-dir', options.civilDir];
+  const child: ChildProcess = fork(BIN, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execPath: process.execPath });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString('utf8')).slice(-4000);
+  });
+  return new Promise<SandboxProcess>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the sandbox did not start within ${options.timeoutMs ?? 120_000} ms\n${stderr}`));
+    }, options.timeoutMs ?? 120_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the sandbox exited (code ${code}) before it listened\n${stderr}`));
+    });
+    child.once('message', (msg: unknown) => {
+      const url = (msg as { url?: unknown }).url;
+      if (typeof url !== 'string') return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({
+        url,
+        civilDir: options.civilDir,
+        pid: child.pid ?? -1,
+        close: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
