@@ -147,6 +147,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const started = performance.now();
+  const loadBefore = os.loadavg()[0];
   const teardown = new Teardown();
   const interrupted = () => {
     process.stderr.write('\ninterrupted: cleaning up\n');
@@ -243,6 +244,8 @@ async function main(): Promise<number> {
       totalSeconds: (performance.now() - started) / 1000,
       expected,
       environment: environment(),
+      loadBefore,
+      loadAfter: os.loadavg()[0],
     };
     process.stdout.write(`${renderReport(facts, results)}\n`);
     return 0;

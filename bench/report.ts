@@ -17,6 +17,9 @@ export interface BenchFacts {
   /** `<channel>/<dataset>` → expected counts of the generator */
   expected: Record<string, { pulled: number; staged: number; rejected: number; skipped: number }>;
   environment: string;
+  /** 1-minute load average at the start and at the end: other work on the machine skews the figures */
+  loadBefore: number;
+  loadAfter: number;
 }
 
 const TARGET_TITLE: Record<string, string> = { pglite: 'PGlite (embedded, on disk)', postgres: 'PostgreSQL' };
@@ -152,7 +155,7 @@ export function renderReport(facts: BenchFacts, results: readonly HubRunResult[]
   const out: string[] = [];
   const records = sum(results[0].datasets, (d) => d.pulled);
   out.push(`lifecert ingest benchmark — ${int(facts.persons)} persons, seed ${facts.seed}, period ${facts.period}, asOf ${facts.asOf}`);
-  out.push(`${facts.environment}`);
+  out.push(`${facts.environment}; load average (1 min) ${facts.loadBefore.toFixed(2)} at start, ${facts.loadAfter.toFixed(2)} at end`);
   out.push(
     `world: ${int(records)} source records (${bytesText(facts.worldBytes)} world file), generated in ${secs(facts.generateSeconds)} s with faults OFF ` +
       `(faults add sleeps, rate limits and retries; off, the rates measure the pipeline, not the simulated outages)`,
