@@ -2,7 +2,7 @@
 // conflicts they built (they know what they wrote); this module only orders them into a decision
 // and does the month arithmetic of validity, risk and overpayment. It shares no code with the
 // hub's matching, so the expected results are an independent check of it.
-import type { Action, Decision, ReasonCode, RosterEntry } from '../../schemas/types.ts';
+import type { Action, Decision, ReasonCode, Result, RosterEntry } from '../../schemas/types.ts';
 import { addMonths, ageOn, lastDayOfMonth, monthDiff, monthOf } from './calendar.ts';
 
 export interface AliveFact {
@@ -27,22 +27,11 @@ export interface PrisonFacts {
   latestEndBeforeP: string | null;
 }
 
-export interface ExpectedResult {
-  period: string;
-  personId: string;
-  areaCode: string;
-  decision: Decision;
-  action: Action;
-  reasons: ReasonCode[];
-  lossDate: string | null;
-  certifiedMonth: string | null;
-  certifiedUntil: string | null;
-  riskLevel: 'LOW' | 'MEDIUM' | 'HIGH' | null;
-  overpaidMonths: number | null;
-  overpaidAmountFen: number | null;
+/** The result record of results.schema.json without evidence, plus the scenario that made the person. */
+export type ExpectedResult = Omit<Result, 'evidence'> & {
   /** the generator's scenario that made this person (not part of the result record) */
   scenario: string;
-}
+};
 
 export interface Validity {
   certifiedMonth: string;
