@@ -183,7 +183,9 @@ async function main(): Promise<number> {
     const civilDir = path.join(workDir, 'civil');
     fs.mkdirSync(civilDir, { recursive: true });
     const sandbox: SandboxProcess = await spawnSandbox({ worldFile, civilDir, timeoutMs: 600_000 });
-    teardown.add('stop the sandbox', () => sandbox.close());
+    teardown.add('stop the sandbox', async () => {
+      await sandbox.close();
+    });
     const sandboxStartSeconds = (performance.now() - sbStart) / 1000;
 
     const targets: Array<{ kind: TargetKind; prepare: () => Promise<Partial<HubRunConfig>> }> = [

@@ -1,6 +1,7 @@
 // One entry per `lifecert` command; each parses nothing itself (main.ts does) and returns an exit code.
 import fs from 'node:fs';
 import path from 'node:path';
+import { once } from 'node:events';
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: false };
 export interface Command {
@@ -74,7 +75,11 @@ const sandbox: Command = {
     );
     await new Promise<void>((resolve) => {
       const stop = () => {
-        void sb.close().then(resolve);
+        void sb.close().then(() => {
+          // a parent that forked us hears our peak memory (benchmarks, the demo's summary)
+          if (!process.send) return resolve();
+          process.send({ stopped: true, peakRssKiB: process.resourceUsage().maxRSS }, undefined, {}, () => resolve());
+        });
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
@@ -99,8 +104,7 @@ const demo: Command = {
     'database-url': { type: 'string' },
   },
   async run(values) {
-    const { runDemo } = await import('./demo.ts');
-    const started = Date.now();
+    const { runDemo, DEMO_SCHEMA } = await import('./demo.ts');
     const s = await runDemo({
       world: str(values, 'world'),
       persons: positiveInt(str(values, 'persons'), '--persons', 2000),
@@ -109,10 +113,19 @@ const demo: Command = {
       databaseUrl: str(values, 'database-url'),
     });
     const totals = Object.values(s.counts).reduce((a, c) => ({ pulled: a.pulled + c.pulled, staged: a.staged + c.staged, rejected: a.rejected + c.rejected, skipped: a.skipped + c.skipped }), { pulled: 0, staged: 0, rejected: 0, skipped: 0 });
+    const sec = (x: number) => `${x.toFixed(1)} s`;
+    const mib = (kib: number | null) => (kib === null ? '?' : `${Math.round(kib / 1024)} MiB`);
+    const dbUrl = str(values, 'database-url');
+    const exportHint = dbUrl
+      ? `npx lifecert export --period P --database-url URL --schema ${DEMO_SCHEMA}`
+      : `npx lifecert export --period P --data-dir ${path.join(s.out, 'data')}`;
     process.stdout.write(
-      `\nlifecert demo: ${s.persons} persons decided in ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
+      `\nlifecert demo: ${s.persons} persons decided in ${sec(s.seconds.total)} ` +
+        `(world ${sec(s.seconds.world)}, sandbox and roster ${sec(s.seconds.sandbox)}, ingest ${sec(s.seconds.ingest)}, match ${sec(s.seconds.match)}, files ${sec(s.seconds.files)})\n` +
         `  records  pulled ${totals.pulled}, staged ${totals.staged}, rejected ${totals.rejected}, skipped ${totals.skipped}\n` +
-        `  results  ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened\n` +
+        `  results  ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened; ${s.reminders} to remind\n` +
+        `  mirror   ${s.database}   (again: ${exportHint})\n` +
+        `  memory   peak RSS hub ${mib(s.peakRssKiB.hub)}, sandbox ${mib(s.peakRssKiB.sandbox)}\n` +
         `  files    ${s.files.join('\n           ')}\n`,
     );
     return 0;
@@ -186,4 +199,66 @@ const run: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run };
+const exportCommand: Command = {
+  options: {
+    period: { type: 'string' },
+    format: { type: 'string' },
+    list: { type: 'string' },
+    out: { type: 'string' },
+    'database-url': { type: 'string' },
+    'data-dir': { type: 'string' },
+    schema: { type: 'string' },
+  },
+  async run(values) {
+    const period = str(values, 'period');
+    if (!period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new Error('--period YYYY-MM is required');
+    const { exportList, EXPORT_FORMATS, EXPORT_LISTS } = await import('../pipeline/export.ts');
+    const format = str(values, 'format') ?? 'jsonl';
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format}'`);
+    const list = str(values, 'list') ?? 'results';
+    if (!(EXPORT_LISTS as readonly string[]).includes(list)) throw new Error(`--list must be one of ${EXPORT_LISTS.join(', ')}, got '${list}'`);
+    const { openDatabase, databaseOptionsFromEnv } = await import('../mirror/db.ts');
+    const { loadDotEnv } = await import('../config/index.ts');
+    loadDotEnv();
+    const url = str(values, 'database-url');
+    const dir = str(values, 'data-dir');
+    const where = url ? { databaseUrl: url } : dir ? { dataDir: dir } : databaseOptionsFromEnv();
+    // reading must not create an empty embedded mirror where there was none
+    if (where.dataDir && !fs.existsSync(path.join(where.dataDir, 'pglite'))) {
+      throw new Error(`no embedded mirror in ${path.resolve(where.dataDir)} (set --data-dir, LIFECERT_DATA_DIR or DATABASE_URL)`);
+    }
+    const db = await openDatabase({ ...where, schema: str(values, 'schema') });
+    const outFile = str(values, 'out');
+    let count: number;
+    try {
+      const tables = await db.query<{ t: string | null }>(`SELECT to_regclass('results')::text AS t`);
+      if (tables.rows[0].t === null) throw new Error(`the mirror (${db.location}) has no results table: run \`lifecert migrate\` and a match first`);
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM results WHERE period = $1', [period]);
+      if (rows[0].n === 0) throw new Error(`the mirror (${db.location}) holds no results for period ${period}`);
+      const options = { period, list: list as 'results', format: format as 'jsonl' };
+      if (outFile) {
+        // written beside its place and renamed when complete: never a half-written export
+        const partial = `${path.resolve(outFile)}.partial-${process.pid}`;
+        const file = fs.createWriteStream(partial);
+        try {
+          count = await exportList(db, file, options);
+          await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
+          fs.renameSync(partial, outFile);
+        } catch (err) {
+          file.destroy();
+          await once(file, 'close');
+          fs.rmSync(partial, { force: true });
+          throw err;
+        }
+      } else {
+        count = await exportList(db, process.stdout, options);
+      }
+    } finally {
+      await db.close();
+    }
+    process.stderr.write(`exported ${count} ${list} of ${period} as ${format}${outFile ? ` to ${outFile}` : ''} (${db.location})\n`);
+    return 0;
+  },
+};
+
+export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand };

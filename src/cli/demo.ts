@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import { generateWorld, writeWorld } from '../sandbox/generate.ts';
 import { readWorld } from '../sandbox/read-world.ts';
@@ -16,7 +17,8 @@ import type { Db } from '../mirror/db.ts';
 import { migrate } from '../mirror/migrate.ts';
 import { loadRoster } from '../mirror/roster.ts';
 import { ingestDataset } from '../pipeline/ingest.ts';
-import { matchPeriod, readResults } from '../pipeline/match.ts';
+import { matchPeriod } from '../pipeline/match.ts';
+import { exportList } from '../pipeline/export.ts';
 import { reportedPersonIdOf, rawFieldOf } from '../connectors/normalize.ts';
 import { renderReport } from '../report/index.ts';
 import type { ConnectorTiming, ReportRejection, ReportCase } from '../report/index.ts';
@@ -39,8 +41,18 @@ export interface DemoSummary {
   counts: Record<string, PullCounts>;
   decisions: Record<string, number>;
   casesOpened: number;
+  reminders: number;
   files: string[];
+  /** where the mirror is: the PGlite folder, or the URL (password hidden) and schema */
+  database: string;
+  /** wall seconds of each phase */
+  seconds: { world: number; sandbox: number; ingest: number; match: number; files: number; total: number };
+  /** peak resident memory in KiB of the hub (this process) and of the sandbox process */
+  peakRssKiB: { hub: number; sandbox: number | null };
 }
+
+/** The schema `demo --database-url` works in: recreated by every demo, never the mirror's own tables. */
+export const DEMO_SCHEMA = 'lifecert_demo';
 
 /** A REJECTED feedback item (workflow.md) built from a quarantined record. */
 export interface FeedbackItem {
@@ -65,6 +77,7 @@ export function feedbackIdOf(kind: string, channel: string, dataset: string, rec
 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const clock = phaseClock();
   const out = path.resolve(options.out);
   fs.mkdirSync(out, { recursive: true });
 
@@ -82,6 +95,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     world = generated.world;
     worldDescription = { kind: 'generated', persons: options.persons, seed: options.seed };
   }
+  const worldSeconds = clock.lap();
 
   // a fresh civil drop folder per demo, so an earlier demo's files are not read again
   const civilDir = path.join(out, 'sandbox-civil');
@@ -91,9 +105,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   log(`sandbox listening at ${sandbox.url} (its own process)`);
 
   let db: Db | undefined;
+  let sandboxPeakRssKiB: number | null = null;
+  let result: Omit<DemoSummary, 'peakRssKiB'> | undefined;
   try {
     if (options.databaseUrl) {
-      db = await openDatabase({ databaseUrl: options.databaseUrl });
+      // a schema of its own, emptied first: a second demo never sees the first one's cursors
+      db = await openDatabase({ databaseUrl: options.databaseUrl, schema: DEMO_SCHEMA });
+      await db.exec(`DROP SCHEMA ${DEMO_SCHEMA} CASCADE; CREATE SCHEMA ${DEMO_SCHEMA}`);
     } else {
       const dataDir = path.join(out, 'data');
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -101,6 +119,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     }
     await migrate(db);
     await loadRoster(db, world.roster);
+    const sandboxSeconds = clock.lap();
 
     const cities = Object.keys(world.sources.police ?? {});
     const connectors = buildConnectors(sandboxSources(sandbox.url, civilDir, cities));
@@ -139,18 +158,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       }),
     );
     bars?.stop();
+    const ingestSeconds = clock.lap();
 
     log('matching the roster …');
     const summary = await matchPeriod({ db, period: world.period, asOf: world.asOf, runId, openedAt: `${world.asOf}T00:00:00+08:00` });
+    const matchSeconds = clock.lap();
 
-    // results.jsonl, sorted by personId (the mirror reads them back in that order)
+    // results.jsonl, sorted by personId: what `lifecert export --period P` writes
     const results: Result[] = [];
     const resultsFile = path.join(out, 'results.jsonl');
     const resultsOut = fs.createWriteStream(resultsFile);
-    for await (const r of readResults(db, world.period)) {
-      results.push(r);
-      resultsOut.write(`${JSON.stringify(r)}\n`);
-    }
+    await exportList(db, resultsOut, { period: world.period, list: 'results', format: 'jsonl' }, (r) => results.push(r as Result));
     await new Promise<void>((resolve, reject) => resultsOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
     const countsFile = path.join(out, 'counts.json');
@@ -188,11 +206,38 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const reportFile = path.join(out, 'report.html');
     fs.writeFileSync(reportFile, html);
 
-    return { out, persons: summary.persons, counts: sortedCounts, decisions: summary.decisions, casesOpened: summary.casesOpened, files: [resultsFile, feedbackFile, countsFile, reportFile] };
+    const filesSeconds = clock.lap();
+    result = {
+      out,
+      persons: summary.persons,
+      counts: sortedCounts,
+      decisions: summary.decisions,
+      casesOpened: summary.casesOpened,
+      reminders: summary.reminders,
+      files: [resultsFile, feedbackFile, countsFile, reportFile],
+      database: db.location,
+      seconds: { world: worldSeconds, sandbox: sandboxSeconds, ingest: ingestSeconds, match: matchSeconds, files: filesSeconds, total: clock.total() },
+    };
   } finally {
     await db?.close();
-    await sandbox.close();
+    sandboxPeakRssKiB = (await sandbox.close()).peakRssKiB;
   }
+  return { ...result, peakRssKiB: { hub: process.resourceUsage().maxRSS, sandbox: sandboxPeakRssKiB } };
+}
+
+/** Wall seconds since the last lap, and in all. */
+function phaseClock(): { lap(): number; total(): number } {
+  const start = performance.now();
+  let last = start;
+  return {
+    lap() {
+      const now = performance.now();
+      const seconds = (now - last) / 1000;
+      last = now;
+      return seconds;
+    },
+    total: () => (performance.now() - start) / 1000,
+  };
 }
 
 /**

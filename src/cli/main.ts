@@ -10,6 +10,8 @@ Usage:
   lifecert sandbox --world FILE [--port P] [--host H] [--civil-dir DIR]
   lifecert migrate [--database-url URL]
   lifecert run --period YYYY-MM [--as-of YYYY-MM-DD] [--steps pull,match] [--connectors a,b] [--database-url URL]
+  lifecert export --period YYYY-MM [--format jsonl|csv] [--list results|reminders|worklists] [--out FILE]
+                  [--database-url URL | --data-dir DIR] [--schema NAME]
   lifecert help
 
 Environment: DATABASE_URL (unset: embedded PGlite in LIFECERT_DATA_DIR), LIFECERT_DATA_DIR (./data),

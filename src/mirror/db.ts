@@ -68,16 +68,31 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** PostgreSQL pool size (default 10) */
   poolSize?: number;
+  /**
+   * Work in this schema instead of `public` (created when missing; every session's search_path).
+   * `lifecert demo --database-url` keeps its tables in `lifecert_demo` so it never touches a
+   * mirror's own. Lower-case letters, digits and `_`.
+   */
+  schema?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function checkSchemaName(schema: string | undefined): void {
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new MirrorError('MIRROR_CONFIG_INVALID', `schema name must be lower-case letters, digits and _ (at most 63), got '${schema}'`);
+  }
 }
 
 export const MEMORY_DATA_DIR = 'memory://';
 const SESSION_TIME_ZONE = 'Asia/Shanghai';
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Db> {
+  checkSchemaName(options.schema);
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
-    return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.schema);
   }
-  return openPglite(options.dataDir ?? './data');
+  return openPglite(options.dataDir ?? './data', options.schema);
 }
 
 /** The same options from the environment (api.md "Configuration"). */
@@ -239,7 +254,7 @@ function pgliteQueryable(runner: PgliteRunner): Queryable {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Db> {
+async function openPglite(dataDir: string, schema: string | undefined): Promise<Db> {
   const inMemory = dataDir === MEMORY_DATA_DIR;
   let lock: LockFile | null = null;
   let location = MEMORY_DATA_DIR;
@@ -258,6 +273,8 @@ async function openPglite(dataDir: string): Promise<Db> {
     pglite = new PGlite(inMemory ? MEMORY_DATA_DIR : location, { parsers: TEXT_PARSERS });
     await pglite.waitReady;
     await pglite.exec(`SET TIME ZONE '${SESSION_TIME_ZONE}'`);
+    // one session: the search_path set here holds for every later statement
+    if (schema) await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   } catch (err) {
     lock?.release();
     throw new MirrorError('MIRROR_CONFIG_INVALID', `cannot open the embedded database in ${location}: ${(err as Error).message}`, { cause: err });
@@ -353,13 +370,14 @@ function redactUrl(url: string): string {
   }
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<Db> {
-  const location = redactUrl(databaseUrl);
+async function openPostgres(databaseUrl: string, poolSize: number, schema: string | undefined): Promise<Db> {
+  const location = schema ? `${redactUrl(databaseUrl)} (schema ${schema})` : redactUrl(databaseUrl);
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
     types: pgTypes,
-    options: `-c TimeZone=${SESSION_TIME_ZONE}`,
+    // startup options hold for every pooled session, including ones reopened later
+    options: `-c TimeZone=${SESSION_TIME_ZONE}${schema ? ` -c search_path=${schema}` : ''}`,
     application_name: 'lifecert',
   });
   // An idle connection dropped by the server is removed from the pool and reopened on
@@ -367,7 +385,11 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Db> 
   pool.on('error', () => undefined);
   try {
     const probe = await pool.connect();
-    probe.release();
+    try {
+      if (schema) await probe.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      probe.release();
+    }
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw new MirrorError('MIRROR_CONFIG_INVALID', `cannot connect to PostgreSQL at ${location}: ${(err as Error).message}`, { cause: err });

@@ -9,7 +9,13 @@ export interface SandboxProcess {
   url: string;
   civilDir: string;
   pid: number;
-  close(): Promise<void>;
+  /** Stop it (SIGTERM) and resolve once it exited, with its peak resident memory when it said so. */
+  close(): Promise<SandboxExit>;
+}
+
+export interface SandboxExit {
+  /** the sandbox process's peak RSS in KiB (process.resourceUsage().maxRSS), null when unknown */
+  peakRssKiB: number | null;
 }
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/lifecert.js');
@@ -41,9 +47,14 @@ export function spawnSandbox(options: { worldFile: string; civilDir: string; por
         civilDir: options.civilDir,
         pid: child.pid ?? -1,
         close: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
+          new Promise<SandboxExit>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done({ peakRssKiB: null });
+            let peakRssKiB: number | null = null;
+            child.on('message', (m: unknown) => {
+              const kib = (m as { peakRssKiB?: unknown }).peakRssKiB;
+              if (typeof kib === 'number') peakRssKiB = kib;
+            });
+            child.once('exit', () => done({ peakRssKiB }));
             child.kill('SIGTERM');
           }),
       });

@@ -8,41 +8,128 @@ import { runDemo } from '../../src/cli/demo.ts';
 import type { Expected } from '../../src/sandbox/generate.ts';
 import type { Result } from '../../src/schemas/types.ts';
 import { validateResult } from '../../src/schemas/index.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { createScratchPostgres } from '../mirror/db-targets.ts';
+import type { DemoSummary } from '../../src/cli/demo.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/lifecert.js');
+const run = promisify(execFile);
+
+/** `lifecert …` as a user types it; resolves with the exit code and what it printed. */
+async function lifecert(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** Checks the four files of a demo in `out` against the generator's expectation; returns the results. */
+function checkDemoFiles(out: string, expected: Expected, persons: number): Result[] {
+  for (const f of ['results.jsonl', 'feedback.jsonl', 'counts.json', 'report.html']) assert.ok(fs.existsSync(path.join(out, f)), f);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'counts.json'), 'utf8')), Object.fromEntries(Object.entries(expected.counts).sort(([a], [b]) => (a < b ? -1 : 1))));
+  const results = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Result);
+  assert.equal(results.length, persons);
+  const ids = results.map((r) => r.personId);
+  assert.deepEqual(ids, [...ids].sort(), 'results.jsonl is sorted by personId');
+  const mismatches: string[] = [];
+  for (const r of results) {
+    assert.deepEqual(validateResult(r), []);
+    const e = expected.results[r.personId] as unknown as Record<string, unknown>;
+    assert.ok(e, `no expected result for ${r.personId}`);
+    for (const k of FIELDS) {
+      if (JSON.stringify(r[k]) !== JSON.stringify(e[k])) mismatches.push(`${r.personId} ${k}: got ${JSON.stringify(r[k])}, expected ${JSON.stringify(e[k])}`);
+    }
+  }
+  assert.deepEqual(mismatches, []);
+  const feedback = fs.readFileSync(path.join(out, 'feedback.jsonl'), 'utf8').trim().split('\n').filter(Boolean);
+  assert.equal(feedback.length, expected.rejections.length, 'one REJECTED item per quarantined record');
+  assert.match(fs.readFileSync(path.join(out, 'report.html'), 'utf8'), /<svg/);
+  return results;
+}
+
+function readExpected(file: string): Expected {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Expected;
+}
+
+function checkSummary(summary: DemoSummary, persons: number, results: Result[]): void {
+  assert.equal(summary.persons, persons);
+  assert.equal(summary.reminders, results.filter((r) => r.decision === 'eligible' && r.certifiedUntil !== null && r.certifiedUntil >= r.period && monthsBetween(r.period, r.certifiedUntil) <= 3).length);
+  assert.ok(summary.peakRssKiB.hub > 0 && (summary.peakRssKiB.sandbox ?? 0) > 0, 'both processes report their peak memory');
+  assert.ok(summary.seconds.total >= summary.seconds.ingest + summary.seconds.match);
+}
+
+function monthsBetween(from: string, to: string): number {
+  const [fy, fm] = from.split('-').map(Number);
+  const [ty, tm] = to.split('-').map(Number);
+  return ty * 12 + tm - (fy * 12 + fm);
+}
+
 
 const FIELDS = ['decision', 'action', 'reasons', 'lossDate', 'certifiedMonth', 'certifiedUntil', 'riskLevel', 'overpaidMonths', 'overpaidAmountFen'] as const;
 
 describe('lifecert demo, end to end through the simulators', function () {
   this.timeout(600_000);
   for (const seed of ['demo-a', 'demo-b']) {
-    it(`agrees with the generator for every person (seed ${seed}, 600 persons, all faults on)`, async () => {
+    it(`agrees with the generator for every person (seed ${seed}, 600 persons, all faults on, PGlite)`, async () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-demo-'));
       try {
         const summary = await runDemo({ persons: 600, seed, out, progress: false, log: () => {} });
-        for (const f of ['results.jsonl', 'feedback.jsonl', 'counts.json', 'report.html']) assert.ok(fs.existsSync(path.join(out, f)), f);
-        const expected = JSON.parse(fs.readFileSync(path.join(out, 'world.expected.json'), 'utf8')) as Expected;
-        assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'counts.json'), 'utf8')), Object.fromEntries(Object.entries(expected.counts).sort(([a], [b]) => (a < b ? -1 : 1))));
-        const results = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Result);
-        assert.equal(results.length, 600);
-        const ids = results.map((r) => r.personId);
-        assert.deepEqual(ids, [...ids].sort(), 'results.jsonl is sorted by personId');
-        const mismatches: string[] = [];
-        for (const r of results) {
-          assert.deepEqual(validateResult(r), []);
-          const e = expected.results[r.personId] as unknown as Record<string, unknown>;
-          assert.ok(e, `no expected result for ${r.personId}`);
-          for (const k of FIELDS) {
-            if (JSON.stringify(r[k]) !== JSON.stringify(e[k])) mismatches.push(`${r.personId} ${k}: got ${JSON.stringify(r[k])}, expected ${JSON.stringify(e[k])}`);
-          }
-        }
-        assert.deepEqual(mismatches, []);
-        const feedback = fs.readFileSync(path.join(out, 'feedback.jsonl'), 'utf8').trim().split('\n').filter(Boolean);
-        assert.equal(feedback.length, expected.rejections.length, 'one REJECTED item per quarantined record');
-        const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
-        assert.match(html, /<svg/);
-        assert.equal(summary.persons, 600);
+        const results = checkDemoFiles(out, readExpected(path.join(out, 'world.expected.json')), 600);
+        checkSummary(summary, 600, results);
+        if (seed !== 'demo-a') return;
+
+        // `lifecert export` reads the same results back from the demo's mirror
+        const period = results[0].period;
+        const jsonl = path.join(out, 'export.jsonl');
+        const done = await lifecert(['export', '--period', period, '--data-dir', path.join(out, 'data'), '--out', jsonl]);
+        assert.equal(done.code, 0, done.stderr);
+        assert.match(done.stderr, /exported 600 results/);
+        assert.equal(fs.readFileSync(jsonl, 'utf8'), fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8'));
+        const csv = await lifecert(['export', '--period', period, '--format', 'csv', '--list', 'reminders', '--data-dir', path.join(out, 'data')]);
+        assert.equal(csv.code, 0, csv.stderr);
+        const reminders = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+        assert.equal(reminders.length, summary.reminders);
+        assert.ok(reminders.length > 0, 'the world has persons to remind');
+
+        // bad input: a clear message, exit 1, and no file left behind
+        const empty = await lifecert(['export', '--period', '2001-01', '--data-dir', path.join(out, 'data'), '--out', path.join(out, 'none.jsonl')]);
+        assert.equal(empty.code, 1);
+        assert.match(empty.stderr, /holds no results for period 2001-01/);
+        assert.deepEqual(fs.readdirSync(out).filter((f) => f.startsWith('none.jsonl')), []);
+        const nowhere = await lifecert(['export', '--period', period, '--data-dir', path.join(out, 'no-such-dir')]);
+        assert.equal(nowhere.code, 1);
+        assert.match(nowhere.stderr, /no embedded mirror in/);
+        assert.equal(fs.existsSync(path.join(out, 'no-such-dir')), false, 'reading never creates a mirror');
+        const badFormat = await lifecert(['export', '--period', period, '--format', 'xml', '--data-dir', path.join(out, 'data')]);
+        assert.equal(badFormat.code, 1);
+        assert.match(badFormat.stderr, /--format must be one of jsonl, csv/);
       } finally {
         fs.rmSync(out, { recursive: true, force: true });
       }
     });
   }
+
+  it('runs on PostgreSQL in a schema of its own; a second demo there starts afresh', async () => {
+    const scratch = await createScratchPostgres();
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-demo-pg-'));
+    try {
+      for (const [seed, persons] of [['demo-pg-1', 500], ['demo-pg-2', 400]] as const) {
+        const summary = await runDemo({ persons, seed, out, databaseUrl: scratch.url, progress: false, log: () => {} });
+        assert.match(summary.database, /\(schema lifecert_demo\)$/);
+        const results = checkDemoFiles(out, readExpected(path.join(out, 'world.expected.json')), persons);
+        checkSummary(summary, persons, results);
+      }
+      const exported = await lifecert(['export', '--period', JSON.parse(fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').split('\n')[0]).period, '--database-url', scratch.url, '--schema', 'lifecert_demo']);
+      assert.equal(exported.code, 0, exported.stderr);
+      assert.equal(exported.stdout, fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8'));
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+      await scratch.drop();
+    }
+  });
 });

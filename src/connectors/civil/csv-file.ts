@@ -100,8 +100,3 @@ function firstLine(text: string): string {
 export function encodeGbk(text: string): Buffer {
   return iconv.encode(text, 'gbk');
 }
-
-/** Quote a CSV field when it holds a separator, quote or line break. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}

@@ -5,7 +5,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConnectorError } from '../kit/errors/connector-error.ts';
-import { csvField, encodeGbk } from './csv-file.ts';
+import { encodeGbk } from './csv-file.ts';
+import { csvField } from '../../report/csv.ts';
 
 export const FEEDBACK_HEADER = ['反馈编号', '身份证号码', '逝者姓名', '原文件', '行号', '问题字段', '原值', '更正值', '原因代码', '核实日期'] as const;
 
