@@ -16,6 +16,7 @@ import type { HubMessage, HubRunConfig, HubRunResult, TargetKind } from './messa
 import { createScratchDatabase, findPostgres, redactUrl } from './postgres.ts';
 import type { ScratchDatabase } from './postgres.ts';
 import { renderReport } from './report.ts';
+import { Teardown, environment } from './common.ts';
 import type { BenchFacts } from './report.ts';
 
 const DEFAULT_PERSONS = 200_000;
@@ -58,30 +59,6 @@ function parseOptions(argv: string[]): BenchOptions | null {
     if (!Number.isInteger(persons) || persons < 1) throw new Error(`--persons must be a positive integer, got '${values.persons}'`);
   }
   return { persons, seed: values.seed ?? '1', postgres: !values['no-postgres'] };
-}
-
-/** Cleanup steps, run last-in first-out on the way out (also on Ctrl-C). */
-class Teardown {
-  private readonly steps: Array<{ what: string; run: () => Promise<void> | void }> = [];
-  add(what: string, run: () => Promise<void> | void): void {
-    this.steps.push({ what, run });
-  }
-  async runAll(): Promise<void> {
-    while (this.steps.length > 0) {
-      const step = this.steps.pop();
-      if (!step) break;
-      try {
-        await step.run();
-      } catch (err) {
-        process.stderr.write(`cleanup: ${step.what} failed: ${(err as Error).message}\n`);
-      }
-    }
-  }
-}
-
-function environment(): string {
-  const cpus = os.cpus();
-  return `node ${process.version} on ${os.platform()} ${os.arch()}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM`;
 }
 
 /** Run the hub side for one target in its own process; progress to stderr. */

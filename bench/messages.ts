@@ -3,6 +3,8 @@
 // benchmark's bookkeeping) and so that PGlite, which blocks the event loop, shares no thread
 // with the simulators.
 
+import type { DemoSummary } from '../src/cli/demo.ts';
+
 export type TargetKind = 'pglite' | 'postgres';
 
 /** Sent to the hub process as its one argument (JSON). */
@@ -69,4 +71,23 @@ export type HubMessage =
   | { kind: 'dataset-done'; channel: string; dataset: string; pulled: number; seconds: number }
   | { kind: 'ingest-done'; seconds: number }
   | { kind: 'result'; result: HubRunResult }
+  | { kind: 'floor'; seconds: number; peakRssKiB: number }
+  | { kind: 'failed'; message: string };
+
+// --- bench:demo ---------------------------------------------------------------------------
+
+/** Sent to bench/demo-run.ts as its one argument (JSON). */
+export interface DemoRunConfig {
+  worldFile: string;
+  out: string;
+  /** PostgreSQL: a fresh database created for this run; PGlite (in `out/data`) when absent */
+  databaseUrl?: string;
+  /** only open a fresh mirror and migrate it: the memory and time every run starts with */
+  floor?: boolean;
+}
+
+export type DemoRunMessage =
+  | { kind: 'log'; line: string }
+  | { kind: 'summary'; summary: DemoSummary }
+  | { kind: 'floor'; seconds: number; peakRssKiB: number }
   | { kind: 'failed'; message: string };

@@ -5,7 +5,7 @@
 // scenarios the generator wrote, never by running the hub's own normalization or matching.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { PullCounts } from '../schemas/types.ts';
+import type { PullCounts, Result } from '../schemas/types.ts';
 import type { World } from './world.ts';
 import { Gen } from './generate/builder.ts';
 import { addMonths, isRealDate, lastDayOfMonth } from './generate/calendar.ts';
@@ -155,4 +155,19 @@ export function writeWorld(generated: GeneratedWorld, target: string | { dir: st
   writeJsonFile(paths.world, generated.world);
   writeJsonFile(paths.expected, generated.expected);
   return paths;
+}
+
+/** The fields of a result the generator predicts (all but evidence), in results.schema.json order. */
+export const PREDICTED_FIELDS = ['decision', 'action', 'reasons', 'lossDate', 'certifiedMonth', 'certifiedUntil', 'riskLevel', 'overpaidMonths', 'overpaidAmountFen'] as const;
+
+/** How a hub's result differs from the generator's expectation for that person: one line per field (empty when it agrees). */
+export function resultDifferences(result: Result, expected: ExpectedResult | undefined): string[] {
+  if (!expected) return [`${result.personId}: no expected result (not on the roster?)`];
+  const out: string[] = [];
+  for (const k of PREDICTED_FIELDS) {
+    const got = JSON.stringify(result[k]);
+    const want = JSON.stringify(expected[k]);
+    if (got !== want) out.push(`${result.personId} ${k}: got ${got}, expected ${want}`);
+  }
+  return out;
 }
