@@ -11,14 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { generateWorld, writeWorld, resultDifferences } from '../src/sandbox/generate.ts';
 import type { Expected } from '../src/sandbox/generate.ts';
 import type { DemoSummary } from '../src/cli/demo.ts';
 import type { Result } from '../src/schemas/types.ts';
 import type { DemoRunConfig, DemoRunMessage, TargetKind } from './messages.ts';
 import { createScratchDatabase, findPostgres, redactUrl } from './postgres.ts';
-import { Teardown, environment } from './common.ts';
+import { Teardown, environment, parseBenchOptions, runBench } from './common.ts';
+import type { BenchOptions } from './common.ts';
 
 const DEFAULT_SIZES = [10_000, 100_000];
 const QUICK_SIZES = [1_000, 5_000];
@@ -33,33 +33,19 @@ Worlds are generated with every fault on, as the demo does, once per size, outsi
 PostgreSQL: DATABASE_URL's server, else 127.0.0.1:5432 when it answers; a fresh database
 lifecert_bench_<random> per run, dropped after.`;
 
-interface Options {
-  sizes: number[];
-  seed: string;
-  postgres: boolean;
-}
+type Options = BenchOptions<number[]>;
 
 function parseOptions(argv: string[]): Options | null {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      sizes: { type: 'string' },
-      seed: { type: 'string' },
-      quick: { type: 'boolean' },
-      'no-postgres': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+  return parseBenchOptions(argv, {
+    flag: 'sizes',
+    quick: QUICK_SIZES,
+    fallback: DEFAULT_SIZES,
+    parse(text) {
+      const sizes = text.split(',').map((x) => Number(x.trim()));
+      for (const n of sizes) if (!Number.isInteger(n) || n < 1) throw new Error(`--sizes must be positive integers separated by commas, got '${text}'`);
+      return sizes;
     },
-    strict: true,
-    allowPositionals: false,
   });
-  if (values.help) return null;
-  if (values.quick && values.sizes !== undefined) throw new Error('--quick already sets the sizes: give --quick or --sizes, not both');
-  let sizes = values.quick ? QUICK_SIZES : DEFAULT_SIZES;
-  if (values.sizes !== undefined) {
-    sizes = values.sizes.split(',').map((x) => Number(x.trim()));
-    for (const n of sizes) if (!Number.isInteger(n) || n < 1) throw new Error(`--sizes must be positive integers separated by commas, got '${values.sizes}'`);
-  }
-  return { sizes, seed: values.seed ?? '1', postgres: !values['no-postgres'] };
 }
 
 interface Floor {
@@ -232,87 +218,62 @@ function report(runs: Measured[], floors: Floor[], facts: { seed: string; genera
   return out.join('\n');
 }
 
-async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
-  if (!options) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function main(options: Options, teardown: Teardown): Promise<number> {
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
-  const teardown = new Teardown();
-  const interrupted = () => {
-    process.stderr.write('\ninterrupted: cleaning up\n');
-    void teardown.runAll().then(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-bench-demo-'));
+  teardown.add(`remove ${workDir}`, () => fs.rmSync(workDir, { recursive: true, force: true }));
 
-  try {
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-bench-demo-'));
-    teardown.add(`remove ${workDir}`, () => fs.rmSync(workDir, { recursive: true, force: true }));
+  let postgres: { adminUrl: string } | undefined;
+  let postgresSkipped: string | undefined;
+  if (!options.postgres) postgresSkipped = '--no-postgres';
+  else {
+    const found = await findPostgres();
+    if ('skipped' in found) postgresSkipped = found.skipped;
+    else postgres = found;
+  }
 
-    let postgres: { adminUrl: string } | undefined;
-    let postgresSkipped: string | undefined;
-    if (!options.postgres) postgresSkipped = '--no-postgres';
-    else {
-      const found = await findPostgres();
-      if ('skipped' in found) postgresSkipped = found.skipped;
-      else postgres = found;
-    }
+  const targets: TargetKind[] = postgres ? ['pglite', 'postgres'] : ['pglite'];
+  const floors: Floor[] = [];
+  for (const target of targets) {
+    const mirror = await freshMirror(target, path.join(workDir, `floor-${target}`), postgres, teardown);
+    const { outcome } = await runChild({ ...mirror.config, floor: true }, `floor ${TITLE[target]}`, teardown);
+    if (outcome.kind === 'floor') floors.push({ target, seconds: outcome.seconds, peakRssKiB: outcome.peakRssKiB });
+    await mirror.release();
+  }
 
-    const targets: TargetKind[] = postgres ? ['pglite', 'postgres'] : ['pglite'];
-    const floors: Floor[] = [];
+  const runs: Measured[] = [];
+  const generated: Array<{ persons: number; seconds: number; bytes: number }> = [];
+  for (const persons of options.size) {
+    process.stderr.write(`generating a world of ${int(persons)} persons (seed ${options.seed}, every fault on)…\n`);
+    const genStart = performance.now();
+    const sizeDir = path.join(workDir, String(persons));
+    const worldFile = path.join(sizeDir, 'world.json');
+    const expected = (() => {
+      const g = generateWorld({ persons, seed: options.seed, faults: true });
+      writeWorld(g, { world: worldFile });
+      return g.expected;
+    })();
+    generated.push({ persons, seconds: (performance.now() - genStart) / 1000, bytes: fs.statSync(worldFile).size });
+    const records = Object.values(expected.counts).reduce((s, c) => s + c.pulled, 0);
+
     for (const target of targets) {
-      const mirror = await freshMirror(target, path.join(workDir, `floor-${target}`), postgres, teardown);
-      const { outcome } = await runChild({ ...mirror.config, floor: true }, `floor ${TITLE[target]}`, teardown);
-      if (outcome.kind === 'floor') floors.push({ target, seconds: outcome.seconds, peakRssKiB: outcome.peakRssKiB });
+      const out = path.join(sizeDir, `out-${target}`);
+      const mirror = await freshMirror(target, out, postgres, teardown);
+      const label = `${int(persons)} ${TITLE[target]}`;
+      process.stderr.write(`[${label}] demo starting\n`);
+      const { outcome, wallSeconds } = await runChild({ ...mirror.config, worldFile }, label, teardown);
+      if (outcome.kind !== 'summary') throw new Error(`the ${label} demo sent no summary`);
+      const summary = outcome.summary;
+      const check = await countDifferences(path.join(out, 'results.jsonl'), expected);
+      process.stderr.write(`[${label}] done in ${secs(wallSeconds)} s, peak RSS ${mib(summary.peakRssKiB.hub)}; ${check.differences} results differ from the expectation\n`);
+      runs.push({ persons, target, wallSeconds, summary, records, differences: check.differences, firstDifference: check.first });
+      // free the disk and the database before the next, larger run
       await mirror.release();
     }
-
-    const runs: Measured[] = [];
-    const generated: Array<{ persons: number; seconds: number; bytes: number }> = [];
-    for (const persons of options.sizes) {
-      process.stderr.write(`generating a world of ${int(persons)} persons (seed ${options.seed}, every fault on)…\n`);
-      const genStart = performance.now();
-      const sizeDir = path.join(workDir, String(persons));
-      const worldFile = path.join(sizeDir, 'world.json');
-      const expected = (() => {
-        const g = generateWorld({ persons, seed: options.seed, faults: true });
-        writeWorld(g, { world: worldFile });
-        return g.expected;
-      })();
-      generated.push({ persons, seconds: (performance.now() - genStart) / 1000, bytes: fs.statSync(worldFile).size });
-      const records = Object.values(expected.counts).reduce((s, c) => s + c.pulled, 0);
-
-      for (const target of targets) {
-        const out = path.join(sizeDir, `out-${target}`);
-        const mirror = await freshMirror(target, out, postgres, teardown);
-        const label = `${int(persons)} ${TITLE[target]}`;
-        process.stderr.write(`[${label}] demo starting\n`);
-        const { outcome, wallSeconds } = await runChild({ ...mirror.config, worldFile }, label, teardown);
-        if (outcome.kind !== 'summary') throw new Error(`the ${label} demo sent no summary`);
-        const summary = outcome.summary;
-        const check = await countDifferences(path.join(out, 'results.jsonl'), expected);
-        process.stderr.write(`[${label}] done in ${secs(wallSeconds)} s, peak RSS ${mib(summary.peakRssKiB.hub)}; ${check.differences} results differ from the expectation\n`);
-        runs.push({ persons, target, wallSeconds, summary, records, differences: check.differences, firstDifference: check.first });
-        // free the disk and the database before the next, larger run
-        await mirror.release();
-      }
-    }
-    process.stdout.write(`${report(runs, floors, { seed: options.seed, generated, postgresSkipped, loadBefore, loadAfter: os.loadavg()[0], totalSeconds: (performance.now() - started) / 1000 })}\n`);
-    return runs.some((m) => m.differences > 0) ? 1 : 0;
-  } finally {
-    await teardown.runAll();
   }
+  process.stdout.write(`${report(runs, floors, { seed: options.seed, generated, postgresSkipped, loadBefore, loadAfter: os.loadavg()[0], totalSeconds: (performance.now() - started) / 1000 })}\n`);
+  return runs.some((m) => m.differences > 0) ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`bench:demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runBench('bench:demo', USAGE, () => parseOptions(process.argv.slice(2)), main);

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { generateWorld, writeWorld } from '../src/sandbox/generate.ts';
 import { spawnSandbox } from '../src/sandbox/child.ts';
@@ -16,7 +15,8 @@ import type { HubMessage, HubRunConfig, HubRunResult, TargetKind } from './messa
 import { createScratchDatabase, findPostgres, redactUrl } from './postgres.ts';
 import type { ScratchDatabase } from './postgres.ts';
 import { renderReport } from './report.ts';
-import { Teardown, environment } from './common.ts';
+import { Teardown, environment, parseBenchOptions, runBench } from './common.ts';
+import type { BenchOptions } from './common.ts';
 import type { BenchFacts } from './report.ts';
 
 const DEFAULT_PERSONS = 200_000;
@@ -32,33 +32,19 @@ const USAGE = `usage: npm run bench:ingest -- [--persons N] [--seed S] [--quick]
 PostgreSQL: DATABASE_URL's server, else 127.0.0.1:5432 when it answers; a fresh database
 lifecert_bench_<random> is created for the run and dropped after.`;
 
-interface BenchOptions {
-  persons: number;
-  seed: string;
-  postgres: boolean;
-}
+type Options = BenchOptions<number>;
 
-function parseOptions(argv: string[]): BenchOptions | null {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      persons: { type: 'string' },
-      seed: { type: 'string' },
-      quick: { type: 'boolean' },
-      'no-postgres': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+function parseOptions(argv: string[]): Options | null {
+  return parseBenchOptions(argv, {
+    flag: 'persons',
+    quick: QUICK_PERSONS,
+    fallback: DEFAULT_PERSONS,
+    parse(text) {
+      const persons = Number(text);
+      if (!Number.isInteger(persons) || persons < 1) throw new Error(`--persons must be a positive integer, got '${text}'`);
+      return persons;
     },
-    strict: true,
-    allowPositionals: false,
   });
-  if (values.help) return null;
-  if (values.quick && values.persons !== undefined) throw new Error('--quick already sets the persons (20,000): give --quick or --persons, not both');
-  let persons = values.quick ? QUICK_PERSONS : DEFAULT_PERSONS;
-  if (values.persons !== undefined) {
-    persons = Number(values.persons);
-    if (!Number.isInteger(persons) || persons < 1) throw new Error(`--persons must be a positive integer, got '${values.persons}'`);
-  }
-  return { persons, seed: values.seed ?? '1', postgres: !values['no-postgres'] };
 }
 
 /** Run the hub side for one target in its own process; progress to stderr. */
@@ -117,128 +103,103 @@ function runTarget(config: HubRunConfig, expectedRecords: number, teardown: Tear
   });
 }
 
-async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
-  if (!options) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function main(options: Options, teardown: Teardown): Promise<number> {
   const started = performance.now();
   const loadBefore = os.loadavg()[0];
-  const teardown = new Teardown();
-  const interrupted = () => {
-    process.stderr.write('\ninterrupted: cleaning up\n');
-    void teardown.runAll().then(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-bench-'));
+  teardown.add(`remove ${workDir}`, () => fs.rmSync(workDir, { recursive: true, force: true }));
 
-  try {
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-bench-'));
-    teardown.add(`remove ${workDir}`, () => fs.rmSync(workDir, { recursive: true, force: true }));
-
-    process.stderr.write(`generating a world of ${options.persons.toLocaleString('en-US')} persons (seed ${options.seed}, faults off)…\n`);
-    const genStart = performance.now();
-    const worldFile = path.join(workDir, 'world.json');
-    // the world stays in this scope: only what the report needs outlives it
-    const { asOf, period, cities, expected } = (() => {
-      const generated = generateWorld({ persons: options.persons, seed: options.seed, faults: false });
-      writeWorld(generated, { world: worldFile });
-      return {
-        asOf: generated.world.asOf,
-        period: generated.world.period,
-        cities: Object.keys(generated.world.sources.police ?? {}),
-        expected: generated.expected.counts,
-      };
-    })();
-    const generateSeconds = (performance.now() - genStart) / 1000;
-    const worldBytes = fs.statSync(worldFile).size;
-    const expectedRecords = Object.values(expected).reduce((s, c) => s + c.pulled, 0);
-
-    process.stderr.write('starting the sandbox in its own process…\n');
-    const sbStart = performance.now();
-    const civilDir = path.join(workDir, 'civil');
-    fs.mkdirSync(civilDir, { recursive: true });
-    const sandbox: SandboxProcess = await spawnSandbox({ worldFile, civilDir, timeoutMs: 600_000 });
-    teardown.add('stop the sandbox', async () => {
-      await sandbox.close();
-    });
-    const sandboxStartSeconds = (performance.now() - sbStart) / 1000;
-
-    const targets: Array<{ kind: TargetKind; prepare: () => Promise<Partial<HubRunConfig>> }> = [
-      {
-        kind: 'pglite',
-        prepare: async () => {
-          const dataDir = path.join(workDir, 'pglite-data');
-          fs.mkdirSync(dataDir, { recursive: true });
-          return { dataDir };
-        },
-      },
-    ];
-    let postgresSkipped: string | undefined;
-    if (!options.postgres) postgresSkipped = '--no-postgres';
-    else {
-      const found = await findPostgres();
-      if ('skipped' in found) postgresSkipped = found.skipped;
-      else {
-        targets.push({
-          kind: 'postgres',
-          prepare: async () => {
-            const scratch: ScratchDatabase = await createScratchDatabase(found.adminUrl);
-            teardown.add(`drop database ${scratch.name}`, () => scratch.drop());
-            process.stderr.write(`created ${redactUrl(scratch.url)}\n`);
-            return { databaseUrl: scratch.url };
-          },
-        });
-      }
-    }
-
-    const results: HubRunResult[] = [];
-    for (const target of targets) {
-      const config: HubRunConfig = {
-        target: target.kind,
-        sandboxUrl: sandbox.url,
-        civilDir,
-        cities,
-        asOf,
-        runId: `bench-${target.kind}`,
-        floorRepeats: FLOOR_REPEATS,
-        ...(await target.prepare()),
-      };
-      const result = await runTarget(config, expectedRecords, teardown);
-      result.location = config.databaseUrl ? redactUrl(result.location) : result.location;
-      results.push(result);
-    }
-
-    const facts: BenchFacts = {
-      persons: options.persons,
-      seed: options.seed,
-      asOf,
-      period,
-      generateSeconds,
-      worldBytes,
-      sandboxStartSeconds,
-      floorRepeats: FLOOR_REPEATS,
-      postgresSkipped,
-      totalSeconds: (performance.now() - started) / 1000,
-      expected,
-      environment: environment(),
-      loadBefore,
-      loadAfter: os.loadavg()[0],
+  process.stderr.write(`generating a world of ${options.size.toLocaleString('en-US')} persons (seed ${options.seed}, faults off)…\n`);
+  const genStart = performance.now();
+  const worldFile = path.join(workDir, 'world.json');
+  // the world stays in this scope: only what the report needs outlives it
+  const { asOf, period, cities, expected } = (() => {
+    const generated = generateWorld({ persons: options.size, seed: options.seed, faults: false });
+    writeWorld(generated, { world: worldFile });
+    return {
+      asOf: generated.world.asOf,
+      period: generated.world.period,
+      cities: Object.keys(generated.world.sources.police ?? {}),
+      expected: generated.expected.counts,
     };
-    process.stdout.write(`${renderReport(facts, results)}\n`);
-    return 0;
-  } finally {
-    await teardown.runAll();
+  })();
+  const generateSeconds = (performance.now() - genStart) / 1000;
+  const worldBytes = fs.statSync(worldFile).size;
+  const expectedRecords = Object.values(expected).reduce((s, c) => s + c.pulled, 0);
+
+  process.stderr.write('starting the sandbox in its own process…\n');
+  const sbStart = performance.now();
+  const civilDir = path.join(workDir, 'civil');
+  fs.mkdirSync(civilDir, { recursive: true });
+  const sandbox: SandboxProcess = await spawnSandbox({ worldFile, civilDir, timeoutMs: 600_000 });
+  teardown.add('stop the sandbox', async () => {
+    await sandbox.close();
+  });
+  const sandboxStartSeconds = (performance.now() - sbStart) / 1000;
+
+  const targets: Array<{ kind: TargetKind; prepare: () => Promise<Partial<HubRunConfig>> }> = [
+    {
+      kind: 'pglite',
+      prepare: async () => {
+        const dataDir = path.join(workDir, 'pglite-data');
+        fs.mkdirSync(dataDir, { recursive: true });
+        return { dataDir };
+      },
+    },
+  ];
+  let postgresSkipped: string | undefined;
+  if (!options.postgres) postgresSkipped = '--no-postgres';
+  else {
+    const found = await findPostgres();
+    if ('skipped' in found) postgresSkipped = found.skipped;
+    else {
+      targets.push({
+        kind: 'postgres',
+        prepare: async () => {
+          const scratch: ScratchDatabase = await createScratchDatabase(found.adminUrl);
+          teardown.add(`drop database ${scratch.name}`, () => scratch.drop());
+          process.stderr.write(`created ${redactUrl(scratch.url)}\n`);
+          return { databaseUrl: scratch.url };
+        },
+      });
+    }
   }
+
+  const results: HubRunResult[] = [];
+  for (const target of targets) {
+    const config: HubRunConfig = {
+      target: target.kind,
+      sandboxUrl: sandbox.url,
+      civilDir,
+      cities,
+      asOf,
+      runId: `bench-${target.kind}`,
+      floorRepeats: FLOOR_REPEATS,
+      ...(await target.prepare()),
+    };
+    const result = await runTarget(config, expectedRecords, teardown);
+    result.location = config.databaseUrl ? redactUrl(result.location) : result.location;
+    results.push(result);
+  }
+
+  const facts: BenchFacts = {
+    persons: options.size,
+    seed: options.seed,
+    asOf,
+    period,
+    generateSeconds,
+    worldBytes,
+    sandboxStartSeconds,
+    floorRepeats: FLOOR_REPEATS,
+    postgresSkipped,
+    totalSeconds: (performance.now() - started) / 1000,
+    expected,
+    environment: environment(),
+    loadBefore,
+    loadAfter: os.loadavg()[0],
+  };
+  process.stdout.write(`${renderReport(facts, results)}\n`);
+  return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`bench:ingest failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runBench('bench:ingest', USAGE, () => parseOptions(process.argv.slice(2)), main);

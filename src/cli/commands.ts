@@ -149,7 +149,9 @@ const migrateCommand: Command = {
   },
 };
 
-const STEPS = ['pull', 'match'] as const;
+// api.md names the steps pull, match, publish, feedback. The match publishes each shard as it
+// decides it (one transaction per shard), so `match` and `publish` are one step here.
+const STEPS = ['pull', 'match', 'publish'] as const;
 
 const run: Command = {
   options: {
@@ -187,10 +189,12 @@ const run: Command = {
         const counts = await ingestAll({ db, connectors, asOf, runId });
         for (const [k, c] of Object.entries(counts)) process.stdout.write(`${k.padEnd(32)} pulled ${c.pulled} staged ${c.staged} rejected ${c.rejected} skipped ${c.skipped}\n`);
       }
-      if (steps.includes('match')) {
+      if (steps.includes('match') || steps.includes('publish')) {
         const { matchPeriod } = await import('../pipeline/match.ts');
         const s = await matchPeriod({ db, period, asOf, runId, openedAt: new Date().toISOString() });
-        process.stdout.write(`matched ${s.persons} persons: ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened\n`);
+        process.stdout.write(
+          `matched and published ${s.persons} persons: ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened; ${s.reminders} to remind\n`,
+        );
       }
     } finally {
       await db.close();

@@ -9,7 +9,7 @@ Usage:
   lifecert sandbox generate --persons N [--seed S] [--out FILE] [--no-faults]
   lifecert sandbox --world FILE [--port P] [--host H] [--civil-dir DIR]
   lifecert migrate [--database-url URL]
-  lifecert run --period YYYY-MM [--as-of YYYY-MM-DD] [--steps pull,match] [--connectors a,b] [--database-url URL]
+  lifecert run --period YYYY-MM [--as-of YYYY-MM-DD] [--steps pull,match,publish] [--connectors a,b] [--database-url URL]
   lifecert export --period YYYY-MM [--format jsonl|csv] [--list results|reminders|worklists] [--out FILE]
                   [--database-url URL | --data-dir DIR] [--schema NAME]
   lifecert help
