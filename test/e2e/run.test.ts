@@ -1,0 +1,140 @@
+// `lifecert run --period P` as an operator runs it: a configuration file whose credentials are
+// references to environment variables, a PostgreSQL mirror that already holds the roster, the
+// sources served by the sandbox. The results it publishes are the generator's, a second run of
+// the same period pulls incrementally and leaves results and cases as they were, and `lifecert
+// export` reads them back.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { generateWorld, writeWorld, resultDifferences } from '../../src/sandbox/generate.ts';
+import { spawnSandbox } from '../../src/sandbox/child.ts';
+import type { SandboxProcess } from '../../src/sandbox/child.ts';
+import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.ts';
+import { openDatabase } from '../../src/mirror/db.ts';
+import { migrate } from '../../src/mirror/migrate.ts';
+import { loadRoster } from '../../src/mirror/roster.ts';
+import type { Result } from '../../src/schemas/types.ts';
+import { createScratchPostgres } from '../mirror/db-targets.ts';
+import type { ScratchPostgres } from '../mirror/db-targets.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/lifecert.js');
+const exec = promisify(execFile);
+
+describe('lifecert run against configured sources (PostgreSQL mirror, sandbox sources)', function () {
+  this.timeout(300_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-run-'));
+  const generated = generateWorld({ persons: 400, seed: 'run-e2e', faults: true });
+  const { world, expected } = generated;
+  let sandbox: SandboxProcess | undefined;
+  let scratch: ScratchPostgres | undefined;
+  let env: NodeJS.ProcessEnv;
+
+  async function lifecert(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { env, cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+    }
+  }
+
+  async function mirrorState(): Promise<{ results: Result[]; cases: string[] }> {
+    const out = await lifecert(['export', '--period', world.period]);
+    assert.equal(out.code, 0, out.stderr);
+    const results = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as Result);
+    const db = await openDatabase({ databaseUrl: scratch?.url });
+    try {
+      const { rows } = await db.query<{ case_id: string }>('SELECT case_id FROM cases ORDER BY case_id');
+      return { results, cases: rows.map((r) => r.case_id) };
+    } finally {
+      await db.close();
+    }
+  }
+
+  before(async () => {
+    const worldFile = writeWorld(generated, { world: path.join(dir, 'world.json') }).world;
+    const civilDir = path.join(dir, 'civil');
+    fs.mkdirSync(civilDir, { recursive: true });
+    sandbox = await spawnSandbox({ worldFile, civilDir });
+    scratch = await createScratchPostgres();
+    // the provincial system's roster is already in the mirror: run never loads it
+    const db = await openDatabase({ databaseUrl: scratch.url });
+    try {
+      await migrate(db);
+      await loadRoster(db, world.roster);
+    } finally {
+      await db.close();
+    }
+    const c = SANDBOX_CREDENTIALS;
+    const url = sandbox.url;
+    const config = {
+      sources: {
+        ministry: { url: `${url}/ministry/ws/cert`, username: c.ministry.username, password: { env: 'T_MINISTRY_PASSWORD' } },
+        bigdata: { url: `${url}/bigdata`, appId: c.bigdata.appId, appSecret: { env: 'T_BIGDATA_SECRET' } },
+        police: Object.keys(world.sources.police ?? {}).map((city) => ({ city, url: `${url}/police/${city}`, clientId: c.police.clientId, clientSecret: { env: 'T_POLICE_SECRET' } })),
+        civil: { inboxDir: path.join(civilDir, 'inbox'), outboxDir: path.join(civilDir, 'outbox') },
+        health: { url: `${url}/health`, apiKey: { env: 'T_HEALTH_KEY' } },
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'lifecert.config.json'), JSON.stringify(config, null, 2));
+    env = {
+      PATH: process.env.PATH,
+      DATABASE_URL: scratch.url,
+      T_MINISTRY_PASSWORD: c.ministry.password,
+      T_BIGDATA_SECRET: c.bigdata.appSecret,
+      T_POLICE_SECRET: c.police.clientSecret,
+      T_HEALTH_KEY: c.health.apiKey,
+    };
+  });
+
+  after(async () => {
+    await sandbox?.close();
+    await scratch?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pulls every source, matches and publishes: every result is the generator’s', async () => {
+    const run = await lifecert(['run', '--period', world.period, '--as-of', world.asOf]);
+    assert.equal(run.code, 0, run.stderr);
+    for (const [key, c] of Object.entries(expected.counts)) {
+      assert.ok(run.stdout.includes(`${key.padEnd(32)} pulled ${c.pulled} staged ${c.staged} rejected ${c.rejected} skipped ${c.skipped}`), `counts of ${key}`);
+    }
+    assert.match(run.stdout, new RegExp(`matched and published ${world.roster.length} persons`));
+    const { results, cases } = await mirrorState();
+    assert.equal(results.length, world.roster.length);
+    assert.deepEqual(results.flatMap((r) => resultDifferences(r, expected.results[r.personId])), []);
+    assert.ok(cases.length > 0, 'the world has suspects');
+  });
+
+  it('a second run of the period pulls only what is new and changes neither results nor cases', async () => {
+    const before = await mirrorState();
+    const run = await lifecert(['run', '--period', world.period, '--as-of', world.asOf, '--steps', 'pull,match,publish']);
+    assert.equal(run.code, 0, run.stderr);
+    const pulled = [...run.stdout.matchAll(/ pulled (\d+) /g)].reduce((s, m) => s + Number(m[1]), 0);
+    const firstPull = Object.values(expected.counts).reduce((s, c) => s + c.pulled, 0);
+    assert.ok(pulled < firstPull / 2, `the second pull is incremental (${pulled} of ${firstPull} records again)`);
+    assert.deepEqual(await mirrorState(), before);
+  });
+
+  it('refuses a bad period, an unknown step and a missing secret with a clear message', async () => {
+    const badPeriod = await lifecert(['run', '--period', '2026-13']);
+    assert.equal(badPeriod.code, 1);
+    assert.match(badPeriod.stderr, /--period YYYY-MM is required/);
+    const badStep = await lifecert(['run', '--period', world.period, '--steps', 'pull,dance']);
+    assert.equal(badStep.code, 1);
+    assert.match(badStep.stderr, /unknown or not yet available step 'dance'/);
+    const saved = env.T_HEALTH_KEY;
+    delete env.T_HEALTH_KEY;
+    try {
+      const noSecret = await lifecert(['run', '--period', world.period, '--steps', 'match']);
+      assert.equal(noSecret.code, 1);
+      assert.match(noSecret.stderr, /T_HEALTH_KEY/);
+    } finally {
+      env.T_HEALTH_KEY = saved;
+    }
+  });
+});
