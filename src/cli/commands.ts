@@ -117,8 +117,8 @@ const demo: Command = {
     const mib = (kib: number | null) => (kib === null ? '?' : `${Math.round(kib / 1024)} MiB`);
     const dbUrl = str(values, 'database-url');
     const exportHint = dbUrl
-      ? `npx lifecert export --period P --database-url URL --schema ${DEMO_SCHEMA}`
-      : `npx lifecert export --period P --data-dir ${path.join(s.out, 'data')}`;
+      ? `npx lifecert export --period ${s.period} --database-url URL --schema ${DEMO_SCHEMA}`
+      : `npx lifecert export --period ${s.period} --data-dir ${path.relative(process.cwd(), path.join(s.out, 'data')) || '.'}`;
     process.stdout.write(
       `\nlifecert demo: ${s.persons} persons decided in ${sec(s.seconds.total)} ` +
         `(world ${sec(s.seconds.world)}, sandbox and roster ${sec(s.seconds.sandbox)}, ingest ${sec(s.seconds.ingest)}, match ${sec(s.seconds.match)}, files ${sec(s.seconds.files)})\n` +

@@ -20,7 +20,7 @@ import { ingestDataset } from '../pipeline/ingest.ts';
 import { matchPeriod } from '../pipeline/match.ts';
 import { exportList } from '../pipeline/export.ts';
 import { reportedPersonIdOf, rawFieldOf } from '../connectors/normalize.ts';
-import { renderReport } from '../report/index.ts';
+import { renderReport, ResultTally } from '../report/index.ts';
 import type { ConnectorTiming, ReportRejection, ReportCase } from '../report/index.ts';
 import type { PullCounts, RejectionCode, Result } from '../schemas/types.ts';
 
@@ -37,6 +37,8 @@ export interface DemoOptions {
 
 export interface DemoSummary {
   out: string;
+  /** the period certified (the world's) */
+  period: string;
   persons: number;
   counts: Record<string, PullCounts>;
   decisions: Record<string, number>;
@@ -81,20 +83,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const out = path.resolve(options.out);
   fs.mkdirSync(out, { recursive: true });
 
-  let world: World;
-  let worldDescription: { kind: 'generated'; persons: number; seed: string } | { kind: 'file'; file: string; persons: number };
-  let worldFile: string;
-  if (options.world) {
-    worldFile = path.resolve(options.world);
-    world = readWorld(worldFile);
-    worldDescription = { kind: 'file', file: options.world, persons: world.roster.length };
-  } else {
-    log(`generating a world of ${options.persons} persons (seed ${options.seed}) …`);
-    const generated = generateWorld({ persons: options.persons, seed: options.seed, faults: true });
-    worldFile = writeWorld(generated, { world: path.join(out, 'world.json') }).world;
-    world = generated.world;
-    worldDescription = { kind: 'generated', persons: options.persons, seed: options.seed };
-  }
+  // only what the hub needs of the world outlives this line: the sources' records are the
+  // sandbox's business (its own process), and keeping them here would double the memory
+  const { worldFile, description: worldDescription, world } = obtainWorld(options, out, log);
   const worldSeconds = clock.lap();
 
   // a fresh civil drop folder per demo, so an earlier demo's files are not read again
@@ -121,7 +112,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await loadRoster(db, world.roster);
     const sandboxSeconds = clock.lap();
 
-    const cities = Object.keys(world.sources.police ?? {});
+    const cities = world.cities;
     const connectors = buildConnectors(sandboxSources(sandbox.url, civilDir, cities));
     const runId = `demo-${world.period}-${Date.now()}`;
     const counts: Record<string, PullCounts> = {};
@@ -165,10 +156,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const matchSeconds = clock.lap();
 
     // results.jsonl, sorted by personId: what `lifecert export --period P` writes
-    const results: Result[] = [];
+    // the report's sums are taken as the lines are written: no list of all results is held
+    const tally = new ResultTally(world.period);
     const resultsFile = path.join(out, 'results.jsonl');
     const resultsOut = fs.createWriteStream(resultsFile);
-    await exportList(db, resultsOut, { period: world.period, list: 'results', format: 'jsonl' }, (r) => results.push(r as Result));
+    await exportList(db, resultsOut, { period: world.period, list: 'results', format: 'jsonl' }, (r) => tally.add(r as Result));
     await new Promise<void>((resolve, reject) => resultsOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
     const countsFile = path.join(out, 'counts.json');
@@ -195,7 +187,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       generatedAt: new Date().toISOString(),
       world: worldDescription,
       database: db.kind === 'postgres' ? 'PostgreSQL' : 'PGlite',
-      results,
+      results: tally.summary(),
       roster: new Map(world.roster.map((e) => [e.personId, { name: e.name, areaCode: e.areaCode }])),
       counts: sortedCounts,
       rejections,
@@ -209,6 +201,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const filesSeconds = clock.lap();
     result = {
       out,
+      period: world.period,
       persons: summary.persons,
       counts: sortedCounts,
       decisions: summary.decisions,
@@ -223,6 +216,30 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     sandboxPeakRssKiB = (await sandbox.close()).peakRssKiB;
   }
   return { ...result, peakRssKiB: { hub: process.resourceUsage().maxRSS, sandbox: sandboxPeakRssKiB } };
+}
+
+/** What the hub keeps of a world: the roster, the period, the as-of date and the police cities. */
+interface HubWorld {
+  period: string;
+  asOf: string;
+  cities: string[];
+  roster: World['roster'];
+}
+
+type WorldDescription = { kind: 'generated'; persons: number; seed: string } | { kind: 'file'; file: string; persons: number };
+
+/** Read --world, or generate a world into `out/world.json` (with its expectation beside it). */
+function obtainWorld(options: DemoOptions, out: string, log: (line: string) => void): { worldFile: string; description: WorldDescription; world: HubWorld } {
+  const keep = (w: World): HubWorld => ({ period: w.period, asOf: w.asOf, cities: Object.keys(w.sources.police ?? {}), roster: w.roster });
+  if (options.world) {
+    const worldFile = path.resolve(options.world);
+    const world = keep(readWorld(worldFile));
+    return { worldFile, world, description: { kind: 'file', file: options.world, persons: world.roster.length } };
+  }
+  log(`generating a world of ${options.persons} persons (seed ${options.seed}) …`);
+  const generated = generateWorld({ persons: options.persons, seed: options.seed, faults: true });
+  const worldFile = writeWorld(generated, { world: path.join(out, 'world.json') }).world;
+  return { worldFile, world: keep(generated.world), description: { kind: 'generated', persons: options.persons, seed: options.seed } };
 }
 
 /** Wall seconds since the last lap, and in all. */

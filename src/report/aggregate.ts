@@ -55,28 +55,38 @@ function wholeOrZero(value: number | null, what: string, personId: string): numb
 }
 
 /**
- * Sum the results of one period per county. A result of another period, or with a decision or
- * action outside results.schema.json, is refused: the report would otherwise misstate figures.
+ * Sums results of one period per county, one at a time (the demo feeds it while it writes
+ * results.jsonl, so no list of the province's results is ever held). A result of another period,
+ * or with a decision or action outside results.schema.json, is refused: the report would
+ * otherwise misstate figures.
  */
-export function summarizeResults(results: Iterable<Result>, period: string): ResultSummary {
-  const total = emptyTally();
-  const byCounty = new Map<string, CountyTally>();
-  const reasons = new Map<string, number>();
-  const remindUntil = addMonths(period, 3);
-  for (const r of results) {
+export class ResultTally {
+  private readonly total = emptyTally();
+  private readonly byCounty = new Map<string, CountyTally>();
+  private readonly reasons = new Map<string, number>();
+  private readonly period: string;
+  private readonly remindUntil: string;
+
+  constructor(period: string) {
+    this.period = period;
+    this.remindUntil = addMonths(period, 3);
+  }
+
+  add(r: Result): void {
+    const period = this.period;
     if (r.period !== period) throw new RangeError(`result of ${r.personId} is for period ${r.period}, the report is for ${period}`);
     if (!DECISIONS.includes(r.decision)) throw new RangeError(`result of ${r.personId}: unknown decision '${r.decision}'`);
     if (!ACTIONS.includes(r.action)) throw new RangeError(`result of ${r.personId}: unknown action '${r.action}'`);
-    let county = byCounty.get(r.areaCode);
+    let county = this.byCounty.get(r.areaCode);
     if (!county) {
       county = { areaCode: r.areaCode, ...emptyTally() };
-      byCounty.set(r.areaCode, county);
+      this.byCounty.set(r.areaCode, county);
     }
     const months = wholeOrZero(r.overpaidMonths, 'overpaidMonths', r.personId);
     const fen = wholeOrZero(r.overpaidAmountFen, 'overpaidAmountFen', r.personId);
     // workflow.md: eligible persons whose certifiedUntil lies within 3 months of P are reminded
-    const remind = r.decision === 'eligible' && r.certifiedUntil !== null && r.certifiedUntil >= period && r.certifiedUntil <= remindUntil;
-    for (const t of [total, county]) {
+    const remind = r.decision === 'eligible' && r.certifiedUntil !== null && r.certifiedUntil >= period && r.certifiedUntil <= this.remindUntil;
+    for (const t of [this.total, county]) {
       t.persons++;
       t.decisions[r.decision]++;
       t.actions[r.action]++;
@@ -85,13 +95,23 @@ export function summarizeResults(results: Iterable<Result>, period: string): Res
       t.overpaidMonths += months;
       t.overpaidFen += fen;
     }
-    for (const code of new Set(r.reasons)) reasons.set(code, (reasons.get(code) ?? 0) + 1);
+    for (const code of new Set(r.reasons)) this.reasons.set(code, (this.reasons.get(code) ?? 0) + 1);
   }
-  return {
-    total,
-    counties: [...byCounty.values()].sort((a, b) => compareBytes(a.areaCode, b.areaCode)),
-    reasons: [...reasons].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || compareBytes(a.code, b.code)),
-  };
+
+  summary(): ResultSummary {
+    return {
+      total: this.total,
+      counties: [...this.byCounty.values()].sort((a, b) => compareBytes(a.areaCode, b.areaCode)),
+      reasons: [...this.reasons].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || compareBytes(a.code, b.code)),
+    };
+  }
+}
+
+/** Sum the results of one period per county (see ResultTally). */
+export function summarizeResults(results: Iterable<Result>, period: string): ResultSummary {
+  const tally = new ResultTally(period);
+  for (const r of results) tally.add(r);
+  return tally.summary();
 }
 
 /** Keep the `limit` smallest items in order; O(limit) per item, limit being a handful. */

@@ -14,4 +14,5 @@ export { maskPersonId, maskName, maskIdentityNumbersIn } from './mask.ts';
 export { escapeHtml } from './html.ts';
 export { formatYuan, formatCount, formatPercent } from './format.ts';
 export { countyName, cityName } from './counties.ts';
-export { summarizeResults, summarizeRejections, summarizeCases } from './aggregate.ts';
+export { summarizeResults, summarizeRejections, summarizeCases, ResultTally } from './aggregate.ts';
+export type { ResultSummary } from './aggregate.ts';

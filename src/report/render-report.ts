@@ -228,9 +228,13 @@ ${channels.map((c) => html`<tr><td>${channelLabel(c, cityName)} <span class="cod
 <p class="note-text">状态为本次运行结束时的投递状态；发送失败的事项可由经办人员重新发送。States at the end of the run; FAILED items can be resent by an operator.</p>`;
 }
 
+function isSummary(results: ReportInput['results']): results is ResultSummary {
+  return !(Symbol.iterator in results);
+}
+
 /** Render the whole report page. */
 export function renderReport(input: ReportInput): string {
-  const results = summarizeResults(input.results, input.period);
+  const results = isSummary(input.results) ? input.results : summarizeResults(input.results, input.period);
   const caseList = [...input.cases];
   const cases = summarizeCases(caseList, input.asOf);
   const rejections = summarizeRejections(input.rejections);

@@ -1,5 +1,6 @@
 // What the report is made of: everything `lifecert demo` knows at the end of a run.
 import type { PullCounts, RejectionCode, ReasonCode, Result } from '../schemas/types.ts';
+import type { ResultSummary } from './aggregate.ts';
 
 /** The person behind a result, from the roster (only the name and county are shown, masked). */
 export interface ReportPerson {
@@ -62,8 +63,8 @@ export interface ReportInput {
   generatedAt: string;
   world: WorldDescription;
   database: 'PGlite' | 'PostgreSQL';
-  /** every result of the period; any iterable, walked once */
-  results: Iterable<Result>;
+  /** every result of the period (any iterable, walked once), or their sums from a ResultTally fed as they were read */
+  results: Iterable<Result> | ResultSummary;
   roster: RosterLookup;
   /** areaCode → county name; the built-in Guangdong table fills the gaps */
   countyNames?: Readonly<Record<string, string>>;

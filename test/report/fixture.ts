@@ -33,7 +33,7 @@ export function result(personId: string, areaCode: string, decision: Decision, a
 }
 
 export interface SmallFixture {
-  input: ReportInput;
+  input: ReportInput & { results: Result[] };
   /** every full identity number that appears somewhere in the input */
   fullIds: string[];
   names: string[];
@@ -89,7 +89,7 @@ export function smallFixture(): SmallFixture {
     { caseId: 'CASE-2026-11-0002', areaCode: '445281', personId: p.h, reasons: ['DUPLICATE', 'NAME_MISMATCH'], openedAt: '2026-11-28T10:00:01+08:00' },
     { caseId: 'CASE-2026-10-0093', areaCode: '445281', personId: p.h, reasons: ['NAME_MISMATCH'], openedAt: '2026-10-15T09:30:00+08:00' },
   ];
-  const input: ReportInput = {
+  const input: ReportInput & { results: Result[] } = {
     period: '2026-11',
     asOf: '2026-11-28',
     generatedAt: '2026-11-28T18:05:00+08:00',

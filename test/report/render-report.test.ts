@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { escapeHtml, renderReport } from '../../src/report/index.ts';
+import { ResultTally, escapeHtml, renderReport } from '../../src/report/index.ts';
 import type { ReportInput } from '../../src/report/index.ts';
 import { EMPTY_INPUT, largeFixture, smallFixture } from './fixture.ts';
 import { rowOf, tableRows } from './html-table.ts';
@@ -137,6 +137,14 @@ describe('renderReport', () => {
       cases: [...again.cases].reverse(),
     };
     assert.equal(renderReport(shuffled), page);
+  });
+
+  it('gives the same bytes from the sums of a ResultTally fed one result at a time', () => {
+    const again = smallFixture().input;
+    const tally = new ResultTally(again.period);
+    for (const r of again.results) tally.add(r);
+    assert.equal(renderReport({ ...again, results: tally.summary() }), page);
+    assert.throws(() => tally.add({ ...again.results[0], period: '2026-10' }), /is for period 2026-10, the report is for 2026-11/);
   });
 
   it('renders an empty run without NaN, Infinity or undefined', () => {
