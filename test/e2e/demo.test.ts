@@ -111,6 +111,24 @@ describe('lifecert demo, end to end through the simulators', function () {
     });
   }
 
+  it('as typed: `lifecert sandbox generate` then `lifecert demo --world W --out D` agrees with W’s expectation', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-demo-cli-'));
+    try {
+      const world = path.join(dir, 'w.json');
+      const gen = await lifecert(['sandbox', 'generate', '--persons', '700', '--seed', 'demo-cli', '--out', world]);
+      assert.equal(gen.code, 0, gen.stderr);
+      const out = path.join(dir, 'out');
+      const demo = await lifecert(['demo', '--world', world, '--out', out]);
+      assert.equal(demo.code, 0, demo.stderr);
+      assert.match(demo.stdout, /lifecert demo: 700 persons decided in/);
+      assert.match(demo.stdout, /export --period 2026-11 --data-dir /);
+      checkDemoFiles(out, readExpected(path.join(dir, 'w.expected.json')), 700);
+      assert.equal(fs.existsSync(path.join(out, 'world.json')), false, 'a given world is not copied');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs on PostgreSQL in a schema of its own; a second demo there starts afresh', async () => {
     const scratch = await createScratchPostgres();
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-demo-pg-'));
