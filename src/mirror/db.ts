@@ -279,41 +279,66 @@ async function openPglite(dataDir: string, schema: string | undefined): Promise<
     lock?.release();
     throw new MirrorError('MIRROR_CONFIG_INVALID', `cannot open the embedded database in ${location}: ${(err as Error).message}`, { cause: err });
   }
-  const base = pgliteQueryable(pglite as unknown as PgliteRunner);
-  let closed = false;
-  const guard = (): void => {
-    if (closed) throw new MirrorError('MIRROR_CLOSED', `the database ${location} is closed`);
-  };
-  return {
+  return guardedDb({
     kind: 'pglite',
     location,
-    get closed() {
-      return closed;
-    },
-    query(sql, params) {
-      guard();
-      return base.query(sql, params);
-    },
-    exec(sql) {
-      guard();
-      return base.exec(sql);
-    },
-    copyInto(table, columns, rows) {
-      guard();
-      return pglite.transaction((tx) => pgliteQueryable(tx as unknown as PgliteRunner).copyInto(table, columns, rows));
-    },
-    transaction(fn) {
-      guard();
-      return pglite.transaction((tx) => fn(pgliteQueryable(tx as unknown as PgliteRunner)));
-    },
+    base: pgliteQueryable(pglite as unknown as PgliteRunner),
+    copyInto: (table, columns, rows) => pglite.transaction((tx) => pgliteQueryable(tx as unknown as PgliteRunner).copyInto(table, columns, rows)),
+    transaction: (fn) => pglite.transaction((tx) => fn(pgliteQueryable(tx as unknown as PgliteRunner))),
     async close() {
-      if (closed) return;
-      closed = true;
       try {
         await pglite.close();
       } finally {
         lock?.release();
       }
+    },
+  });
+}
+
+/** What one driver provides; guardedDb adds the closed state and its checks. */
+interface DbParts {
+  kind: DbKind;
+  location: string;
+  /** statements outside a transaction */
+  base: Queryable;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** a COPY as one transaction of its own */
+  copyInto(table: string, columns: readonly string[], rows: CopyRows): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A Db over a driver's parts: every call after close() fails with MIRROR_CLOSED; close() is idempotent. */
+function guardedDb(parts: DbParts): Db {
+  let closed = false;
+  const guard = (): void => {
+    if (closed) throw new MirrorError('MIRROR_CLOSED', `the database ${parts.location} is closed`);
+  };
+  return {
+    kind: parts.kind,
+    location: parts.location,
+    get closed() {
+      return closed;
+    },
+    query(sql, params) {
+      guard();
+      return parts.base.query(sql, params);
+    },
+    exec(sql) {
+      guard();
+      return parts.base.exec(sql);
+    },
+    copyInto(table, columns, rows) {
+      guard();
+      return parts.copyInto(table, columns, rows);
+    },
+    transaction(fn) {
+      guard();
+      return parts.transaction(fn);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await parts.close();
     },
   };
 }
@@ -394,13 +419,7 @@ async function openPostgres(databaseUrl: string, poolSize: number, schema: strin
     await pool.end().catch(() => undefined);
     throw new MirrorError('MIRROR_CONFIG_INVALID', `cannot connect to PostgreSQL at ${location}: ${(err as Error).message}`, { cause: err });
   }
-  const base = pgQueryable(pool);
-  let closed = false;
-  const guard = (): void => {
-    if (closed) throw new MirrorError('MIRROR_CLOSED', `the database ${location} is closed`);
-  };
   const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
-    guard();
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
@@ -419,28 +438,12 @@ async function openPostgres(databaseUrl: string, poolSize: number, schema: strin
       client.release(broken);
     }
   };
-  return {
+  return guardedDb({
     kind: 'postgres',
     location,
-    get closed() {
-      return closed;
-    },
-    query(sql, params) {
-      guard();
-      return base.query(sql, params);
-    },
-    exec(sql) {
-      guard();
-      return base.exec(sql);
-    },
-    copyInto(table, columns, rows) {
-      return transaction((tx) => tx.copyInto(table, columns, rows));
-    },
+    base: pgQueryable(pool),
+    copyInto: (table, columns, rows) => transaction((tx) => tx.copyInto(table, columns, rows)),
     transaction,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.end();
-    },
-  };
+    close: () => pool.end(),
+  });
 }

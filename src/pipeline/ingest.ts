@@ -182,16 +182,8 @@ function describe(err: unknown): string {
   return String(err);
 }
 
-export interface IngestAllOptions {
-  db: Db;
+export interface IngestAllOptions extends Omit<IngestDatasetOptions, 'connector' | 'dataset'> {
   connectors: readonly Connector[];
-  asOf: string;
-  runId: string;
-  signal?: AbortSignal;
-  normalize?: NormalizeFn;
-  onPage?: (progress: PageProgress) => void;
-  now?: () => number;
-  pageSize?: number;
   /** pull different connectors at the same time (default true); a connector's datasets always go one after another */
   parallel?: boolean;
 }

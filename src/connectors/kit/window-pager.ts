@@ -7,9 +7,9 @@
 // there. Until such a re-pass has finished, the committed state is held at the change point,
 // so an abort or crash in between resumes early enough to see the late rows. A pass ends with
 // one more look at the total, so rows that arrived after the last page are not missed either.
-import type { Page, PulledRecord } from './connector.ts';
+import type { Page, PullOptions, PulledRecord } from './connector.ts';
 import { ConnectorError } from './errors/connector-error.ts';
-import { laterHighWater, LATE_ARRIVAL_MS, versionKey, highWaterOf } from './high-water.ts';
+import { asOfEndMs, laterHighWater, LATE_ARRIVAL_MS, versionKey, highWaterOf, windowStartMs } from './high-water.ts';
 import type { HighWaterState } from './high-water.ts';
 import { throwIfAborted } from './retry.ts';
 import { parseUpdateTime } from './time.ts';
@@ -36,6 +36,33 @@ export interface WindowPagerOptions<T> {
   signal?: AbortSignal;
   /** passes over the window before giving up with SOURCE_UNSTABLE; default 6 */
   maxPasses?: number;
+}
+
+/** What the date-windowed sources configure alike (ministry, police). */
+export interface DateWindowConfig {
+  /** YYYY-MM-DD: where a first pull starts */
+  initialDate: string;
+  pageSize: number;
+  maxPasses?: number;
+}
+
+/** At most this many rows per page, whatever is configured (both sources cap their pages at 500). */
+const MAX_WINDOW_PAGE = 500;
+
+/**
+ * The window a pull takes: from the committed high-water mark (less the late-arrival margin)
+ * or the configured first day, up to the end of the as-of China day; page size and passes
+ * from the configuration unless the caller asks for a page size.
+ */
+export function dateWindow(state: HighWaterState | null, config: Readonly<DateWindowConfig>, options: PullOptions): Pick<WindowPagerOptions<unknown>, 'sinceMs' | 'cutoffMs' | 'pageSize' | 'state' | 'maxPasses' | 'signal'> {
+  return {
+    sinceMs: windowStartMs(state, config.initialDate),
+    cutoffMs: asOfEndMs(options.asOf),
+    pageSize: Math.min(options.pageSize ?? config.pageSize, MAX_WINDOW_PAGE),
+    state,
+    ...(config.maxPasses === undefined ? {} : { maxPasses: config.maxPasses }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
 }
 
 export async function* pageWindow<T>(options: WindowPagerOptions<T>): AsyncGenerator<Page<HighWaterState>> {

@@ -5,10 +5,9 @@ import { loadConnectorSchema, validateConfig } from '../kit/config.ts';
 import { checkFailure } from '../kit/connector-deps.ts';
 import type { RetryConfig } from '../kit/connector-deps.ts';
 import { assertDataset } from '../kit/datasets.ts';
-import { asOfEndMs, windowStartMs } from '../kit/high-water.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
 import { chinaDate, normalizeUpdateTime } from '../kit/time.ts';
-import { pageWindow } from '../kit/window-pager.ts';
+import { dateWindow, pageWindow } from '../kit/window-pager.ts';
 import { MinistryClient } from './client.ts';
 import type { MinistryClientDeps, MinistryCorrectionItem, MinistryFeedbackItem, MinistryRecord, SubmitResult } from './client.ts';
 
@@ -72,14 +71,9 @@ async function* pullDataType(client: MinistryClient, config: Readonly<MinistryCo
   assertDataset('ministry', config.dataTypes, dataType);
   const endDate = yyyymmdd(options.asOf);
   yield* pageWindow<MinistryRecord>({
-    // startDate is a date on aae036: the window starts at the beginning of that China day
-    sinceMs: windowStartMs(state, config.initialDate),
-    // the ministry filters by endDate itself; the cut-off guards against a server that does not
-    cutoffMs: asOfEndMs(options.asOf),
-    pageSize: Math.min(options.pageSize ?? config.pageSize, 500),
-    state,
-    maxPasses: config.maxPasses,
-    ...(options.signal ? { signal: options.signal } : {}),
+    // startDate is a date on aae036: the window starts at the beginning of that China day;
+    // the ministry filters by endDate itself, the cut-off guards against a server that does not
+    ...dateWindow(state, config, options),
     fetchPage: async (sinceMs, pageIndex, pageSize) => {
       const res = await client.queryCertData(
         { dataType, areaCode: config.areaCode, startDate: yyyymmdd(chinaDate(sinceMs)), endDate, pageNo: pageIndex + 1, pageSize },

@@ -5,10 +5,9 @@ import { loadConnectorSchema, validateConfig } from '../kit/config.ts';
 import { checkFailure } from '../kit/connector-deps.ts';
 import type { ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 import { assertDataset } from '../kit/datasets.ts';
-import { asOfEndMs, windowStartMs } from '../kit/high-water.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
 import { chinaDate, normalizeUpdateTime } from '../kit/time.ts';
-import { pageWindow } from '../kit/window-pager.ts';
+import { dateWindow, pageWindow } from '../kit/window-pager.ts';
 import { PoliceClient } from './client.ts';
 import type { PoliceFeedbackItem, PoliceItem } from './client.ts';
 
@@ -67,12 +66,7 @@ async function* pullHukou(client: PoliceClient, config: Readonly<PoliceConfig>, 
   assertDataset(channel, POLICE_DATASETS, dataset);
   yield* pageWindow<PoliceItem>({
     // `since` is a China date: the window starts at the beginning of that day
-    sinceMs: windowStartMs(state, config.initialDate),
-    cutoffMs: asOfEndMs(options.asOf),
-    pageSize: Math.min(options.pageSize ?? config.pageSize, 500),
-    state,
-    maxPasses: config.maxPasses,
-    ...(options.signal ? { signal: options.signal } : {}),
+    ...dateWindow(state, config, options),
     fetchPage: (sinceMs, pageIndex, pageSize) => client.fetchChanges(chinaDate(sinceMs), pageIndex * pageSize, pageSize, options.signal ? { signal: options.signal } : {}),
     toRecord: (item): PulledRecord => ({
       recordId: item.id === undefined || item.id === null ? '' : String(item.id),
