@@ -44,14 +44,15 @@ describe('civil connector', () => {
     deliver(dirs.inbox, 'HH_440104_20261103.csv', `${HEADER}\n在途,440104194103020011,女,1941-03-02,2026-11-01,,x,2026-11-02 09:00:00\n`, 'gbk', false);
     const c = connector();
     const pages = await collect(c.pull('cremation', null, { asOf: '2026-11-28' }));
-    assert.equal(pages.length, 2, 'the file without .ok is not read');
-    const [gbk, utf8] = pages.map((p) => p.records[0]);
+    assert.equal(pages.length, 1, 'two small files, one page');
+    assert.equal(pages[0].records.length, 2, 'the file without .ok is not read');
+    const [gbk, utf8] = pages[0].records;
     assert.equal(gbk.recordId, 'HH_440106_20261103.csv:2');
     assert.deepEqual(rawOf(gbk), { file: 'HH_440106_20261103.csv', line: 2, row: { 逝者姓名: '张三', 身份证号码: '440106194103020017', 性别: '男', 出生日期: '1941-03-02', 死亡日期: '2026-11-01', 火化日期: '2026-11-03', 殡仪馆: '广州市殡仪馆', 登记时间: '2026-11-03 09:00:00' } });
     assert.equal(gbk.updatedAt, '2026-11-03T09:00:00+08:00');
     assert.equal(rawOf(utf8).row['逝者姓名'], '李四');
     assert.equal(rawOf(utf8).row['殡仪馆'], '深圳市殡仪馆');
-    assert.equal(pages[1].state.files['HH_440303_20261103.csv'].encoding, 'utf8-bom');
+    assert.equal(pages[0].state.files['HH_440303_20261103.csv'].encoding, 'utf8-bom');
 
     // the .ok arrives later: the next pull takes that file only
     fs.writeFileSync(path.join(dirs.inbox, 'HH_440104_20261103.csv.ok'), '');
@@ -109,7 +110,7 @@ describe('civil connector', () => {
     let last: CivilState | null = null;
     await assert.rejects(
       (async () => {
-        for await (const p of connector().pull('cremation', null, { asOf: '2026-11-28', signal: ac.signal })) {
+        for await (const p of connector().pull('cremation', null, { asOf: '2026-11-28', signal: ac.signal, pageSize: 1 })) {
           got.push(...p.records.map((r) => r.recordId));
           last = p.state;
           ac.abort();
@@ -120,6 +121,31 @@ describe('civil connector', () => {
     assert.deepEqual(got, ['HH_440106_20261103.csv:2']);
     const resumed = await collect(connector().pull('cremation', last, { asOf: '2026-11-28' }));
     assert.deepEqual(resumed.flatMap((p) => p.records.map((r) => r.recordId)), ['HH_440106_20261104.csv:2']);
+  });
+
+  it('gathers small files into pages of about pageSize records, never splitting a file; the body keeps each file’s bytes', async () => {
+    const names: string[] = [];
+    for (let day = 1; day <= 9; day++) {
+      const name = `HH_440106_202611${String(day).padStart(2, '0')}.csv`;
+      names.push(name);
+      // day d has d rows
+      const rows = Array.from({ length: day }, (_, i) => `甲${i},440106194103020017,男,,2026-11-01,,,2026-11-${String(day).padStart(2, '0')} 09:00:00`);
+      deliver(dirs.inbox, name, [HEADER, ...rows].join('\n'));
+    }
+    const pages = await collect(connector().pull('cremation', null, { asOf: '2026-11-28', pageSize: 10 }));
+    // 1+2+3+4 = 10 | 5+6 = 11 | 7+8 = 15 | 9
+    assert.deepEqual(pages.map((p) => p.records.length), [10, 11, 15, 9]);
+    assert.deepEqual(pages.map((p) => Object.keys(p.state.files).length), [4, 6, 8, 9], 'each page’s state holds every file read so far');
+    for (const p of pages) {
+      const listed = [...p.request.matchAll(/(HH_\d+_\d+\.csv) bytes=(\d+) sha256=([0-9a-f]{64})/g)];
+      const bodies = listed.map(([, name]) => fs.readFileSync(path.join(dirs.inbox, name)));
+      assert.deepEqual(Buffer.from(p.body as Uint8Array), Buffer.concat(bodies), 'the body is the listed files, in order');
+      for (const [, name, bytes] of listed) assert.equal(Number(bytes), fs.statSync(path.join(dirs.inbox, name)).size);
+    }
+    assert.deepEqual(pages.flatMap((p) => [...new Set(p.records.map((r) => r.recordId.split(':')[0]))]), names);
+    // resuming from the second page's state reads the files after it only
+    const resumed = await collect(connector().pull('cremation', pages[1].state, { asOf: '2026-11-28' }));
+    assert.deepEqual(resumed.map((p) => p.records.length), [24]);
   });
 
   it('writes feedback files FK_<area>_<date>_<seq>.csv in GBK with .ok, numbering per area and day, never overwriting', async () => {

@@ -157,6 +157,8 @@ runConformance<CivilState>('civil', async () => {
     connector: createCivilConnector({ inboxDir: dirs.inbox, outboxDir: dirs.outbox }),
     dataset: 'cremation',
     asOf: ASOF,
+    // a page closes once it holds this many records (files are never split): several pages here
+    pageSize: 1,
     expectedIds: ['HH_440106_20261103.csv:2', 'HH_440106_20261103.csv:4', 'HH_440303_20261104.csv:2', 'HH_440104_20261105.csv:2'],
     unreachable: () => createCivilConnector({ inboxDir: `${dirs.root}/missing`, outboxDir: '/proc/forbidden-outbox' }),
     // per file: a hash may change (re-delivery) but no file is ever forgotten

@@ -1,8 +1,13 @@
 // Civil-affairs file-drop connector: reads the CSVs of the inbox whose `.ok` marker exists,
 // again only when their content hash changed. A re-delivered file replaces the earlier one
 // as a whole: every line is the new version of its record, and a line that held a row
-// before and is now missing or blank is yielded as withdrawn. One page per file; the state
-// committed after it remembers the file's hash and the lines that held a row.
+// before and is now missing or blank is yielded as withdrawn. Files are read in name
+// (delivery) order and gathered into pages of about `pageSize` records (default 500; a file
+// is never split): a province sends thousands of small files a month, and one page — one
+// committed cursor — per file made the cursor, which remembers every file's hash and the
+// lines that held a row, the cost of the pull. A page's body is its files' bytes one after
+// another; its request names each file with its byte length and hash, so the archive still
+// tells the files apart.
 //
 // A file whose header is not the agreed one (or that cannot be parsed) is a data error of
 // that file only: the other files are read, the bad one is left unread (its state does not
@@ -27,6 +32,11 @@ import { areaCodeOfInboxFile, CivilOutbox } from './outbox.ts';
 import type { CivilFeedbackRow, WrittenFeedbackFile } from './outbox.ts';
 
 export const CIVIL_DATASETS = ['cremation'] as const;
+
+/** Records per page when the caller asks for no page size. */
+export const CIVIL_PAGE_RECORDS = 500;
+/** A page is closed once its files reach this many bytes, whatever its record count. */
+const CIVIL_PAGE_BYTES = 8 * 1024 * 1024;
 
 export interface CivilConfig {
   inboxDir: string;
@@ -104,8 +114,16 @@ interface FileProblem {
 async function* pullInbox(config: Readonly<CivilConfig>, dataset: string, state: CivilState | null, options: PullOptions): AsyncGenerator<Page<CivilState>> {
   assertDataset('civil', CIVIL_DATASETS, dataset);
   const pattern = new RegExp(config.filePattern);
-  let files: Record<string, CivilFileState> = { ...(state?.files ?? {}) };
+  const files: Record<string, CivilFileState> = { ...(state?.files ?? {}) };
   const problems: FileProblem[] = [];
+  const pageRecords = Math.max(1, options.pageSize ?? CIVIL_PAGE_RECORDS);
+  let page: { records: PulledRecord[]; bodies: Uint8Array[]; bytes: number; reads: string[] } = { records: [], bodies: [], bytes: 0, reads: [] };
+  // the state after the page: a copy, so that later files never change a state already yielded
+  const flush = (): Page<CivilState> => {
+    const done = page;
+    page = { records: [], bodies: [], bytes: 0, reads: [] };
+    return { records: done.records, state: { files: { ...files } }, body: Buffer.concat(done.bodies), request: `READ ${done.reads.join('; ')}` };
+  };
 
   let names: string[];
   try {
@@ -143,7 +161,7 @@ async function* pullInbox(config: Readonly<CivilConfig>, dataset: string, state:
       continue;
     }
 
-    const records: PulledRecord[] = [];
+    const records = page.records;
     const held = new Set<number>();
     for (const l of lines) {
       if (l.line === 1) continue;
@@ -160,9 +178,13 @@ async function* pullInbox(config: Readonly<CivilConfig>, dataset: string, state:
         records.push({ recordId: `${name}:${line}`, raw, updatedAt: '', withdrawn: true });
       }
     }
-    files = { ...files, [name]: { sha256, lines: encodeLines(held), encoding: decoded.encoding } };
-    yield { records, state: { files }, body: read, request: `READ ${name} sha256=${sha256}${before ? ' (re-delivery)' : ''}` };
+    files[name] = { sha256, lines: encodeLines(held), encoding: decoded.encoding };
+    page.bodies.push(read);
+    page.bytes += read.byteLength;
+    page.reads.push(`${name} bytes=${read.byteLength} sha256=${sha256}${before ? ' (re-delivery)' : ''}`);
+    if (page.records.length >= pageRecords || page.bytes >= CIVIL_PAGE_BYTES) yield flush();
   }
+  if (page.reads.length > 0) yield flush();
 
   if (problems.length) {
     const code = problems.some((p) => p.code === 'CIVIL_HEADER_MISMATCH') ? 'CIVIL_HEADER_MISMATCH' : 'CIVIL_CSV_MALFORMED';
