@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import soap from 'soap';
+import { chinaDayStart } from './dates.ts';
 import { isNthCall, type FaultBoard } from './faults.ts';
 import type { ReceivedLog } from './received-log.ts';
 import { IdempotentStore } from './received-log.ts';
@@ -16,7 +17,6 @@ export const MINISTRY_PATH = '/ministry/ws/cert';
 export const CREATED_WINDOW_MS = 5 * 60 * 1000;
 export const NONCE_WINDOW_MS = 10 * 60 * 1000;
 export const MAX_PAGE_SIZE = 500;
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 const PASSWORD_DIGEST_TYPE = '#PasswordDigest';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** WS-Security Created: ISO 8601 in UTC (`Z`), optionally with fractions of a second. */
@@ -330,10 +330,5 @@ function wholeNumber(v: unknown): number | undefined {
 /** Epoch ms of 00:00 China time on a `YYYYMMDD` date; NaN when not a real date. */
 function compactDateStart(date: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})$/.exec(date);
-  if (!m) return Number.NaN;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return Number.NaN;
-  return ms - CHINA_OFFSET_MS;
+  return m ? chinaDayStart(`${m[1]}-${m[2]}-${m[3]}`) : Number.NaN;
 }

@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FaultBoard } from './faults.ts';
+import { chinaDayStart } from './dates.ts';
 import {
   codeError,
   formQuery,
@@ -20,7 +21,6 @@ import { POLICE_DATASET, SANDBOX_CREDENTIALS, type SourceRow, type World } from 
 
 export const POLICE_PREFIX = '/police/';
 const DEFAULT_LIMIT = 100;
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 
 interface IssuedToken {
   city: string;
@@ -170,15 +170,4 @@ function invalid(message: string): HttpError {
 function headerOf(req: SandboxRequest, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** Epoch ms of 00:00 China time on a `YYYY-MM-DD` date; NaN when not a real date. */
-export function chinaDayStart(date: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return Number.NaN;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return Number.NaN;
-  return ms - CHINA_OFFSET_MS;
 }
