@@ -6,6 +6,7 @@ import type { CanonicalEvent, EventKind, Origin } from '../schemas/types.ts';
 import type { Queryable } from './db.ts';
 import { quoteIdentifier } from './db.ts';
 import { MirrorError } from './errors.ts';
+import { keysetRows } from './keyset.ts';
 
 interface EventRow {
   event_id: string;
@@ -102,22 +103,13 @@ export async function* countedEventsForRosterArea(db: Queryable, areaCode: strin
   );
 }
 
+/** Event rows in (person, arrival) keyset pages, as canonical events. */
 async function* keysetPages(
   batchSize: number | undefined,
   fetch: (afterPerson: string, afterSeq: number, limit: number) => Promise<{ rows: EventRow[] }>,
 ): AsyncGenerator<CanonicalEvent> {
-  const limit = batchSize ?? 5000;
-  if (!Number.isInteger(limit) || limit < 1) throw new MirrorError('MIRROR_INPUT_INVALID', `batchSize must be a positive integer, got ${limit}`);
-  let afterPerson = '';
-  let afterSeq = 0;
-  for (;;) {
-    const { rows } = await fetch(afterPerson, afterSeq, limit);
-    for (const row of rows) yield toEvent(row);
-    if (rows.length < limit) return;
-    const last = rows[rows.length - 1];
-    afterPerson = last.person_id;
-    afterSeq = last.arrival_seq;
-  }
+  const rows = keysetRows<EventRow, [string, number]>(['', 0], batchSize, ([person, seq], limit) => fetch(person, seq, limit), (r) => [r.person_id, r.arrival_seq]);
+  for await (const row of rows) yield toEvent(row);
 }
 
 /** Groups a (personId-ordered) event stream into one batch per person. */

@@ -4,6 +4,7 @@ import type { RosterEntry } from '../schemas/types.ts';
 import type { CopyRows, Db, Queryable } from './db.ts';
 import { quoteIdentifier } from './db.ts';
 import { MirrorError } from './errors.ts';
+import { keysetRows } from './keyset.ts';
 
 export const ROSTER_TABLE = 't1_recipients';
 
@@ -146,18 +147,14 @@ export interface RosterShardOptions extends RosterReadOptions {
 /** The entries of one area code, in personId order, read in keyset pages. */
 export async function* readRosterShard(db: Queryable, areaCode: string, options: RosterShardOptions = {}): AsyncGenerator<RosterEntry> {
   const table = quoteIdentifier(options.table ?? ROSTER_TABLE);
-  const limit = options.batchSize ?? 5000;
-  if (!Number.isInteger(limit) || limit < 1) throw new MirrorError('MIRROR_INPUT_INVALID', `batchSize must be a positive integer, got ${limit}`);
-  let after = '';
-  for (;;) {
-    const { rows } = await db.query<RosterRow>(
-      `SELECT ${ROSTER_COLUMNS.join(', ')} FROM ${table} WHERE area_code = $1 AND person_id > $2 ORDER BY person_id LIMIT $3`,
-      [areaCode, after, limit],
-    );
-    for (const row of rows) yield toEntry(row);
-    if (rows.length < limit) return;
-    after = rows[rows.length - 1].person_id;
-  }
+  const rows = keysetRows(
+    '',
+    options.batchSize,
+    (after, limit) =>
+      db.query<RosterRow>(`SELECT ${ROSTER_COLUMNS.join(', ')} FROM ${table} WHERE area_code = $1 AND person_id > $2 ORDER BY person_id LIMIT $3`, [areaCode, after, limit]),
+    (row) => row.person_id,
+  );
+  for await (const row of rows) yield toEntry(row);
 }
 
 /** One roster entry, or null when the person is not on the roster. */

@@ -11,6 +11,7 @@ import type { Db } from '../mirror/db.ts';
 import { csvLine } from '../report/csv.ts';
 import type { Result } from '../schemas/types.ts';
 import { readResults } from './match.ts';
+import { keysetRows } from '../mirror/keyset.ts';
 
 export const EXPORT_LISTS = ['results', 'reminders', 'worklists'] as const;
 export type ExportList = (typeof EXPORT_LISTS)[number];
@@ -81,34 +82,34 @@ export function readList(db: Db, list: ExportList, period: string, batchSize = 5
   }
 }
 
-export async function* readReminders(db: Db, period: string, batchSize = 5000): AsyncGenerator<Reminder> {
-  let after = ['', ''];
-  for (;;) {
-    const { rows } = await db.query<{ area_code: string; person_id: string; certified_until: string; months_left: number }>(
-      `SELECT area_code, person_id, certified_until, months_left FROM reminders
-        WHERE period = $1 AND (area_code, person_id) > ($2, $3) ORDER BY area_code, person_id LIMIT $4`,
-      [period, after[0], after[1], batchSize],
-    );
-    for (const r of rows) yield { period, areaCode: r.area_code, personId: r.person_id, certifiedUntil: r.certified_until, monthsLeft: r.months_left };
-    if (rows.length < batchSize) return;
-    const last = rows[rows.length - 1];
-    after = [last.area_code, last.person_id];
-  }
+export async function* readReminders(db: Db, period: string, batchSize?: number): AsyncGenerator<Reminder> {
+  const rows = keysetRows(
+    ['', ''],
+    batchSize,
+    ([area, person], limit) =>
+      db.query<{ area_code: string; person_id: string; certified_until: string; months_left: number }>(
+        `SELECT area_code, person_id, certified_until, months_left FROM reminders
+          WHERE period = $1 AND (area_code, person_id) > ($2, $3) ORDER BY area_code, person_id LIMIT $4`,
+        [period, area, person, limit],
+      ),
+    (r) => [r.area_code, r.person_id],
+  );
+  for await (const r of rows) yield { period, areaCode: r.area_code, personId: r.person_id, certifiedUntil: r.certified_until, monthsLeft: r.months_left };
 }
 
-export async function* readWorklists(db: Db, period: string, batchSize = 5000): AsyncGenerator<WorklistEntry> {
-  let after = ['', '', ''];
-  for (;;) {
-    const { rows } = await db.query<{ area_code: string; action: WorklistEntry['action']; person_id: string; reasons: Result['reasons'] }>(
-      `SELECT area_code, action, person_id, reasons FROM worklists
-        WHERE period = $1 AND (area_code, action, person_id) > ($2, $3, $4) ORDER BY area_code, action, person_id LIMIT $5`,
-      [period, after[0], after[1], after[2], batchSize],
-    );
-    for (const r of rows) yield { period, areaCode: r.area_code, action: r.action, personId: r.person_id, reasons: r.reasons };
-    if (rows.length < batchSize) return;
-    const last = rows[rows.length - 1];
-    after = [last.area_code, last.action, last.person_id];
-  }
+export async function* readWorklists(db: Db, period: string, batchSize?: number): AsyncGenerator<WorklistEntry> {
+  const rows = keysetRows(
+    ['', '', ''],
+    batchSize,
+    ([area, action, person], limit) =>
+      db.query<{ area_code: string; action: WorklistEntry['action']; person_id: string; reasons: Result['reasons'] }>(
+        `SELECT area_code, action, person_id, reasons FROM worklists
+          WHERE period = $1 AND (area_code, action, person_id) > ($2, $3, $4) ORDER BY area_code, action, person_id LIMIT $5`,
+        [period, area, action, person, limit],
+      ),
+    (r) => [r.area_code, r.action, r.person_id],
+  );
+  for await (const r of rows) yield { period, areaCode: r.area_code, action: r.action, personId: r.person_id, reasons: r.reasons };
 }
 
 async function write(out: Writable, text: string): Promise<void> {

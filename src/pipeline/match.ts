@@ -4,6 +4,7 @@
 // replaces the shard's results and never opens a second case.
 import { createHash } from 'node:crypto';
 import type { Db } from '../mirror/db.ts';
+import { keysetRows } from '../mirror/keyset.ts';
 import { rosterShards, readRosterShard } from '../mirror/roster.ts';
 import { countedEventsForRosterArea, groupByPerson } from '../mirror/events.ts';
 import { decideShard, needsCase, isReminder } from '../matching/index.ts';
@@ -104,23 +105,24 @@ interface ResultRow {
 }
 
 /** The period's results from the mirror, in personId order, read in keyset pages. */
-export async function* readResults(db: Db, period: string, batchSize = 5000): AsyncGenerator<Result> {
-  let after = '';
-  for (;;) {
-    const { rows } = await db.query<ResultRow>(
-      `SELECT period, person_id, area_code, decision, action, reasons, loss_date, certified_month, certified_until, risk_level,
-              overpaid_months, overpaid_amount_fen, evidence
-         FROM results WHERE period = $1 AND person_id > $2 ORDER BY person_id LIMIT $3`,
-      [period, after, batchSize],
-    );
-    for (const r of rows) {
-      yield {
-        period: r.period, personId: r.person_id, areaCode: r.area_code, decision: r.decision, action: r.action, reasons: r.reasons,
-        lossDate: r.loss_date, certifiedMonth: r.certified_month, certifiedUntil: r.certified_until, riskLevel: r.risk_level,
-        overpaidMonths: r.overpaid_months, overpaidAmountFen: r.overpaid_amount_fen, evidence: r.evidence,
-      };
-    }
-    if (rows.length < batchSize) return;
-    after = rows[rows.length - 1].person_id;
+export async function* readResults(db: Db, period: string, batchSize?: number): AsyncGenerator<Result> {
+  const rows = keysetRows(
+    '',
+    batchSize,
+    (after, limit) =>
+      db.query<ResultRow>(
+        `SELECT period, person_id, area_code, decision, action, reasons, loss_date, certified_month, certified_until, risk_level,
+                overpaid_months, overpaid_amount_fen, evidence
+           FROM results WHERE period = $1 AND person_id > $2 ORDER BY person_id LIMIT $3`,
+        [period, after, limit],
+      ),
+    (r) => r.person_id,
+  );
+  for await (const r of rows) {
+    yield {
+      period: r.period, personId: r.person_id, areaCode: r.area_code, decision: r.decision, action: r.action, reasons: r.reasons,
+      lossDate: r.loss_date, certifiedMonth: r.certified_month, certifiedUntil: r.certified_until, riskLevel: r.risk_level,
+      overpaidMonths: r.overpaid_months, overpaidAmountFen: r.overpaid_amount_fen, evidence: r.evidence,
+    };
   }
 }

@@ -143,5 +143,6 @@ forEachDatabase('publish and export', ({ db }) => {
     await assert.rejects(exportList(db(), out.stream, { period: '2026-13' }), (e: unknown) => e instanceof ExportError && /YYYY-MM/.test(e.message));
     await assert.rejects(exportList(db(), out.stream, { period: P, list: 'cases' as 'results' }), /unknown list 'cases'/);
     await assert.rejects(exportList(db(), out.stream, { period: P, format: 'xlsx' as 'csv' }), /unknown format 'xlsx'/);
+    await assert.rejects(exportList(db(), out.stream, { period: P, batchSize: 0 }), /batchSize must be a positive integer, got 0/);
   });
 });
