@@ -3,9 +3,9 @@
 // `floor`, only what any run pays before its first record: open a fresh mirror and migrate it.
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
-import { runDemo } from '../src/cli/demo.ts';
-import { openDatabase } from '../src/mirror/db.ts';
-import { migrate } from '../src/mirror/migrate.ts';
+import { runDemo } from '../cli/demo.ts';
+import { openDatabase } from '../mirror/db.ts';
+import { migrate } from '../mirror/migrate.ts';
 import type { DemoRunConfig, DemoRunMessage } from './messages.ts';
 
 function send(message: DemoRunMessage): Promise<void> {

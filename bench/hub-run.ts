@@ -3,12 +3,12 @@
 // — with ingest over and the peak RSS noted — read each pull's pages back from raw_pages and
 // time the floor (JSON.parse of the same bytes) on them.
 import { performance } from 'node:perf_hooks';
-import type { Connector } from '../src/connectors/kit/connector.ts';
-import { buildConnectors, sandboxSources } from '../src/config/index.ts';
-import { openDatabase } from '../src/mirror/db.ts';
-import type { Db } from '../src/mirror/db.ts';
-import { migrate } from '../src/mirror/migrate.ts';
-import { ingestDataset } from '../src/pipeline/ingest.ts';
+import type { Connector } from '../connectors/kit/connector.ts';
+import { buildConnectors, sandboxSources } from '../config/index.ts';
+import { openDatabase } from '../mirror/db.ts';
+import type { Db } from '../mirror/db.ts';
+import { migrate } from '../mirror/migrate.ts';
+import { ingestDataset } from '../pipeline/ingest.ts';
 import type { DatasetRun, FloorKind, HubMessage, HubRunConfig, HubRunResult } from './messages.ts';
 
 /** Channels whose page bodies are not JSON: SOAP XML (ministry) and GBK CSV (civil). */

@@ -3,7 +3,7 @@
 // benchmark's bookkeeping) and so that PGlite, which blocks the event loop, shares no thread
 // with the simulators.
 
-import type { DemoSummary } from '../src/cli/demo.ts';
+import type { DemoSummary } from '../cli/demo.ts';
 
 export type TargetKind = 'pglite' | 'postgres';
 

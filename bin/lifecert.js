@@ -8,4 +8,4 @@ if (major < 24) {
   );
   process.exit(1);
 }
-await import('../src/cli/main.ts');
+await import('../cli/main.ts');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import nock from 'nock';
-import { createBigdataConnector } from '../../src/connectors/bigdata/connector.ts';
-import { ConnectorError } from '../../src/connectors/kit/errors/connector-error.ts';
-import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.ts';
+import { createBigdataConnector } from '../../connectors/bigdata/connector.ts';
+import { ConnectorError } from '../../connectors/kit/errors/connector-error.ts';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';
 import { bigdataRecord } from './fixtures.ts';
 import { collect, collectUntilError, fixedRandom, ids, recordingSleep, replyWith, useNock } from './helpers.ts';
 

@@ -2,15 +2,15 @@
 // source (nock, persisted) or a temp inbox. The lead runs the same suite against the sandbox.
 import fs from 'node:fs';
 import nock from 'nock';
-import { createBigdataConnector } from '../../src/connectors/bigdata/connector.ts';
-import { createCivilConnector } from '../../src/connectors/civil/connector.ts';
-import type { CivilState } from '../../src/connectors/civil/connector.ts';
-import { createHealthConnector } from '../../src/connectors/health/connector.ts';
-import type { HighWaterState } from '../../src/connectors/kit/high-water.ts';
-import { parseUpdateTime } from '../../src/connectors/kit/time.ts';
-import { createMinistryConnector } from '../../src/connectors/ministry/connector.ts';
-import { createPoliceConnector } from '../../src/connectors/police/connector.ts';
-import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.ts';
+import { createBigdataConnector } from '../../connectors/bigdata/connector.ts';
+import { createCivilConnector } from '../../connectors/civil/connector.ts';
+import type { CivilState } from '../../connectors/civil/connector.ts';
+import { createHealthConnector } from '../../connectors/health/connector.ts';
+import type { HighWaterState } from '../../connectors/kit/high-water.ts';
+import { parseUpdateTime } from '../../connectors/kit/time.ts';
+import { createMinistryConnector } from '../../connectors/ministry/connector.ts';
+import { createPoliceConnector } from '../../connectors/police/connector.ts';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';
 import { runConformance } from './conformance.ts';
 import type { ConformanceFixture } from './conformance.ts';
 import { bigdataRecord, deliver, HEADER, ministryRecord, policeItem, queryResponse, tempDirs, vaccination } from './fixtures.ts';

@@ -1,11 +1,11 @@
 // The connector conformance suite (BullMQ-adapter style): the same tests run against every
 // connector by swapping one factory. The lead also runs it against the sandbox simulators.
 import assert from 'node:assert/strict';
-import type { Connector, CursorState, Page, PulledRecord } from '../../src/connectors/kit/connector.ts';
-import { createSchemaValidator } from '../../src/connectors/kit/config.ts';
-import { isAbortError } from '../../src/connectors/kit/errors/connector-error.ts';
-import { chinaDate, parseUpdateTime } from '../../src/connectors/kit/time.ts';
-import { stableStringify } from '../../src/connectors/kit/high-water.ts';
+import type { Connector, CursorState, Page, PulledRecord } from '../../connectors/kit/connector.ts';
+import { createSchemaValidator } from '../../connectors/kit/config.ts';
+import { isAbortError } from '../../connectors/kit/errors/connector-error.ts';
+import { chinaDate, parseUpdateTime } from '../../connectors/kit/time.ts';
+import { stableStringify } from '../../connectors/kit/high-water.ts';
 
 export interface ConformanceFixture<S extends CursorState = CursorState> {
   connector: Connector<S>;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import nock from 'nock';
-import { createHealthConnector } from '../../src/connectors/health/connector.ts';
-import { ConnectorError } from '../../src/connectors/kit/errors/connector-error.ts';
-import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.ts';
+import { createHealthConnector } from '../../connectors/health/connector.ts';
+import { ConnectorError } from '../../connectors/kit/errors/connector-error.ts';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';
 import { vaccination } from './fixtures.ts';
 import { collect, collectUntilError, fixedRandom, ids, recordingSleep, useNock } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 // Shared test helpers for the connector tests.
 import nock from 'nock';
-import type { CursorState, Page } from '../../src/connectors/kit/connector.ts';
+import type { CursorState, Page } from '../../connectors/kit/connector.ts';
 
 /** A sleep that records the waits and returns at once. */
 export function recordingSleep(): { sleep: (ms: number, signal?: AbortSignal) => Promise<void>; waits: number[] } {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import nock from 'nock';
-import { ConnectorError } from '../../src/connectors/kit/errors/connector-error.ts';
-import { createMinistryConnector } from '../../src/connectors/ministry/connector.ts';
-import { createdTimestamp, passwordDigest, usernameTokenXml } from '../../src/connectors/ministry/ws-security.ts';
-import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.ts';
+import { ConnectorError } from '../../connectors/kit/errors/connector-error.ts';
+import { createMinistryConnector } from '../../connectors/ministry/connector.ts';
+import { createdTimestamp, passwordDigest, usernameTokenXml } from '../../connectors/ministry/ws-security.ts';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';
 import { envelope, fault, ministryRecord, queryResponse } from './fixtures.ts';
 import { collect, collectUntilError, fixedRandom, ids, recordingSleep, replyWith, useNock } from './helpers.ts';
 import type { SeenRequest } from './helpers.ts';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import nock from 'nock';
-import { ConnectorError } from '../../src/connectors/kit/errors/connector-error.ts';
-import { createPoliceConnector } from '../../src/connectors/police/connector.ts';
-import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.ts';
+import { ConnectorError } from '../../connectors/kit/errors/connector-error.ts';
+import { createPoliceConnector } from '../../connectors/police/connector.ts';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';
 import { policeItem } from './fixtures.ts';
 import { collect, collectUntilError, fixedRandom, ids, recordingSleep, replyWith, useNock } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { canonicalQuery, randomNonce, rfc3986Encode, sha256Hex, signRequest } from '../../src/connectors/bigdata/signer.ts';
+import { canonicalQuery, randomNonce, rfc3986Encode, sha256Hex, signRequest } from '../../connectors/bigdata/signer.ts';
 
 const creds = { appId: 'lifecert-hub', appSecret: 'sandbox-bigdata-secret' };
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { DIRT, SCENARIO_KINDS, generateWorld, worldPaths, writeWorld, type GeneratedWorld } from '../../src/sandbox/generate.ts';
-import type { SourceRow, World } from '../../src/sandbox/world.ts';
-import { CIVIL_HEADER } from '../../src/sandbox/world.ts';
+import { DIRT, SCENARIO_KINDS, generateWorld, worldPaths, writeWorld, type GeneratedWorld } from '../../sandbox/generate.ts';
+import type { SourceRow, World } from '../../sandbox/world.ts';
+import { CIVIL_HEADER } from '../../sandbox/world.ts';
 
 // ---- test-side helpers (deliberately independent of the generator's and the hub's code) ----
 
@@ -140,7 +140,7 @@ describe('sandbox world generator', () => {
 
   describe('world file', () => {
     it('validates against world.schema.json (draft 2020-12)', () => {
-      const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../src/schemas/world.schema.json'), 'utf8'));
+      const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../schemas/world.schema.json'), 'utf8'));
       const ajv = new Ajv2020.default({ allErrors: true, strict: false });
       const validate = ajv.compile(schema);
       for (const w of [gw.world, generateWorld({ persons: 120, seed: 'small', faults: false, cities: ['4403'] }).world]) {

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReasonCode, RosterEntry } from '../../src/schemas/types.ts';
-import { decide, overpaidMonths, validity, type AliveFact, type LossFact } from '../../src/sandbox/generate/oracle.ts';
-import { ageOn } from '../../src/sandbox/generate/calendar.ts';
-import { checkChar, makeIdentity, scientific, toFifteen, wrongCheck } from '../../src/sandbox/generate/identity.ts';
-import { Rng } from '../../src/sandbox/generate/prng.ts';
-import { isoStamp } from '../../src/sandbox/generate/forms.ts';
+import type { ReasonCode, RosterEntry } from '../../schemas/types.ts';
+import { decide, overpaidMonths, validity, type AliveFact, type LossFact } from '../../sandbox/generate/oracle.ts';
+import { ageOn } from '../../sandbox/generate/calendar.ts';
+import { checkChar, makeIdentity, scientific, toFifteen, wrongCheck } from '../../sandbox/generate/identity.ts';
+import { Rng } from '../../sandbox/generate/prng.ts';
+import { isoStamp } from '../../sandbox/generate/forms.ts';
 
 interface ExampleEvent { kind: string; date: string; endDate?: string; detail: Record<string, string>; name: string; source: string }
 interface Example {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { decide } from '../../src/matching/decide.ts';
+import { decide } from '../../matching/decide.ts';
 import { loadExamples, seededRandom, shuffled } from './helpers.ts';
 
 describe('decision engine: worked examples (test/data/decisions.json)', () => {
@@ -13,7 +13,7 @@ describe('decision engine: worked examples (test/data/decisions.json)', () => {
   });
 
   it('every result is valid against results.schema.json', () => {
-    const schemaFile = path.join(import.meta.dirname, '..', '..', 'src', 'schemas', 'results.schema.json');
+    const schemaFile = path.join(import.meta.dirname, '..', '..', 'schemas', 'results.schema.json');
     const validate = new Ajv2020({ allErrors: true }).compile(JSON.parse(fs.readFileSync(schemaFile, 'utf8')));
     for (const ex of examples) {
       const actual = decide(ex.roster, ex.events, { period: ex.period, asOf: ex.asOf });

@@ -3,8 +3,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Result, RosterEntry } from '../../src/schemas/types.ts';
-import type { MatchEvent } from '../../src/matching/types.ts';
+import type { Result, RosterEntry } from '../../schemas/types.ts';
+import type { MatchEvent } from '../../matching/types.ts';
 
 export interface DecisionExample {
   name: string;

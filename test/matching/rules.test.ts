@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { decide } from '../../src/matching/decide.ts';
-import type { MatchEvent } from '../../src/matching/types.ts';
-import type { Result, RosterEntry } from '../../src/schemas/types.ts';
+import { decide } from '../../matching/decide.ts';
+import type { MatchEvent } from '../../matching/types.ts';
+import type { Result, RosterEntry } from '../../schemas/types.ts';
 import {
   OPTIONS,
   OTHER_PID,
@@ -31,7 +31,7 @@ import {
 } from './helpers.ts';
 
 const validateResult = new Ajv2020({ allErrors: true }).compile(
-  JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'src', 'schemas', 'results.schema.json'), 'utf8')),
+  JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'schemas', 'results.schema.json'), 'utf8')),
 );
 
 let seed = 1;

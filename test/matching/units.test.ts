@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { addDays, addMonths, monthDiff } from '../../src/connectors/kit/time.ts';
-import { ageOnLastDay, compareUtf8, dayNumber, monthFromIndex, monthIndex, periodContext } from '../../src/matching/calendar.ts';
-import { normalizeName } from '../../src/matching/names.ts';
+import { addDays, addMonths, monthDiff } from '../../connectors/kit/time.ts';
+import { ageOnLastDay, compareUtf8, dayNumber, monthFromIndex, monthIndex, periodContext } from '../../matching/calendar.ts';
+import { normalizeName } from '../../matching/names.ts';
 import { seededRandom } from './helpers.ts';
 
 describe('decision engine: calendar helpers', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { decide, decideShard } from '../../src/matching/decide.ts';
-import { MatchInputError } from '../../src/matching/errors.ts';
-import { isReminder, needsCase } from '../../src/matching/worklists.ts';
-import type { MatchEvent } from '../../src/matching/types.ts';
-import type { Result } from '../../src/schemas/types.ts';
+import { decide, decideShard } from '../../matching/decide.ts';
+import { MatchInputError } from '../../matching/errors.ts';
+import { isReminder, needsCase } from '../../matching/worklists.ts';
+import type { MatchEvent } from '../../matching/types.ts';
+import type { Result } from '../../schemas/types.ts';
 import { OPTIONS, PID, alive, civilDeath, death, hukouCancelled, prison, roster, seededRandom, shuffled } from './helpers.ts';
 
 function result(overrides: Partial<Result>): Result {

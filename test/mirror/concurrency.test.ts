@@ -1,11 +1,11 @@
 // Several workers share one PostgreSQL: migrations and staging of one (channel, dataset) must
 // stay right when they run at the same time.
 import assert from 'node:assert/strict';
-import { openDatabase } from '../../src/mirror/db.ts';
-import type { Db } from '../../src/mirror/db.ts';
-import { loadMigrations, migrate } from '../../src/mirror/migrate.ts';
-import { stagePage } from '../../src/mirror/staging.ts';
-import type { RecordToStage } from '../../src/mirror/staging.ts';
+import { openDatabase } from '../../mirror/db.ts';
+import type { Db } from '../../mirror/db.ts';
+import { loadMigrations, migrate } from '../../mirror/migrate.ts';
+import { stagePage } from '../../mirror/staging.ts';
+import type { RecordToStage } from '../../mirror/staging.ts';
 import { createScratchPostgres, identityNumber } from './db-targets.ts';
 import type { ScratchPostgres } from './db-targets.ts';
 

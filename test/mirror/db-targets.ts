@@ -3,9 +3,9 @@
 // so suites never see each other's rows. LIFECERT_TEST_PG_ADMIN_URL overrides the server.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase } from '../../src/mirror/db.ts';
-import type { Db, DbKind } from '../../src/mirror/db.ts';
-import { migrate } from '../../src/mirror/migrate.ts';
+import { openDatabase } from '../../mirror/db.ts';
+import type { Db, DbKind } from '../../mirror/db.ts';
+import { migrate } from '../../mirror/migrate.ts';
 
 export const PG_ADMIN_URL = process.env.LIFECERT_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

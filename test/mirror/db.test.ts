@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, quoteIdentifier, timestamptzToChinaIso, databaseOptionsFromEnv } from '../../src/mirror/db.ts';
-import { MirrorError } from '../../src/mirror/errors.ts';
+import { openDatabase, quoteIdentifier, timestamptzToChinaIso, databaseOptionsFromEnv } from '../../mirror/db.ts';
+import { MirrorError } from '../../mirror/errors.ts';
 import { forEachDatabase } from './db-targets.ts';
 
 forEachDatabase('db adapter', ({ db, kind }) => {
@@ -174,7 +174,7 @@ describe('db adapter: configuration and the PGlite lock file', function () {
       });
       // another process is refused the same way
       const child = spawnSync(process.execPath, ['--input-type=module', '-e', `
-        const { openDatabase } = await import(${JSON.stringify(path.resolve('src/mirror/db.ts'))});
+        const { openDatabase } = await import(${JSON.stringify(path.resolve('mirror/db.ts'))});
         try { await openDatabase({ dataDir: ${JSON.stringify(dir)} }); console.log('OPENED'); }
         catch (e) { console.log(e.code); }`], { encoding: 'utf8' });
       assert.equal(child.stdout.trim(), 'MIRROR_DATA_DIR_LOCKED', child.stderr);

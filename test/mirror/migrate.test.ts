@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { MirrorError } from '../../src/mirror/errors.ts';
-import { loadMigrations, migrate } from '../../src/mirror/migrate.ts';
-import type { Migration } from '../../src/mirror/migrate.ts';
+import { MirrorError } from '../../mirror/errors.ts';
+import { loadMigrations, migrate } from '../../mirror/migrate.ts';
+import type { Migration } from '../../mirror/migrate.ts';
 import { forEachDatabase } from './db-targets.ts';
 
 forEachDatabase('migrations', ({ db }) => {

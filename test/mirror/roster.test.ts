@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readRosterShard, loadRoster, rosterEntry, rosterShards } from '../../src/mirror/roster.ts';
-import type { RosterEntry } from '../../src/schemas/types.ts';
+import { readRosterShard, loadRoster, rosterEntry, rosterShards } from '../../mirror/roster.ts';
+import type { RosterEntry } from '../../schemas/types.ts';
 import { forEachDatabase, identityNumber, resetMirror } from './db-targets.ts';
 
 const AREAS = ['440103', '440106', '440303'];

@@ -1,10 +1,10 @@
 // openDatabase({ schema }): a mirror's tables in a schema of their own (what `demo
 // --database-url` uses so it never touches the database's own mirror), on both stores.
 import assert from 'node:assert/strict';
-import { openDatabase } from '../../src/mirror/db.ts';
-import type { Db } from '../../src/mirror/db.ts';
-import { migrate } from '../../src/mirror/migrate.ts';
-import { MirrorError } from '../../src/mirror/errors.ts';
+import { openDatabase } from '../../mirror/db.ts';
+import type { Db } from '../../mirror/db.ts';
+import { migrate } from '../../mirror/migrate.ts';
+import { MirrorError } from '../../mirror/errors.ts';
 import { createScratchPostgres } from './db-targets.ts';
 import type { ScratchPostgres } from './db-targets.ts';
 

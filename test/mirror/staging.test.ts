@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import type { Queryable } from '../../src/mirror/db.ts';
-import { countedEventsByAreaPrefix, countedEventsForRosterArea, eventsForPerson, groupByPerson } from '../../src/mirror/events.ts';
-import { eventId, rawHash } from '../../src/mirror/hashing.ts';
-import { openPull } from '../../src/mirror/pulls.ts';
-import { loadRoster } from '../../src/mirror/roster.ts';
-import { loadCursor, stagePage } from '../../src/mirror/staging.ts';
-import type { PageToStage, RecordToStage, StagedPage } from '../../src/mirror/staging.ts';
-import type { CanonicalEvent, Normalized, RosterEntry } from '../../src/schemas/types.ts';
+import type { Queryable } from '../../mirror/db.ts';
+import { countedEventsByAreaPrefix, countedEventsForRosterArea, eventsForPerson, groupByPerson } from '../../mirror/events.ts';
+import { eventId, rawHash } from '../../mirror/hashing.ts';
+import { openPull } from '../../mirror/pulls.ts';
+import { loadRoster } from '../../mirror/roster.ts';
+import { loadCursor, stagePage } from '../../mirror/staging.ts';
+import type { PageToStage, RecordToStage, StagedPage } from '../../mirror/staging.ts';
+import type { CanonicalEvent, Normalized, RosterEntry } from '../../schemas/types.ts';
 import { forEachDatabase, identityNumber, resetMirror } from './db-targets.ts';
 
 const P1 = identityNumber('44010619500101001');

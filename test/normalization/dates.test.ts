@@ -1,7 +1,7 @@
 // Source dates: every accepted form, China time, impossible and future dates and their exceptions.
 import assert from 'node:assert/strict';
-import { checkSourceDate, isCalendarDate, parseSourceDate } from '../../src/connectors/kit/normalize/date.ts';
-import { normalize } from '../../src/connectors/normalize.ts';
+import { checkSourceDate, isCalendarDate, parseSourceDate } from '../../connectors/kit/normalize/date.ts';
+import { normalize } from '../../connectors/normalize.ts';
 import { AS_OF, assertRejected, ctx, staged } from './helpers.ts';
 
 describe('dates: accepted forms', () => {

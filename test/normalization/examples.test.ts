@@ -1,6 +1,6 @@
 // Every worked example of normalization.json, every field of `expected` compared.
 import assert from 'node:assert/strict';
-import { normalize } from '../../src/connectors/normalize.ts';
+import { normalize } from '../../connectors/normalize.ts';
 import { loadExamples } from './helpers.ts';
 
 describe('normalization examples (test/data/normalization.json)', () => {

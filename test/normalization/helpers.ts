@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import type { Normalized, EventBody } from '../../src/schemas/types.ts';
+import type { Normalized, EventBody } from '../../schemas/types.ts';
 
 export interface Example {
   name: string;

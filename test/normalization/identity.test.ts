@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import {
   checkCharacter, cleanIdentityText, isProvinceCode, normalizeIdentity, upgradeFifteen,
-} from '../../src/connectors/kit/normalize/identity.ts';
+} from '../../connectors/kit/normalize/identity.ts';
 import { AS_OF, gbCheck, withCheck } from './helpers.ts';
 
 function valid(value: string, personId: string): void {

@@ -1,10 +1,10 @@
 // Names (normalization.md "Names") and code tables ("Codes").
 import assert from 'node:assert/strict';
-import { normalizeName } from '../../src/connectors/kit/normalize/name.ts';
+import { normalizeName } from '../../connectors/kit/normalize/name.ts';
 import {
   BIGDATA_CANCEL_REASON, BIGDATA_ORIGIN, POLICE_CANCEL_REASON, SEX, aliveStrength, bigdataReasonToPoliceText,
   bigdataStatusToPoliceText, lookupCode, policeReasonToBigdataCode, policeStatusToBigdataCode,
-} from '../../src/connectors/kit/normalize/codes.ts';
+} from '../../connectors/kit/normalize/codes.ts';
 
 describe('names', () => {
   const cases: [string, string, string][] = [

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   UnknownDatasetError, fieldsOf, identityFieldOf, normalize, originOf, rawFieldOf, recordIdOf,
   reportedPersonIdOf, updatedAtOf,
-} from '../../src/connectors/normalize.ts';
+} from '../../connectors/normalize.ts';
 import { AS_OF, assertRejected, assertSkipped, ctx, staged, withCheck } from './helpers.ts';
 
 type Row = Record<string, string>;

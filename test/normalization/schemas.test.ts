@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   publishedFields, validateEvent, validateRaw, validateRejection, validateResult, validateWorld,
-} from '../../src/schemas/index.ts';
-import { normalize, recordIdOf, updatedAtOf } from '../../src/connectors/normalize.ts';
-import { toChinaIso } from '../../src/connectors/kit/time.ts';
-import type { CanonicalEvent, EventBody } from '../../src/schemas/types.ts';
+} from '../../schemas/index.ts';
+import { normalize, recordIdOf, updatedAtOf } from '../../connectors/normalize.ts';
+import { toChinaIso } from '../../connectors/kit/time.ts';
+import type { CanonicalEvent, EventBody } from '../../schemas/types.ts';
 import { loadExamples } from './helpers.ts';
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');

@@ -1,8 +1,8 @@
 // An in-memory source speaking the connector contract: records sorted by (update time, id),
 // served in pages that overlap by `overlap` records (as offset paging over changing data
 // does), resumed from an inclusive `since` cursor, leaving out what is newer than the as-of day.
-import type { Connector, CursorState, Page, PullOptions, PulledRecord } from '../../src/connectors/kit/connector.ts';
-import { endOfChinaDay, parseUpdateTime } from '../../src/connectors/kit/time.ts';
+import type { Connector, CursorState, Page, PullOptions, PulledRecord } from '../../connectors/kit/connector.ts';
+import { endOfChinaDay, parseUpdateTime } from '../../connectors/kit/time.ts';
 
 export interface FakeState extends CursorState {
   since: string;

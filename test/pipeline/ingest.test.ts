@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import type { PulledRecord } from '../../src/connectors/kit/connector.ts';
-import { eventsForPerson } from '../../src/mirror/events.ts';
-import { listPulls } from '../../src/mirror/pulls.ts';
-import { loadCursor } from '../../src/mirror/staging.ts';
-import { IngestAbortedError, IngestError, IngestRunError } from '../../src/pipeline/errors.ts';
-import { ingestAll, ingestDataset } from '../../src/pipeline/ingest.ts';
-import type { NormalizeFn, PageProgress } from '../../src/pipeline/ingest.ts';
-import type { Db } from '../../src/mirror/db.ts';
-import type { Normalized, PullCounts } from '../../src/schemas/types.ts';
+import type { PulledRecord } from '../../connectors/kit/connector.ts';
+import { eventsForPerson } from '../../mirror/events.ts';
+import { listPulls } from '../../mirror/pulls.ts';
+import { loadCursor } from '../../mirror/staging.ts';
+import { IngestAbortedError, IngestError, IngestRunError } from '../../pipeline/errors.ts';
+import { ingestAll, ingestDataset } from '../../pipeline/ingest.ts';
+import type { NormalizeFn, PageProgress } from '../../pipeline/ingest.ts';
+import type { Db } from '../../mirror/db.ts';
+import type { Normalized, PullCounts } from '../../schemas/types.ts';
 import { forEachDatabase, identityNumber, resetMirror } from '../mirror/db-targets.ts';
 import { FakeConnector } from './fake-connector.ts';
 

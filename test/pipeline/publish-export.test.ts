@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { forEachDatabase } from '../mirror/db-targets.ts';
-import { publishShard, readResults, caseIdOf } from '../../src/pipeline/match.ts';
-import { exportList, readReminders, readWorklists, CSV_COLUMNS, ExportError } from '../../src/pipeline/export.ts';
-import { isReminder } from '../../src/matching/index.ts';
+import { publishShard, readResults, caseIdOf } from '../../pipeline/match.ts';
+import { exportList, readReminders, readWorklists, CSV_COLUMNS, ExportError } from '../../pipeline/export.ts';
+import { isReminder } from '../../matching/index.ts';
 import { identity, result } from '../report/fixture.ts';
-import type { Result } from '../../src/schemas/types.ts';
+import type { Result } from '../../schemas/types.ts';
 
 const P = '2026-11';
 const A = '440103';

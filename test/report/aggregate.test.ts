@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { summarizeCases, summarizeRejections, summarizeResults } from '../../src/report/index.ts';
-import type { ReportRejection } from '../../src/report/index.ts';
+import { summarizeCases, summarizeRejections, summarizeResults } from '../../report/index.ts';
+import type { ReportRejection } from '../../report/index.ts';
 import { identity, result, smallFixture } from './fixture.ts';
 
 describe('report aggregation', () => {

@@ -1,6 +1,6 @@
 // Realistic report inputs: a small run over three counties, and a large generated one.
-import type { Decision, Action, ReasonCode, Result } from '../../src/schemas/types.ts';
-import type { ReportCase, ReportInput, ReportPerson, ReportRejection } from '../../src/report/index.ts';
+import type { Decision, Action, ReasonCode, Result } from '../../schemas/types.ts';
+import type { ReportCase, ReportInput, ReportPerson, ReportRejection } from '../../report/index.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';

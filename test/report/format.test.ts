@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { escapeHtml, formatCount, formatPercent, formatYuan } from '../../src/report/index.ts';
-import { html } from '../../src/report/html.ts';
+import { escapeHtml, formatCount, formatPercent, formatYuan } from '../../report/index.ts';
+import { html } from '../../report/html.ts';
 
 describe('report formats', () => {
   it('formats fen as yuan with two decimals and separators', () => {

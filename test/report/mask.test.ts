@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { maskIdentityNumbersIn, maskName, maskPersonId } from '../../src/report/index.ts';
+import { maskIdentityNumbersIn, maskName, maskPersonId } from '../../report/index.ts';
 
 describe('report masking', () => {
   it('keeps the first 6 and last 4 characters of an identity number', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { ResultTally, escapeHtml, renderReport } from '../../src/report/index.ts';
-import type { ReportInput } from '../../src/report/index.ts';
+import { ResultTally, escapeHtml, renderReport } from '../../report/index.ts';
+import type { ReportInput } from '../../report/index.ts';
 import { EMPTY_INPUT, largeFixture, smallFixture } from './fixture.ts';
 import { rowOf, tableRows } from './html-table.ts';
 

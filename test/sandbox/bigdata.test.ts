@@ -106,7 +106,7 @@ describe('sandbox: big-data center', () => {
     // a query sent other than the one signed
     await expect401(await get([['limit', '1']], { rawQuery: 'limit=2' }), 'SIGNATURE_INVALID');
     // the path signed without its /bigdata prefix is not the path as sent
-    const { hmacSignature } = await import('../../src/sandbox/signing.ts');
+    const { hmacSignature } = await import('../../sandbox/signing.ts');
     const shortPath = hmacSignature('sandbox-bigdata-secret', {
       method: 'GET', path: '/api/v1/datasets/death/records', canonicalQuery: '', timestamp: String(s.clock.t), nonce: 'p'.repeat(16), body: Buffer.alloc(0),
     });
@@ -115,7 +115,7 @@ describe('sandbox: big-data center', () => {
     await expect401(await get([], { nonce: 'short' }), 'NONCE_INVALID');
     await expect401(await get([], { nonce: 'abc-def-ghi-jkl-mno' }), 'NONCE_INVALID');
     const bodyTampered = await signedFetch(s.sandbox, 'POST', '/bigdata/api/v1/feedback', [], '{"items":[]}', s.clock.t, {
-      signature: (await import('../../src/sandbox/signing.ts')).hmacSignature('sandbox-bigdata-secret', {
+      signature: (await import('../../sandbox/signing.ts')).hmacSignature('sandbox-bigdata-secret', {
         method: 'POST', path: '/bigdata/api/v1/feedback', canonicalQuery: '', timestamp: String(s.clock.t), nonce: 'x'.repeat(16), body: Buffer.from('{"items":[1]}'),
       }),
       nonce: 'x'.repeat(16),

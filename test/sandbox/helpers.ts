@@ -4,9 +4,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.ts';
-import { canonicalQuery, hmacSignature } from '../../src/sandbox/signing.ts';
-import type { World } from '../../src/sandbox/world.ts';
+import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
+import { canonicalQuery, hmacSignature } from '../../sandbox/signing.ts';
+import type { World } from '../../sandbox/world.ts';
 
 export const T0 = Date.parse('2026-11-28T02:00:00Z');
 

@@ -219,7 +219,7 @@ describe('sandbox: ministry SOAP', () => {
 
   it('works with the soap package client and its WS-Security digest', async () => {
     await s.stop();
-    const { startSandbox } = await import('../../src/sandbox/server.ts');
+    const { startSandbox } = await import('../../sandbox/server.ts');
     const { smallWorld } = await import('./helpers.ts');
     const fs = await import('node:fs');
     const os = await import('node:os');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { World } from '../../src/sandbox/world.ts';
+import type { World } from '../../sandbox/world.ts';
 import { envelope, queryBody, securityHeader, signedFetch, soapCall, start, xmlRecords, xmlText, type Started } from './helpers.ts';
 
 const N = 300_000;

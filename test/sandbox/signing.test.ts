@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkUsernameToken } from '../../src/sandbox/ministry.ts';
+import { checkUsernameToken } from '../../sandbox/ministry.ts';
 import {
   canonicalQuery,
   hmacSignature,
@@ -9,7 +9,7 @@ import {
   QueryDecodeError,
   rfc3986Encode,
   stringToSign,
-} from '../../src/sandbox/signing.ts';
+} from '../../sandbox/signing.ts';
 import { DIGEST_TYPE } from './helpers.ts';
 
 describe('sandbox signing (sources.md test vectors)', () => {

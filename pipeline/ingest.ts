@@ -13,7 +13,7 @@ import type { StagedPage } from '../mirror/staging.ts';
 import type { Normalized, NormalizeContext, PullCounts } from '../schemas/types.ts';
 import { IngestAbortedError, IngestError, IngestRunError } from './errors.ts';
 
-/** normalization.md as a function: the shape of src/connectors/normalize.ts `normalize`. */
+/** normalization.md as a function: the shape of connectors/normalize.ts `normalize`. */
 export type NormalizeFn = (channel: string, dataset: string, raw: unknown, ctx: NormalizeContext) => Normalized;
 
 export interface PageProgress {
@@ -42,7 +42,7 @@ export interface IngestDatasetOptions {
   runId: string;
   /** stops the pull between pages; the last committed cursor stays */
   signal?: AbortSignal;
-  /** default: `normalize` of src/connectors/normalize.ts */
+  /** default: `normalize` of connectors/normalize.ts */
   normalize?: NormalizeFn;
   /** called after each page is committed */
   onPage?: (progress: PageProgress) => void;

@@ -23,7 +23,7 @@ export function createSchemaValidator(): Ajv {
 const shared = createSchemaValidator();
 const compiled = new Map<string, ValidateFunction>();
 
-/** The connector configuration schema `src/schemas/connectors/<name>.json`. */
+/** The connector configuration schema `schemas/connectors/<name>.json`. */
 export function loadConnectorSchema(name: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, `${name}.json`), 'utf8')) as Record<string, unknown>;
 }

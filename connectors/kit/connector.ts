@@ -1,6 +1,6 @@
 // The connector contract (Airbyte-style): spec / check / pull with per-dataset cursor state.
 // A connector only talks to its source; normalization, staging and cursor commits are the
-// pipeline's job (src/pipeline/ingest.ts), so a connector can be wrapped by a queue job or a
+// pipeline's job (pipeline/ingest.ts), so a connector can be wrapped by a queue job or a
 // Node-RED node unchanged.
 
 /** One record as the source served it. */

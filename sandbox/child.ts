@@ -18,7 +18,7 @@ export interface SandboxExit {
   peakRssKiB: number | null;
 }
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/lifecert.js');
+const BIN = path.resolve(import.meta.dirname, '../bin/lifecert.js');
 
 /** Start `lifecert sandbox --world FILE --port 0` and resolve once it listens. */
 export function spawnSandbox(options: { worldFile: string; civilDir: string; port?: number; timeoutMs?: number }): Promise<SandboxProcess> {
