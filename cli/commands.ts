@@ -164,7 +164,7 @@ const run: Command = {
   async run(values) {
     const period = str(values, 'period');
     if (!period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new Error('--period YYYY-MM is required');
-    const { chinaDate } = await import('../connectors/kit/time.ts');
+    const { chinaDate } = await import('../lib/china-time.ts');
     // the as-of date is fixed when the run starts, never the clock in the middle of it
     const asOf = str(values, 'as-of') ?? chinaDate(Date.now());
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`--as-of must be YYYY-MM-DD, got '${asOf}'`);

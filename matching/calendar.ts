@@ -2,7 +2,7 @@
 // (the engine runs over ~10 million persons a period). Inputs are canonical: the mirror
 // stores normalized dates only.
 
-import { addMonths, lastDayOfMonth } from '../connectors/kit/time.ts';
+import { addMonths, lastDayOfMonth } from '../lib/china-time.ts';
 
 const ZERO = 48;
 

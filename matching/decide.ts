@@ -3,7 +3,7 @@
 // with a total order, so the same events in any order give the same result.
 
 import type { EvidenceRef, ReasonCode, Result, RosterEntry } from '../schemas/types.ts';
-import { parseUpdateTime } from '../connectors/kit/time.ts';
+import { parseUpdateTime } from '../lib/china-time.ts';
 import {
   ageOnLastDay,
   compareUtf8,

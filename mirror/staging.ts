@@ -2,8 +2,8 @@
 // rejection or skip), the archived page, and the cursor that follows it — in the caller's ONE
 // transaction, so a cursor is never committed without its page. Re-staging content already
 // held adds nothing (a version is channel, dataset, record id and raw hash).
-import type { CursorState } from '../connectors/kit/connector.ts';
-import { parseUpdateTime } from '../connectors/kit/time.ts';
+import type { CursorState } from '../schemas/types.ts';
+import { parseUpdateTime } from '../lib/china-time.ts';
 import type { Normalized } from '../schemas/types.ts';
 import { formatChinaIso } from './db.ts';
 import type { Queryable } from './db.ts';

@@ -8,7 +8,7 @@
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { Db } from '../mirror/db.ts';
-import { csvLine } from '../report/csv.ts';
+import { csvLine } from '../lib/csv.ts';
 import type { Result } from '../schemas/types.ts';
 import { readResults } from './match.ts';
 import { keysetRows } from '../mirror/keyset.ts';

@@ -4,7 +4,7 @@
 // each (record id, content) counts once in `pulled`, as what it became (staged, rejected or
 // skipped) — the first time ever, read back from the mirror when it was already held.
 import type { Connector, CursorState, PulledRecord } from '../connectors/kit/connector.ts';
-import { toChinaIso } from '../connectors/kit/time.ts';
+import { toChinaIso } from '../lib/china-time.ts';
 import type { Db } from '../mirror/db.ts';
 import { finishPull, openPull, recordPullProgress } from '../mirror/pulls.ts';
 import type { PullProgress } from '../mirror/pulls.ts';

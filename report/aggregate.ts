@@ -2,7 +2,7 @@
 // rejections may number in the hundreds of thousands: only counts and a capped handful of
 // examples are kept, never a row per person.
 import type { Action, Decision, Result } from '../schemas/types.ts';
-import { addMonths, chinaDate, parseUpdateTime } from '../connectors/kit/time.ts';
+import { addMonths, chinaDate, parseUpdateTime } from '../lib/china-time.ts';
 import type { ReportCase, ReportRejection } from './report-input.ts';
 import { ACTIONS, DECISIONS, compareBytes, compareChannels } from './labels.ts';
 

@@ -10,7 +10,7 @@ export type {
   RosterLookup,
   WorldDescription,
 } from './report-input.ts';
-export { maskPersonId, maskName, maskIdentityNumbersIn } from './mask.ts';
+export { maskPersonId, maskName, maskIdentityNumbersIn } from '../lib/mask.ts';
 export { escapeHtml } from './html.ts';
 export { formatYuan, formatCount, formatPercent } from './format.ts';
 export { countyName, cityName } from './counties.ts';

@@ -31,7 +31,7 @@ import {
   reasonLabel,
   rejectionLabel,
 } from './labels.ts';
-import { maskIdentityNumbersIn, maskName, maskPersonId } from './mask.ts';
+import { maskIdentityNumbersIn, maskName, maskPersonId } from '../lib/mask.ts';
 import type { ConnectorTiming, FeedbackSummary, ReportInput, ReportPerson, RosterLookup, WorldDescription } from './report-input.ts';
 import { REPORT_CSS } from './styles.ts';
 

@@ -1,7 +1,7 @@
 // Simulator of the provincial government big-data center (省政务大数据中心, sources.md §2):
 // HMAC-signed REST, cursor paging over (GXSJ, JLID), feedback idempotent on feedbackId.
 import type { ServerResponse } from 'node:http';
-import { parseUpdateTime } from '../connectors/kit/time.ts';
+import { parseUpdateTime } from '../lib/china-time.ts';
 import { isNthCall, type FaultBoard } from './faults.ts';
 import {
   codeError,

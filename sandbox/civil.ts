@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { toChinaIso } from '../connectors/kit/time.ts';
+import { toChinaIso } from '../lib/china-time.ts';
 import type { ReceivedRequest } from './received-log.ts';
 import { WorldDataError } from './sorted-records.ts';
 import type { CivilFile } from './world.ts';

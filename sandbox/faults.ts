@@ -1,6 +1,6 @@
 // Fault injection for the simulators (sandbox.md `faults`, POST /_sandbox/faults): a channel
 // can be down, and every N-th call of a channel can fail in that source's own way.
-import { parseUpdateTime } from '../connectors/kit/time.ts';
+import { parseUpdateTime } from '../lib/china-time.ts';
 import type { SourceRow, WorldFaults } from './world.ts';
 import { isPlainObject, isSourceRow } from './http.ts';
 

@@ -1,7 +1,7 @@
 // Simulator of the health commission API (卫生健康委, sources.md §5): API key, page/size paging
 // over (updatedAt, record id), HTML 500s from the gateway in front, feedback answered 202.
 import type { ServerResponse } from 'node:http';
-import { parseUpdateTime } from '../connectors/kit/time.ts';
+import { parseUpdateTime } from '../lib/china-time.ts';
 import { isNthCall, type FaultBoard } from './faults.ts';
 import {
   codeError,

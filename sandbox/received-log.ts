@@ -1,6 +1,6 @@
 // What each feedback / import channel received, for tests and outside checks to read back
 // (GET /_sandbox/received/<channel>). Every accepted request is kept, duplicates included.
-import { toChinaIso } from '../connectors/kit/time.ts';
+import { toChinaIso } from '../lib/china-time.ts';
 
 export interface ReceivedRequest {
   /** when the sandbox received it, ISO 8601 China time */

@@ -1,6 +1,6 @@
 // One source dataset kept in (update time, record id) order: sorted once at start, then
 // answered by binary search, so that paging a world of millions of records never re-sorts.
-import { parseUpdateTime } from '../connectors/kit/time.ts';
+import { parseUpdateTime } from '../lib/china-time.ts';
 import type { SourceRow } from './world.ts';
 
 export class WorldDataError extends Error {

@@ -43,7 +43,6 @@ export const BIGDATA_DATASETS = ['hukou', 'death', 'cremation', 'prison'] as con
 export const HEALTH_DATASETS = ['death-certificates', 'vaccinations', 'checkups'] as const;
 export const POLICE_DATASET = 'hukou';
 export const CIVIL_DATASET = 'cremation';
-export const CIVIL_HEADER = ['逝者姓名', '身份证号码', '性别', '出生日期', '死亡日期', '火化日期', '殡仪馆', '登记时间'] as const;
 
 /** Sandbox credentials: configured in the hub like real ones. */
 export const SANDBOX_CREDENTIALS = {

@@ -179,3 +179,6 @@ export interface PullCounts {
   rejected: number;
   skipped: number;
 }
+
+/** Cursor state is plain JSON, kept per (channel, dataset). */
+export type CursorState = Record<string, unknown>;

@@ -10,7 +10,7 @@ import { assertDataset } from '../kit/datasets.ts';
 import { asOfEndMs, highWaterOf, laterHighWater, versionKey, windowStartMs } from '../kit/high-water.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
 import { throwIfAborted } from '../kit/retry.ts';
-import { normalizeUpdateTime, parseUpdateTime, toChinaIso } from '../kit/time.ts';
+import { normalizeUpdateTime, parseUpdateTime, toChinaIso } from '../../lib/china-time.ts';
 import { BigdataClient } from './client.ts';
 import type { BigdataClientDeps, BigdataFeedbackItem, BigdataRecord } from './client.ts';
 

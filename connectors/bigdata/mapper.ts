@@ -2,7 +2,7 @@
 // The center relays other departments' data: the origin is the department named in SJLY.
 import type { EventBody, Normalized, NormalizeContext, Origin } from '../../schemas/types.ts';
 import { publishedFields } from '../../schemas/index.ts';
-import { normalizeUpdateTime } from '../kit/time.ts';
+import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   BIGDATA_CANCEL_REASON, BIGDATA_HUKOU_STATUS, BIGDATA_ORIGIN, RecordCheck, asFields, decide,
   isDeathReason, lookupCode, normalizeName, readShape, stringField,

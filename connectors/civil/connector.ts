@@ -23,7 +23,7 @@ import { checkFailure } from '../kit/connector-deps.ts';
 import { assertDataset } from '../kit/datasets.ts';
 import { ConnectorError } from '../kit/errors/connector-error.ts';
 import { throwIfAborted } from '../kit/retry.ts';
-import { chinaDate, normalizeUpdateTime } from '../kit/time.ts';
+import { chinaDate, normalizeUpdateTime } from '../../lib/china-time.ts';
 import { CIVIL_COLUMNS, decodeCivilCsv, headerMatches, parseCsvLines, rowOf } from './csv-file.ts';
 import type { CivilEncoding, CsvLine } from './csv-file.ts';
 import { CivilInboxError } from './inbox-error.ts';

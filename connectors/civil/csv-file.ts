@@ -3,7 +3,7 @@
 // its PHYSICAL line number (header = line 1, blank lines counted), which is its record id.
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import { CIVIL_HEADER } from '../../sandbox/world.ts';
+import { CIVIL_HEADER } from '../../schemas/civil.ts';
 
 export const CIVIL_COLUMNS: readonly string[] = CIVIL_HEADER;
 

@@ -1,7 +1,7 @@
 // Civil affairs cremation rows (sources.md §4) → DEATH events (normalization.md).
 import type { CivilRaw, EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
 import { publishedFields } from '../../schemas/index.ts';
-import { normalizeUpdateTime } from '../kit/time.ts';
+import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import { RecordCheck, decide, normalizeName, readShape, type RawFields } from '../kit/normalize/index.ts';
 
 const CHANNEL = 'civil';

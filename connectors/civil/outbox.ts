@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConnectorError } from '../kit/errors/connector-error.ts';
 import { encodeGbk } from './csv-file.ts';
-import { csvField } from '../../report/csv.ts';
+import { csvField } from '../../lib/csv.ts';
 
 export const FEEDBACK_HEADER = ['反馈编号', '身份证号码', '逝者姓名', '原文件', '行号', '问题字段', '原值', '更正值', '原因代码', '核实日期'] as const;
 

@@ -6,7 +6,7 @@ import type { ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 import { assertDataset } from '../kit/datasets.ts';
 import { asOfEndMs, windowStartMs } from '../kit/high-water.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
-import { normalizeUpdateTime, toChinaIso } from '../kit/time.ts';
+import { normalizeUpdateTime, toChinaIso } from '../../lib/china-time.ts';
 import { pageWindow } from '../kit/window-pager.ts';
 import { HealthClient } from './client.ts';
 import type { HealthFeedbackItem, HealthItem } from './client.ts';

@@ -1,7 +1,7 @@
 // Health commission items (sources.md §5) → canonical events (normalization.md).
 import type { EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
 import { publishedFields } from '../../schemas/index.ts';
-import { normalizeUpdateTime } from '../kit/time.ts';
+import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   HEALTH_ID_TYPE, RecordCheck, aliveStrength, asFields, decide, normalizeName, readShape, stringField,
 } from '../kit/normalize/index.ts';

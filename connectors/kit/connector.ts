@@ -3,6 +3,8 @@
 // pipeline's job (pipeline/ingest.ts), so a connector can be wrapped by a queue job or a
 // Node-RED node unchanged.
 
+import type { CursorState } from '../../schemas/types.ts';
+
 /** One record as the source served it. */
 export interface PulledRecord {
   /** the record id per sources.md (civil: `<file name>:<line number>`) */
@@ -29,8 +31,7 @@ export interface Page<S = CursorState> {
   request: string;
 }
 
-/** Cursor state is plain JSON, kept per (channel, dataset). */
-export type CursorState = Record<string, unknown>;
+export type { CursorState };
 
 export interface PullOptions {
   /** the run's data cut-off YYYY-MM-DD: records updated after the end of this China day are left out */

@@ -2,7 +2,7 @@
 // update time already committed. The next pull starts one day before it, because any source
 // may add records up to one day older than what it already served (sources.md).
 import type { PulledRecord } from './connector.ts';
-import { endOfChinaDay, parseUpdateTime, toChinaIso } from './time.ts';
+import { endOfChinaDay, parseUpdateTime, toChinaIso } from '../../lib/china-time.ts';
 
 export type HighWaterState = {
   /** newest committed update time, ISO 8601 +08:00; null: nothing committed yet */

@@ -12,7 +12,7 @@ import { ConnectorError } from './errors/connector-error.ts';
 import { asOfEndMs, laterHighWater, LATE_ARRIVAL_MS, versionKey, highWaterOf, windowStartMs } from './high-water.ts';
 import type { HighWaterState } from './high-water.ts';
 import { throwIfAborted } from './retry.ts';
-import { parseUpdateTime } from './time.ts';
+import { parseUpdateTime } from '../../lib/china-time.ts';
 
 export interface WindowPage<T> {
   items: T[];

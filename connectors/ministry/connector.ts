@@ -6,7 +6,7 @@ import { checkFailure } from '../kit/connector-deps.ts';
 import type { RetryConfig } from '../kit/connector-deps.ts';
 import { assertDataset } from '../kit/datasets.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
-import { chinaDate, normalizeUpdateTime } from '../kit/time.ts';
+import { chinaDate, normalizeUpdateTime } from '../../lib/china-time.ts';
 import { dateWindow, pageWindow } from '../kit/window-pager.ts';
 import { MinistryClient } from './client.ts';
 import type { MinistryClientDeps, MinistryCorrectionItem, MinistryFeedbackItem, MinistryRecord, SubmitResult } from './client.ts';

@@ -1,7 +1,7 @@
 // Ministry platform records (sources.md §1) → canonical events (normalization.md).
 import type { AliveSignal, EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
 import { publishedFields } from '../../schemas/index.ts';
-import { normalizeUpdateTime } from '../kit/time.ts';
+import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   AUTH_CHANNEL, AUTH_RESULT, GUANGDONG_PREFIX, INSURANCE_TYPE, RESIDENTS_PENSION, RecordCheck,
   aliveStrength, asFields, decide, isSixDigitCode, normalizeName, quote, readShape, stringField,

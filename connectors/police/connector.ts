@@ -6,7 +6,7 @@ import { checkFailure } from '../kit/connector-deps.ts';
 import type { ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 import { assertDataset } from '../kit/datasets.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
-import { chinaDate, normalizeUpdateTime } from '../kit/time.ts';
+import { chinaDate, normalizeUpdateTime } from '../../lib/china-time.ts';
 import { dateWindow, pageWindow } from '../kit/window-pager.ts';
 import { PoliceClient } from './client.ts';
 import type { PoliceFeedbackItem, PoliceItem } from './client.ts';

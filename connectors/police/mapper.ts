@@ -3,7 +3,7 @@
 // values as the big-data center's numeric codes.
 import type { EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
 import { publishedFields } from '../../schemas/index.ts';
-import { normalizeUpdateTime } from '../kit/time.ts';
+import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   POLICE_CANCEL_REASON, POLICE_HUKOU_STATUS, RecordCheck, asFields, decide, isDeathReason,
   normalizeName, readShape, stringField,

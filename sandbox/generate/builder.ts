@@ -3,7 +3,8 @@
 // and the hand-over to the oracle.
 import type { ReasonCode, RosterEntry } from '../../schemas/types.ts';
 import type { CivilFile, SourceRow, World, WorldFaults } from '../world.ts';
-import { BIGDATA_DATASETS, CIVIL_HEADER, HEALTH_DATASETS, MINISTRY_DATASETS } from '../world.ts';
+import { CIVIL_HEADER } from '../../schemas/civil.ts';
+import { BIGDATA_DATASETS, HEALTH_DATASETS, MINISTRY_DATASETS } from '../world.ts';
 import { Rng } from './prng.ts';
 import {
   addDays, addMonths, ageOn, compact, dayDiff, isLeapYear, lastDayOfMonth, maxDate, minDate, yearsBefore,

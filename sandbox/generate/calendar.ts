@@ -1,5 +1,5 @@
 // Calendar arithmetic for the generator: China dates `YYYY-MM-DD`, months `YYYY-MM`.
-import { addMonths, monthDiff } from '../../connectors/kit/time.ts';
+import { addMonths, monthDiff } from '../../lib/china-time.ts';
 
 export { addMonths, monthDiff };
 

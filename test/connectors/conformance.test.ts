@@ -7,7 +7,7 @@ import { createCivilConnector } from '../../connectors/civil/connector.ts';
 import type { CivilState } from '../../connectors/civil/connector.ts';
 import { createHealthConnector } from '../../connectors/health/connector.ts';
 import type { HighWaterState } from '../../connectors/kit/high-water.ts';
-import { parseUpdateTime } from '../../connectors/kit/time.ts';
+import { parseUpdateTime } from '../../lib/china-time.ts';
 import { createMinistryConnector } from '../../connectors/ministry/connector.ts';
 import { createPoliceConnector } from '../../connectors/police/connector.ts';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Connector, CursorState, Page, PulledRecord } from '../../connectors/kit/connector.ts';
 import { createSchemaValidator } from '../../connectors/kit/config.ts';
 import { isAbortError } from '../../connectors/kit/errors/connector-error.ts';
-import { chinaDate, parseUpdateTime } from '../../connectors/kit/time.ts';
+import { chinaDate, parseUpdateTime } from '../../lib/china-time.ts';
 import { stableStringify } from '../../connectors/kit/high-water.ts';
 
 export interface ConformanceFixture<S extends CursorState = CursorState> {

@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { DIRT, SCENARIO_KINDS, generateWorld, worldPaths, writeWorld, type GeneratedWorld } from '../../sandbox/generate.ts';
 import type { SourceRow, World } from '../../sandbox/world.ts';
-import { CIVIL_HEADER } from '../../sandbox/world.ts';
+import { CIVIL_HEADER } from '../../schemas/civil.ts';
 
 // ---- test-side helpers (deliberately independent of the generator's and the hub's code) ----
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { addDays, addMonths, monthDiff } from '../../connectors/kit/time.ts';
+import { addDays, addMonths, monthDiff } from '../../lib/china-time.ts';
 import { ageOnLastDay, compareUtf8, dayNumber, monthFromIndex, monthIndex, periodContext } from '../../matching/calendar.ts';
 import { normalizeName } from '../../matching/names.ts';
 import { seededRandom } from './helpers.ts';

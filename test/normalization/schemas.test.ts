@@ -8,7 +8,7 @@ import {
   publishedFields, validateEvent, validateRaw, validateRejection, validateResult, validateWorld,
 } from '../../schemas/index.ts';
 import { normalize, recordIdOf, updatedAtOf } from '../../connectors/normalize.ts';
-import { toChinaIso } from '../../connectors/kit/time.ts';
+import { toChinaIso } from '../../lib/china-time.ts';
 import type { CanonicalEvent, EventBody } from '../../schemas/types.ts';
 import { loadExamples } from './helpers.ts';
 

@@ -2,7 +2,7 @@
 // served in pages that overlap by `overlap` records (as offset paging over changing data
 // does), resumed from an inclusive `since` cursor, leaving out what is newer than the as-of day.
 import type { Connector, CursorState, Page, PullOptions, PulledRecord } from '../../connectors/kit/connector.ts';
-import { endOfChinaDay, parseUpdateTime } from '../../connectors/kit/time.ts';
+import { endOfChinaDay, parseUpdateTime } from '../../lib/china-time.ts';
 
 export interface FakeState extends CursorState {
   since: string;

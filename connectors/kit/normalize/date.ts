@@ -1,6 +1,6 @@
 // Source dates (normalization.md "Dates"): the forms the sources write, all read as China dates.
 import type { RejectionCode } from '../../../schemas/types.ts';
-import { chinaDate, parseUpdateTime } from '../time.ts';
+import { chinaDate, parseUpdateTime } from '../../../lib/china-time.ts';
 import { halfWidthDigits } from './text.ts';
 
 export type DateRejection = Extract<RejectionCode, 'DATE_INVALID' | 'DATE_FUTURE'>;
