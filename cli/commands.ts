@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
+import { workerCommand } from './worker.ts';
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: false };
 export interface Command {
@@ -265,4 +266,4 @@ const exportCommand: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand };
+export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand };

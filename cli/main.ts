@@ -12,10 +12,12 @@ Usage:
   lifecert run --period YYYY-MM [--as-of YYYY-MM-DD] [--steps pull,match,publish] [--connectors a,b] [--database-url URL]
   lifecert export --period YYYY-MM [--format jsonl|csv] [--list results|reminders|worklists] [--out FILE]
                   [--database-url URL | --data-dir DIR] [--schema NAME]
+  lifecert worker [--concurrency N] [--shard-concurrency N] [--lock-ms MS] [--stalled-interval-ms MS] [--page-size N]
+                  [--prefix P] [--no-schedules] [--database-url URL]
   lifecert help
 
 Environment: DATABASE_URL (unset: embedded PGlite in LIFECERT_DATA_DIR), LIFECERT_DATA_DIR (./data),
-LIFECERT_CONFIG (./lifecert.config.json).`;
+LIFECERT_CONFIG (./lifecert.config.json), REDIS_URL (redis://127.0.0.1:6379), LIFECERT_QUEUE_PREFIX (lifecert).`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

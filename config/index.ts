@@ -25,10 +25,36 @@ export interface SourcesConfig {
   health?: Record<string, unknown>;
 }
 
+/** A run started by the clock (config.schema.json `schedules`). */
+export interface ScheduleConfig {
+  /** the scheduler id; its runs are requested by `schedule:<name>` */
+  name: string;
+  /** a cron pattern in `tz`; exactly one of cron and every */
+  cron?: string;
+  /** fire every this many ms */
+  every?: number;
+  /** default Asia/Shanghai */
+  tz: string;
+  run: {
+    steps?: ('pull' | 'match' | 'publish')[];
+    connectors?: string[];
+    /** the China month of the firing time (default), or the month before it */
+    period: 'current' | 'previous';
+  };
+}
+
+/** Per source: pulls at once across all workers, and pull jobs started per window. */
+export interface PullLimit {
+  concurrency?: number;
+  rateLimit?: { max: number; durationMs: number };
+}
+
 export interface HubConfig {
   sources: SourcesConfig;
   provincial?: { url: string; appId: string; appSecret: string };
-  schedules: Record<string, string>;
+  schedules: ScheduleConfig[];
+  /** keyed by source: ministry, bigdata, police, civil, health */
+  pullLimits: Record<string, PullLimit>;
 }
 
 const hubSchema = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'config.schema.json'), 'utf8')) as Record<string, unknown>;
@@ -62,7 +88,7 @@ export function resolveHubConfig(raw: unknown, env: NodeJS.ProcessEnv, origin = 
     const problems = (validateHub.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
     throw new HubConfigError(`${origin} is invalid: ${problems.join('; ')}`);
   }
-  const input = raw as { sources?: SourcesConfig; provincial?: Record<string, unknown>; schedules?: Record<string, string> };
+  const input = raw as { sources?: SourcesConfig; provincial?: Record<string, unknown>; schedules?: ScheduleConfig[]; pullLimits?: Record<string, PullLimit> };
   const sources: SourcesConfig = {};
   const s = input.sources ?? {};
   const resolve = (name: string, where: string, value: Record<string, unknown>) =>
@@ -75,7 +101,14 @@ export function resolveHubConfig(raw: unknown, env: NodeJS.ProcessEnv, origin = 
   const provincial = input.provincial
     ? (resolveSecrets(['appSecret'], input.provincial, env, `${origin} provincial`) as HubConfig['provincial'])
     : undefined;
-  return { sources, provincial, schedules: input.schedules ?? {} };
+  const schedules = input.schedules ?? [];
+  const names = new Set<string>();
+  for (const sc of schedules) {
+    if (names.has(sc.name)) throw new HubConfigError(`${origin} schedules: the name '${sc.name}' is used twice (a name is the scheduler's id)`);
+    if ((sc.cron === undefined) === (sc.every === undefined)) throw new HubConfigError(`${origin} schedules '${sc.name}': give exactly one of cron and every`);
+    names.add(sc.name);
+  }
+  return { sources, provincial, schedules, pullLimits: input.pullLimits ?? {} };
 }
 
 function resolveSecrets(paths: string[], value: Record<string, unknown>, env: NodeJS.ProcessEnv, where: string): Record<string, unknown> {

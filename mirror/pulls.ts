@@ -94,3 +94,30 @@ export async function listPulls(db: Queryable, runId?: string): Promise<PullRow[
     error: r.error,
   }));
 }
+
+/**
+ * Pulls of (channel, dataset) still marked running while the caller holds that dataset's pull
+ * lock (pull-lock.ts) were left by a process that died: mark them aborted so the record shows
+ * what happened. Returns how many.
+ */
+export async function abandonRunningPulls(db: Queryable, channel: string, dataset: string, finishedAt: string): Promise<number> {
+  const res = await db.query(
+    `UPDATE pulls SET status = 'aborted', finished_at = $3, error = 'abandoned: the process running it stopped; a later pull resumed from the committed cursor'
+      WHERE channel = $1 AND dataset = $2 AND status = 'running'`,
+    [channel, dataset, finishedAt],
+  );
+  return res.rowCount;
+}
+
+/**
+ * The versions (record id, raw hash) that earlier pulls of the same run first staged for
+ * (channel, dataset): what a resumed pull of that run has already counted.
+ */
+export async function versionsStagedByRun(db: Queryable, runId: string, channel: string, dataset: string): Promise<{ recordId: string; rawHash: string }[]> {
+  const { rows } = await db.query<{ record_id: string; raw_hash: string }>(
+    `SELECT s.record_id, s.raw_hash FROM source_records s JOIN pulls p ON p.pull_id = s.pull_id
+      WHERE p.run_id = $1 AND p.channel = $2 AND p.dataset = $3 AND s.outcome <> 'withdrawn'`,
+    [runId, channel, dataset],
+  );
+  return rows.map((r) => ({ recordId: r.record_id, rawHash: r.raw_hash }));
+}

@@ -50,6 +50,11 @@ export interface IngestDatasetOptions {
   now?: () => number;
   /** page size to ask the connector for (default: the connector's own) */
   pageSize?: number;
+  /**
+   * versions an earlier, interrupted pull of the same run already counted (a queued pull
+   * resumed after a crash): they do not count again, so the run's counts stay those of one pull
+   */
+  alreadyCounted?: Iterable<{ recordId: string; rawHash: string }>;
 }
 
 const AS_OF = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -90,6 +95,7 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
   const pullId = await openPull(db, { runId, channel, dataset, asOf, startedAt: toChinaIso(now()) });
   // (record id, content) already counted in this pull; the hash prefix keeps it small
   const counted = new Set<string>();
+  for (const v of options.alreadyCounted ?? []) counted.add(countKey(v.recordId, v.rawHash));
 
   try {
     for await (const page of connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize })) {
@@ -167,7 +173,7 @@ function tallyPage(staged: StagedPage, counted: ReadonlySet<string>): { pageCoun
       if (rec.isNewVersion) pageWithdrawn++;
       continue;
     }
-    const key = `${rec.recordId}\u0000${rec.rawHash.slice(0, 32)}`;
+    const key = countKey(rec.recordId, rec.rawHash);
     if (counted.has(key) || inPage.has(key)) continue;
     inPage.add(key);
     newKeys.push(key);
@@ -175,6 +181,10 @@ function tallyPage(staged: StagedPage, counted: ReadonlySet<string>): { pageCoun
     pageCounts[rec.outcome]++;
   }
   return { pageCounts, pageWithdrawn, newKeys };
+}
+
+function countKey(recordId: string, rawHash: string): string {
+  return `${recordId}\u0000${rawHash.slice(0, 32)}`;
 }
 
 function describe(err: unknown): string {

@@ -1,0 +1,29 @@
+// What every job processor of one worker process shares: the mirror, this process's
+// connectors (built from its own configuration, so secrets never travel through Redis), the
+// shutdown signal, and the way it reports what it does.
+import type { JobsOptions, Queue } from 'bullmq';
+import type { Connector } from '../connectors/kit/connector.ts';
+import type { Db } from '../mirror/db.ts';
+import type { EnqueueDeps } from './enqueue-run.ts';
+import type { AvailableConnector } from './run-plan.ts';
+import type { WorkerEvent } from './worker-events.ts';
+
+export interface JobContext {
+  db: Db;
+  /** by channel */
+  connectors: ReadonlyMap<string, Connector>;
+  /** what schedules may ask for: this worker's configured connectors */
+  available: readonly AvailableConnector[];
+  /** aborted when the worker shuts down: a pull stops after the page in hand */
+  shutdown: AbortSignal;
+  shardsQueue: Queue;
+  shardOptions: JobsOptions;
+  /** schedule firings start runs */
+  enqueue: EnqueueDeps;
+  /** page size asked of connectors (default each connector's own) */
+  pageSize?: number;
+  /** how long a pull waits before trying again when another pull holds its dataset */
+  lockBusyDelayMs: number;
+  now(): number;
+  emit(event: WorkerEvent): void;
+}

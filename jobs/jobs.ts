@@ -1,0 +1,114 @@
+// The API side of the queues (used by the gateway, `lifecert serve`): start a run, read it,
+// read queue state for /metrics and /readyz, upsert the schedules. It takes no jobs itself;
+// `lifecert worker` processes do. Run state is read from the mirror, so it answers while
+// Redis is down; starting a run needs both.
+import { FlowProducer, Queue } from 'bullmq';
+import type { HubConfig } from '../config/index.ts';
+import { buildConnectors } from '../config/index.ts';
+import type { Db } from '../mirror/db.ts';
+import { listRuns, readRun, runDurations, runStateCounts } from '../mirror/runs.ts';
+import type { ListRunsOptions, RunDuration } from '../mirror/runs.ts';
+import type { RunRequest, RunState, RunStatus } from '../schemas/runs.ts';
+import { enqueueRun } from './enqueue-run.ts';
+import { JobsError } from './errors.ts';
+import { jobOptions } from './job-options.ts';
+import type { RetryOptions } from './job-options.ts';
+import { allQueueNames, DEFAULT_PREFIX, RUNS_QUEUE } from './queues.ts';
+import { readQueueStates } from './queue-state.ts';
+import type { QueueState } from './queue-state.ts';
+import { openRedis } from './redis.ts';
+import { planRun } from './run-plan.ts';
+import type { AvailableConnector } from './run-plan.ts';
+import { listSchedules, upsertSchedules } from './schedules.ts';
+import type { ScheduleState } from './schedules.ts';
+
+export interface CreateJobsOptions {
+  /** the mirror; the caller migrates it and closes it */
+  db: Db;
+  /** REDIS_URL */
+  redisUrl: string;
+  /** lifecert.config.json as loaded by config/: which connectors a run may pull, the schedules */
+  config: HubConfig;
+  /** BullMQ key prefix (default `lifecert`); the workers must use the same */
+  prefix?: string;
+  /** job attempts and backoff (default 3, 5000 ms) */
+  retry?: RetryOptions;
+  /** the wall clock (default Date.now): run ids, creation times, the default as-of date */
+  now?: () => number;
+}
+
+export interface Jobs {
+  /**
+   * Records the run (QUEUED) and queues its flow. Throws JobsError: LIFECERT_JOBS_REQUEST_INVALID,
+   * LIFECERT_JOBS_STEP_UNAVAILABLE, LIFECERT_JOBS_CONNECTOR_UNKNOWN (nothing recorded), or
+   * LIFECERT_JOBS_QUEUE_UNAVAILABLE (the run is recorded FAILED).
+   */
+  startRun(request: RunRequest): Promise<{ runId: string }>;
+  /** state, per-step progress, per source and dataset counts; null for an unknown run */
+  getRun(runId: string): Promise<RunStatus | null>;
+  /** newest first; `before` is the runId of the last run of the previous page */
+  listRuns(options?: ListRunsOptions): Promise<RunStatus[]>;
+  /** per queue: jobs per state, stalls, paused — read from Redis */
+  queueCounts(): Promise<QueueState[]>;
+  /** runs per state (from the mirror) */
+  runCounts(): Promise<Record<RunState, number>>;
+  /** finished runs after `finishedAfter`, oldest first: observe each once into a histogram */
+  runDurations(options?: { finishedAfter?: string; limit?: number }): Promise<RunDuration[]>;
+  /** the configuration's schedules as job schedulers (idempotent; removes ones no longer configured) */
+  upsertSchedules(): Promise<void>;
+  schedules(): Promise<ScheduleState[]>;
+  /** Redis answers (for /readyz) */
+  ping(): Promise<boolean>;
+  /** the BullMQ queues (for the queue board) */
+  readonly queues: readonly Queue[];
+  readonly prefix: string;
+  close(): Promise<void>;
+}
+
+export function createJobs(options: CreateJobsOptions): Jobs {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const now = options.now ?? Date.now;
+  const redis = openRedis(options.redisUrl, 'producer');
+  const queues = allQueueNames().map((name) => new Queue(name, { connection: redis, prefix }));
+  const runsQueue = queues.find((q) => q.name === RUNS_QUEUE) as Queue;
+  const flows = new FlowProducer({ connection: redis, prefix });
+  const enqueue = { db: options.db, flows, runsQueue, options: jobOptions(options.retry) };
+  let available: AvailableConnector[] | null = null;
+  // built on first use: the connectors' configuration is validated then, and only their names are kept
+  const connectors = (): AvailableConnector[] => (available ??= buildConnectors(options.config.sources).map((c) => ({ channel: c.channel, datasets: [...c.datasets] })));
+
+  return {
+    queues,
+    prefix,
+    async startRun(request) {
+      const plan = planRun(request, connectors(), now());
+      const { runId } = await enqueueRun(enqueue, plan);
+      return { runId };
+    },
+    getRun: (runId) => readRun(options.db, runId),
+    listRuns: (o) => listRuns(options.db, o),
+    async queueCounts() {
+      try {
+        return await readQueueStates(redis, prefix, queues);
+      } catch (err) {
+        throw new JobsError('LIFECERT_JOBS_QUEUE_UNAVAILABLE', `cannot read queue state: ${(err as Error).message}`, { cause: err });
+      }
+    },
+    runCounts: () => runStateCounts(options.db),
+    runDurations: (o) => runDurations(options.db, o),
+    upsertSchedules: () => upsertSchedules(runsQueue, options.config.schedules),
+    schedules: () => listSchedules(runsQueue),
+    async ping() {
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await Promise.allSettled(queues.map((q) => q.close()));
+      await flows.close().catch(() => undefined);
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// The run's closing job, reached only when every job under it succeeded: the match already
+// published each shard as it decided it, so what is left is the run's summary (the sum of its
+// shards) and its state, SUCCEEDED.
+import type { Job } from 'bullmq';
+import { toChinaIso } from '../lib/china-time.ts';
+import { completeRun, finishTask, shardResults, startTask } from '../mirror/runs.ts';
+import type { RunSummary } from '../schemas/runs.ts';
+import type { JobContext } from './job-context.ts';
+import type { PublishJobData } from './queues.ts';
+
+export type PublishJobResult = { status: 'succeeded'; summary: RunSummary | null } | { status: 'run-finished' };
+
+export async function processPublish(ctx: JobContext, job: Job<PublishJobData>): Promise<PublishJobResult> {
+  const { runId, matched } = job.data;
+  if ((await startTask(ctx.db, runId, 'publish', '', toChinaIso(ctx.now()))) === null) return { status: 'run-finished' };
+  ctx.emit({ type: 'job-started', queue: job.queueName, jobId: job.id ?? '', name: job.name, runId, task: '' });
+  const summary = matched ? sumShards(await shardResults(ctx.db, runId)) : null;
+  const at = toChinaIso(ctx.now());
+  await finishTask(ctx.db, runId, 'publish', '', { state: 'SUCCEEDED', result: summary }, at);
+  await completeRun(ctx.db, runId, summary, at);
+  return { status: 'succeeded', summary };
+}
+
+export function sumShards(results: readonly unknown[]): RunSummary {
+  const sum: RunSummary = { persons: 0, decisions: { eligible: 0, ineligible: 0, suspect: 0, excluded: 0 }, casesOpened: 0, reminders: 0 };
+  for (const r of results as Partial<RunSummary>[]) {
+    sum.persons += r.persons ?? 0;
+    sum.casesOpened += r.casesOpened ?? 0;
+    sum.reminders += r.reminders ?? 0;
+    for (const k of Object.keys(sum.decisions) as (keyof RunSummary['decisions'])[]) sum.decisions[k] += r.decisions?.[k] ?? 0;
+  }
+  return sum;
+}

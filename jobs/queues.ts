@@ -1,0 +1,78 @@
+// The queues of a run and what their jobs carry. A pull queue per source, so each source gets
+// its own rate limit and cap on pulls at once (BullMQ limits are per queue); the shards of the
+// match in one queue; the run's own jobs (match plan, closing publish, schedule firings) in
+// another. Job ids are derived from the run, so adding a job twice adds it once.
+import type { RunStep } from '../schemas/runs.ts';
+
+export const SOURCES = ['ministry', 'bigdata', 'police', 'civil', 'health'] as const;
+export type Source = (typeof SOURCES)[number];
+
+/** BullMQ key prefix unless told otherwise (LIFECERT_QUEUE_PREFIX) */
+export const DEFAULT_PREFIX = 'lifecert';
+
+export const RUNS_QUEUE = 'runs';
+export const SHARDS_QUEUE = 'shards';
+
+export function pullQueueName(source: Source): string {
+  return `pull-${source}`;
+}
+
+export function allQueueNames(): string[] {
+  return [RUNS_QUEUE, SHARDS_QUEUE, ...SOURCES.map(pullQueueName)];
+}
+
+/** `police-4401` → `police`; null for a channel of no known source. */
+export function sourceOf(channel: string): Source | null {
+  const base = channel.startsWith('police-') ? 'police' : channel;
+  return (SOURCES as readonly string[]).includes(base) ? (base as Source) : null;
+}
+
+/** One pull of one (channel, dataset) within a run. */
+export interface PullJobData {
+  runId: string;
+  channel: string;
+  dataset: string;
+  asOf: string;
+}
+
+/** The match: when its pulls are done it plans one shard job per area code, then waits for them. */
+export interface MatchJobData {
+  runId: string;
+  period: string;
+  asOf: string;
+  /** the instant cases are opened at: the run's creation, the same for every shard */
+  openedAt: string;
+  /** set once the shard jobs are added, so a re-run of this job only waits */
+  planned?: boolean;
+}
+
+export interface ShardJobData {
+  runId: string;
+  period: string;
+  asOf: string;
+  areaCode: string;
+  openedAt: string;
+}
+
+/** The run's closing job: the summary, and the run SUCCEEDED. */
+export interface PublishJobData {
+  runId: string;
+  /** whether the run matched (a summary is to be read) */
+  matched: boolean;
+}
+
+export interface ScheduleJobData {
+  schedule: string;
+  steps?: RunStep[];
+  connectors?: string[];
+  period: 'current' | 'previous';
+}
+
+// BullMQ refuses ':' in custom ids; run ids, channels, datasets and area codes hold none
+const sep = '.';
+export const jobIds = {
+  publish: (runId: string) => [runId, 'publish'].join(sep),
+  match: (runId: string) => [runId, 'match'].join(sep),
+  pull: (runId: string, channel: string, dataset: string) => [runId, 'pull', channel, dataset].join(sep),
+  shard: (runId: string, areaCode: string) => [runId, 'shard', areaCode].join(sep),
+};

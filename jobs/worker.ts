@@ -1,0 +1,264 @@
+// A queue worker (`lifecert worker`): BullMQ workers on every queue this process can serve —
+// a pull queue per configured source, the match shards, the run's own jobs — over one mirror
+// and one Redis. Any number of them, on any machine, share the work. close() is the graceful
+// stop: pulls stop after the page in hand (committed with its cursor) and go back to the
+// queue, everything else finishes, then the connections close.
+import { FlowProducer, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { HubConfig } from '../config/index.ts';
+import { buildConnectors } from '../config/index.ts';
+import type { Connector } from '../connectors/kit/connector.ts';
+import { toChinaIso } from '../lib/china-time.ts';
+import type { Db } from '../mirror/db.ts';
+import { migrate } from '../mirror/migrate.ts';
+import { failRun, finishTask } from '../mirror/runs.ts';
+import type { RunStep } from '../schemas/runs.ts';
+import { JobsError } from './errors.ts';
+import type { JobContext } from './job-context.ts';
+import { jobOptions } from './job-options.ts';
+import type { RetryOptions } from './job-options.ts';
+import { processMatch } from './match-job.ts';
+import { processPublish } from './publish-job.ts';
+import { processPull } from './pull-job.ts';
+import { DEFAULT_PREFIX, pullQueueName, RUNS_QUEUE, SHARDS_QUEUE, SOURCES, sourceOf } from './queues.ts';
+import type { Source } from './queues.ts';
+import { stallCountKey } from './queue-state.ts';
+import { openRedis } from './redis.ts';
+import { processSchedule } from './schedule-job.ts';
+import { upsertSchedules } from './schedules.ts';
+import { processShard } from './shard-job.ts';
+import type { WorkerEvent } from './worker-events.ts';
+
+export interface StartWorkerOptions {
+  /** the mirror (PostgreSQL for more than one worker); migrated at start; the caller closes it */
+  db: Db;
+  /** REDIS_URL */
+  redisUrl: string;
+  /** the configuration file as loaded by config/: sources (this worker's connectors), schedules, pull limits */
+  config: HubConfig;
+  /** BullMQ key prefix (LIFECERT_QUEUE_PREFIX; default `lifecert`): one installation per prefix */
+  prefix?: string;
+  /** jobs at once in this process: per pull queue (default 1), shards (default 2), run jobs (default 4) */
+  concurrency?: { pull?: number; shards?: number; runs?: number };
+  /**
+   * how long a job's lock lasts without renewal (default 30000 ms): a worker killed with
+   * SIGKILL holds its jobs this long before another may take them
+   */
+  lockDurationMs?: number;
+  /** how often this worker looks for stalled jobs of dead workers (default 30000 ms) */
+  stalledIntervalMs?: number;
+  /** stalls a job survives before it fails (default 2) */
+  maxStalledCount?: number;
+  /** page size asked of connectors (default each connector's own) */
+  pageSize?: number;
+  /** wait before retrying a pull whose dataset another job is pulling (default 5000 ms) */
+  lockBusyDelayMs?: number;
+  /** job attempts and backoff of the runs schedules start (default 3, 5000 ms) */
+  retry?: RetryOptions;
+  /** upsert the configuration's schedules at start (default true) */
+  schedules?: boolean;
+  onEvent?: (event: WorkerEvent) => void;
+  /** the wall clock (default Date.now): run and task times */
+  now?: () => number;
+}
+
+export interface WorkerHandle {
+  /** the queues this worker takes jobs from */
+  readonly queues: readonly string[];
+  /** stop gracefully: pulls stop after the page in hand and are requeued; resolves once every connection is closed (the db stays open) */
+  close(): Promise<void>;
+}
+
+const CONTROL_FLOW = new Set(['DelayedError', 'WaitingError', 'WaitingChildrenError', 'RateLimitError']);
+
+export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const emit = (e: WorkerEvent) => {
+    try {
+      options.onEvent?.(e);
+    } catch {
+      // a reporting problem must never fail a job
+    }
+  };
+  checkPositive('lockDurationMs', options.lockDurationMs);
+  checkPositive('stalledIntervalMs', options.stalledIntervalMs);
+  checkPositive('pageSize', options.pageSize);
+  checkPositive('lockBusyDelayMs', options.lockBusyDelayMs);
+
+  await migrate(options.db);
+  const connectors = buildConnectors(options.config.sources) as Connector[];
+  const byChannel = new Map(connectors.map((c) => [c.channel, c]));
+  const sources = new Set(connectors.map((c) => sourceOf(c.channel)).filter((s): s is Source => s !== null));
+
+  const redis = openRedis(options.redisUrl, 'worker');
+  const shutdown = new AbortController();
+  const runsQueue = new Queue(RUNS_QUEUE, { connection: redis, prefix });
+  const shardsQueue = new Queue(SHARDS_QUEUE, { connection: redis, prefix });
+  const flows = new FlowProducer({ connection: redis, prefix });
+  const opts = jobOptions(options.retry);
+  const ctx: JobContext = {
+    db: options.db,
+    connectors: byChannel,
+    available: connectors.map((c) => ({ channel: c.channel, datasets: c.datasets })),
+    shutdown: shutdown.signal,
+    shardsQueue,
+    shardOptions: opts.child,
+    enqueue: { db: options.db, flows, runsQueue, options: opts },
+    pageSize: options.pageSize,
+    lockBusyDelayMs: options.lockBusyDelayMs ?? 5_000,
+    now: options.now ?? Date.now,
+    emit,
+  };
+
+  const pullQueues: Queue[] = [];
+  const workers: Worker[] = [];
+  try {
+    // per-source limits live in Redis and bind every worker, whichever started last
+    for (const source of SOURCES) {
+      if (!sources.has(source)) continue;
+      const q = new Queue(pullQueueName(source), { connection: redis, prefix });
+      pullQueues.push(q);
+      const limit = options.config.pullLimits[source];
+      if (limit?.concurrency !== undefined) await q.setGlobalConcurrency(limit.concurrency);
+      else await q.removeGlobalConcurrency();
+      if (limit?.rateLimit !== undefined) await q.setGlobalRateLimit(limit.rateLimit.max, limit.rateLimit.durationMs);
+      else await q.removeGlobalRateLimit();
+    }
+    if (options.schedules ?? true) await upsertSchedules(runsQueue, options.config.schedules);
+
+    const workerOptions = {
+      connection: redis,
+      prefix,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: options.maxStalledCount ?? 2,
+    };
+    const make = (queue: string, concurrency: number) => {
+      const w = new Worker(queue, (job: Job, token?: string, signal?: AbortSignal) => runJob(ctx, job, token, signal), { ...workerOptions, concurrency });
+      w.on('error', (err) => emit({ type: 'error', message: `${queue}: ${err.message}` }));
+      w.on('stalled', (jobId) => {
+        emit({ type: 'stalled', queue, jobId });
+        void redis.hincrby(stallCountKey(prefix), queue, 1).catch(() => undefined);
+      });
+      // failures the processor never saw (a job stalled too often) still fail their run
+      w.on('failed', (job, err) => {
+        if (!job) return;
+        void job.isFailed().then((failed) => (failed ? recordFailure(ctx, job, err) : undefined)).catch(() => undefined);
+      });
+      workers.push(w);
+    };
+    for (const source of SOURCES) if (sources.has(source)) make(pullQueueName(source), options.concurrency?.pull ?? 1);
+    make(SHARDS_QUEUE, options.concurrency?.shards ?? 2);
+    make(RUNS_QUEUE, options.concurrency?.runs ?? 4);
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+  } catch (err) {
+    await Promise.allSettled(workers.map((w) => w.close(true)));
+    await Promise.allSettled([...pullQueues, runsQueue, shardsQueue].map((q) => q.close()));
+    await flows.close().catch(() => undefined);
+    redis.disconnect();
+    throw new JobsError('LIFECERT_JOBS_QUEUE_UNAVAILABLE', `the worker could not start on Redis: ${(err as Error).message}`, { cause: err });
+  }
+  const names = workers.map((w) => w.name);
+  emit({ type: 'ready', pid: process.pid, queues: names });
+
+  let closing: Promise<void> | null = null;
+  return {
+    queues: names,
+    close() {
+      closing ??= (async () => {
+        emit({ type: 'closing' });
+        shutdown.abort(new Error('the worker is shutting down'));
+        await Promise.allSettled(workers.map((w) => w.close()));
+        await Promise.allSettled([...pullQueues, runsQueue, shardsQueue].map((q) => q.close()));
+        await flows.close().catch(() => undefined);
+        await redis.quit().catch(() => redis.disconnect());
+        emit({ type: 'closed' });
+      })();
+      return closing;
+    },
+  };
+}
+
+async function runJob(ctx: JobContext, job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+  try {
+    const result = await dispatch(ctx, job, token, signal);
+    const t = taskOf(job);
+    if (t) ctx.emit({ type: 'job-completed', queue: job.queueName, jobId: job.id ?? '', name: job.name, runId: t.runId, task: t.task });
+    return result;
+  } catch (err) {
+    if (err instanceof Error && CONTROL_FLOW.has(err.name)) throw err;
+    const final = isFinalFailure(job, err);
+    // the record is written before BullMQ moves the job: a worker dying now leaves the run right
+    if (final) await recordFailure(ctx, job, err).catch(() => undefined);
+    const t = taskOf(job);
+    ctx.emit({ type: 'job-failed', queue: job.queueName, jobId: job.id ?? '', runId: t?.runId ?? '', task: t?.task ?? '', code: codeOf(err), message: messageOf(err), final });
+    throw err;
+  }
+}
+
+function dispatch(ctx: JobContext, job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+  switch (job.name) {
+    case 'pull':
+      return processPull(ctx, job, token, signal);
+    case 'match':
+      return processMatch(ctx, job, token);
+    case 'shard':
+      return processShard(ctx, job);
+    case 'publish':
+      return processPublish(ctx, job);
+    case 'schedule':
+      return processSchedule(ctx, job);
+    default:
+      throw new UnrecoverableError(`LIFECERT_JOBS_JOB_FAILED: no processor for job ${JSON.stringify(job.name)} in queue ${job.queueName}`);
+  }
+}
+
+/** The run and task a job stands for (match plans and schedule firings have no task row). */
+function taskOf(job: Job): { runId: string; step: RunStep | null; task: string } | null {
+  const d = job.data as { runId?: unknown; channel?: unknown; dataset?: unknown; areaCode?: unknown };
+  if (typeof d.runId !== 'string') return null;
+  switch (job.name) {
+    case 'pull':
+      return { runId: d.runId, step: 'pull', task: `${String(d.channel)}/${String(d.dataset)}` };
+    case 'shard':
+      return { runId: d.runId, step: 'match', task: String(d.areaCode) };
+    case 'publish':
+      return { runId: d.runId, step: 'publish', task: '' };
+    default:
+      return { runId: d.runId, step: null, task: '' };
+  }
+}
+
+function isFinalFailure(job: Job, err: unknown): boolean {
+  if (err instanceof UnrecoverableError || (err instanceof Error && err.name === 'UnrecoverableError')) return true;
+  // attemptsMade counts finished attempts; inside the processor the current one is not yet among them
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+async function recordFailure(ctx: JobContext, job: Job, err: unknown): Promise<void> {
+  const t = taskOf(job);
+  if (!t) return;
+  const error = { code: codeOf(err), message: `${job.name} ${t.task || t.runId}: ${messageOf(err)}` };
+  const at = toChinaIso(ctx.now());
+  if (t.step) await finishTask(ctx.db, t.runId, t.step, t.task, { state: 'FAILED', error }, at);
+  await failRun(ctx.db, t.runId, error, at);
+}
+
+/** The error's own code (IngestError, ConnectorError, MirrorError, JobsError), or one carried at the start of its message. */
+function codeOf(err: unknown): string {
+  const own = (err as { code?: unknown } | null)?.code;
+  if (typeof own === 'string' && own !== '') return own;
+  const m = /^(LIFECERT_[A-Z0-9_]+):/.exec(messageOf(err));
+  return m ? m[1] : 'LIFECERT_JOBS_JOB_FAILED';
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function checkPositive(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+    throw new JobsError('LIFECERT_JOBS_OPTIONS_INVALID', `${name} must be a positive whole number, got ${value}`);
+  }
+}

@@ -1,0 +1,109 @@
+// What the queue suites share: a check that PostgreSQL and Redis answer (a suite skips itself
+// with the reason when they do not), a BullMQ prefix of its own per suite (parallel runs never
+// see each other's queues) removed afterwards, a mirror with a world's roster, and waiting for
+// a run to finish.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Jobs } from '../../jobs/index.ts';
+import type { RunStatus } from '../../schemas/runs.ts';
+import { openDatabase } from '../../mirror/db.ts';
+import type { Db } from '../../mirror/db.ts';
+import { migrate } from '../../mirror/migrate.ts';
+import { loadRoster } from '../../mirror/roster.ts';
+import type { RosterEntry } from '../../schemas/types.ts';
+import { createScratchPostgres, PG_ADMIN_URL } from '../mirror/db-targets.ts';
+import type { ScratchPostgres } from '../mirror/db-targets.ts';
+
+export const REDIS_URL = process.env.LIFECERT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** null when both servers answer, else why not (for `this.skip()` and its message). */
+export async function servicesDown(): Promise<string | null> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    return `Redis at ${REDIS_URL} does not answer: ${(err as Error).message}`;
+  } finally {
+    redis.disconnect();
+  }
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (err) {
+    return `PostgreSQL at ${PG_ADMIN_URL} does not answer: ${(err as Error).message}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return null;
+}
+
+/** Skips the suite (and says why) when PostgreSQL or Redis is down. Call first in `before`. */
+export async function requireServices(ctx: Mocha.Context): Promise<void> {
+  const why = await servicesDown();
+  if (why !== null) {
+    process.stderr.write(`    skipped: ${why}\n`);
+    ctx.skip();
+  }
+}
+
+export function uniquePrefix(): string {
+  return `lifecert-test-${randomBytes(5).toString('hex')}`;
+}
+
+/** Deletes every Redis key under `prefix` (the suite's queues, schedulers, stall counts). */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface Mirror {
+  scratch: ScratchPostgres;
+  db: Db;
+}
+
+/** A fresh PostgreSQL mirror, migrated, holding `roster` (the provincial system's T+1 copy). */
+export async function mirrorWithRoster(roster: readonly RosterEntry[], poolSize = 10): Promise<Mirror> {
+  const scratch = await createScratchPostgres();
+  const db = await openDatabase({ databaseUrl: scratch.url, poolSize });
+  await migrate(db);
+  await loadRoster(db, roster);
+  return { scratch, db };
+}
+
+/** Polls until the run is SUCCEEDED or FAILED; fails the test after `timeoutMs`. */
+export async function waitForRun(jobs: Pick<Jobs, 'getRun'>, runId: string, timeoutMs = 240_000): Promise<RunStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: RunStatus | null = null;
+  while (Date.now() < deadline) {
+    last = await jobs.getRun(runId);
+    if (last && (last.state === 'SUCCEEDED' || last.state === 'FAILED')) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.fail(`run ${runId} did not finish within ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
+}
+
+/** Per-dataset counts of a run, keyed as counts.json and the generator key them. */
+export function countsOf(run: RunStatus): Record<string, { pulled: number; staged: number; rejected: number; skipped: number }> {
+  return Object.fromEntries(
+    run.datasets.map((d) => [`${d.channel}/${d.dataset}`, { pulled: d.pulled, staged: d.staged, rejected: d.rejected, skipped: d.skipped }]),
+  );
+}
+
+export function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
