@@ -10,7 +10,6 @@
 // until it plans its shards. The run row is written first, so a worker that takes a job always
 // finds its run.
 import type { FlowJob, FlowProducer, JobsOptions, Queue } from 'bullmq';
-import { toChinaIso } from '../lib/china-time.ts';
 import type { Db } from '../mirror/db.ts';
 import { createRun, failRun } from '../mirror/runs.ts';
 import type { NewTask } from '../mirror/runs.ts';
@@ -36,7 +35,7 @@ export interface EnqueueDeps {
 export async function enqueueRun(deps: EnqueueDeps, plan: PlannedRun): Promise<{ runId: string; created: boolean }> {
   const { db } = deps;
   const tasks: NewTask[] = [...plan.pulls.map((p) => ({ step: 'pull' as const, task: `${p.channel}/${p.dataset}` })), { step: 'publish', task: '' }];
-  const createdAt = toChinaIso(plan.createdAt);
+  const createdAt = new Date(plan.createdAt).toISOString();
   const created = await createRun(
     db,
     { runId: plan.runId, period: plan.period, asOf: plan.asOf, steps: plan.steps, connectors: plan.connectors, requestedBy: plan.requestedBy, createdAt },
@@ -47,7 +46,7 @@ export async function enqueueRun(deps: EnqueueDeps, plan: PlannedRun): Promise<{
     await deps.flows.add(runFlow(plan, createdAt, deps.options));
   } catch (err) {
     const message = `could not queue run ${plan.runId}: ${(err as Error).message}`;
-    await failRun(db, plan.runId, { code: 'LIFECERT_JOBS_QUEUE_UNAVAILABLE', message }, toChinaIso(Date.now())).catch(() => undefined);
+    await failRun(db, plan.runId, { code: 'LIFECERT_JOBS_QUEUE_UNAVAILABLE', message }, new Date(Date.now()).toISOString()).catch(() => undefined);
     throw new JobsError('LIFECERT_JOBS_QUEUE_UNAVAILABLE', message, { cause: err });
   }
   return { runId: plan.runId, created };

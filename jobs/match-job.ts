@@ -3,7 +3,6 @@
 // shards spread over every worker; memory stays bounded by one shard per job.
 import { WaitingChildrenError } from 'bullmq';
 import type { Job } from 'bullmq';
-import { toChinaIso } from '../lib/china-time.ts';
 import { rosterShards } from '../mirror/roster.ts';
 import { openRun, planShards } from '../mirror/runs.ts';
 import type { JobContext } from './job-context.ts';
@@ -14,7 +13,7 @@ export type MatchJobResult = { status: 'matched' } | { status: 'run-finished' };
 
 export async function processMatch(ctx: JobContext, job: Job<MatchJobData>, token: string | undefined): Promise<MatchJobResult> {
   const { runId, period, asOf, openedAt } = job.data;
-  if (!(await openRun(ctx.db, runId, toChinaIso(ctx.now())))) return { status: 'run-finished' };
+  if (!(await openRun(ctx.db, runId, new Date(ctx.now()).toISOString()))) return { status: 'run-finished' };
   if (!job.data.planned) {
     const shards = await rosterShards(ctx.db);
     await planShards(ctx.db, runId, shards.map((s) => s.areaCode));

@@ -2,7 +2,6 @@
 // published each shard as it decided it, so what is left is the run's summary (the sum of its
 // shards) and its state, SUCCEEDED.
 import type { Job } from 'bullmq';
-import { toChinaIso } from '../lib/china-time.ts';
 import { completeRun, finishTask, shardResults, startTask } from '../mirror/runs.ts';
 import type { RunSummary } from '../schemas/runs.ts';
 import type { JobContext } from './job-context.ts';
@@ -12,10 +11,10 @@ export type PublishJobResult = { status: 'succeeded'; summary: RunSummary | null
 
 export async function processPublish(ctx: JobContext, job: Job<PublishJobData>): Promise<PublishJobResult> {
   const { runId, matched } = job.data;
-  if ((await startTask(ctx.db, runId, 'publish', '', toChinaIso(ctx.now()))) === null) return { status: 'run-finished' };
+  if ((await startTask(ctx.db, runId, 'publish', '', new Date(ctx.now()).toISOString())) === null) return { status: 'run-finished' };
   ctx.emit({ type: 'job-started', queue: job.queueName, jobId: job.id ?? '', name: job.name, runId, task: '' });
   const summary = matched ? sumShards(await shardResults(ctx.db, runId)) : null;
-  const at = toChinaIso(ctx.now());
+  const at = new Date(ctx.now()).toISOString();
   await finishTask(ctx.db, runId, 'publish', '', { state: 'SUCCEEDED', result: summary }, at);
   await completeRun(ctx.db, runId, summary, at);
   return { status: 'succeeded', summary };

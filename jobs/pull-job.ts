@@ -5,7 +5,6 @@
 // not counted again), and the shutdown (stop after the page in hand, back to the queue).
 import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Job } from 'bullmq';
-import { toChinaIso } from '../lib/china-time.ts';
 import { withPullLock } from '../mirror/pull-lock.ts';
 import { abandonRunningPulls, versionsStagedByRun } from '../mirror/pulls.ts';
 import { finishTask, requeueTask, startTask } from '../mirror/runs.ts';
@@ -28,7 +27,7 @@ export async function processPull(ctx: JobContext, job: Job<PullJobData>, token:
   const stop = signal ? AbortSignal.any([signal, ctx.shutdown]) : ctx.shutdown;
 
   const locked = await withPullLock(ctx.db, channel, dataset, async (): Promise<PullJobResult> => {
-    const at = toChinaIso(ctx.now());
+    const at = new Date(ctx.now()).toISOString();
     const attempt = await startTask(ctx.db, runId, 'pull', task, at);
     if (attempt === null) return { status: 'run-finished' };
     ctx.emit({ type: 'job-started', queue: job.queueName, jobId: job.id ?? '', name: job.name, runId, task });
@@ -47,7 +46,7 @@ export async function processPull(ctx: JobContext, job: Job<PullJobData>, token:
         alreadyCounted,
         onPage: (p) => ctx.emit({ type: 'page', runId, channel, dataset, seq: p.seq, totals: p.totals }),
       });
-      await finishTask(ctx.db, runId, 'pull', task, { state: 'SUCCEEDED', result: counts }, toChinaIso(ctx.now()));
+      await finishTask(ctx.db, runId, 'pull', task, { state: 'SUCCEEDED', result: counts }, new Date(ctx.now()).toISOString());
       return { status: 'pulled', ...counts };
     } catch (err) {
       if (err instanceof IngestAbortedError) await requeueTask(ctx.db, runId, 'pull', task);

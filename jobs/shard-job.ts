@@ -2,7 +2,6 @@
 // with the pure engine, publish its results and cases in one transaction. Re-running it
 // replaces the shard's results and never opens a second case, so a retry is always safe.
 import type { Job } from 'bullmq';
-import { toChinaIso } from '../lib/china-time.ts';
 import { finishTask, startTask } from '../mirror/runs.ts';
 import { isReminder } from '../matching/index.ts';
 import { decideArea, publishShard } from '../pipeline/match.ts';
@@ -14,7 +13,7 @@ export type ShardJobResult = (RunSummary & { status: 'published' }) | { status: 
 
 export async function processShard(ctx: JobContext, job: Job<ShardJobData>): Promise<ShardJobResult> {
   const { runId, period, asOf, areaCode, openedAt } = job.data;
-  const attempt = await startTask(ctx.db, runId, 'match', areaCode, toChinaIso(ctx.now()));
+  const attempt = await startTask(ctx.db, runId, 'match', areaCode, new Date(ctx.now()).toISOString());
   if (attempt === null) return { status: 'run-finished' };
   ctx.emit({ type: 'job-started', queue: job.queueName, jobId: job.id ?? '', name: job.name, runId, task: areaCode });
   const results = await decideArea(ctx.db, areaCode, period, asOf);
@@ -24,6 +23,6 @@ export async function processShard(ctx: JobContext, job: Job<ShardJobData>): Pro
     summary.decisions[r.decision] += 1;
     if (isReminder(r, period)) summary.reminders += 1;
   }
-  await finishTask(ctx.db, runId, 'match', areaCode, { state: 'SUCCEEDED', result: summary }, toChinaIso(ctx.now()));
+  await finishTask(ctx.db, runId, 'match', areaCode, { state: 'SUCCEEDED', result: summary }, new Date(ctx.now()).toISOString());
   return { status: 'published', ...summary };
 }

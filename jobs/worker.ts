@@ -9,7 +9,6 @@ import type { Redis } from 'ioredis';
 import type { HubConfig } from '../config/index.ts';
 import { buildConnectors } from '../config/index.ts';
 import type { Connector } from '../connectors/kit/connector.ts';
-import { toChinaIso } from '../lib/china-time.ts';
 import type { Db } from '../mirror/db.ts';
 import { migrate } from '../mirror/migrate.ts';
 import { failRun, finishTask } from '../mirror/runs.ts';
@@ -240,7 +239,7 @@ async function recordFailure(ctx: JobContext, job: Job, err: unknown): Promise<v
   const t = taskOf(job);
   if (!t) return;
   const error = { code: codeOf(err), message: `${job.name} ${t.task || t.runId}: ${messageOf(err)}` };
-  const at = toChinaIso(ctx.now());
+  const at = new Date(ctx.now()).toISOString();
   if (t.step) await finishTask(ctx.db, t.runId, t.step, t.task, { state: 'FAILED', error }, at);
   await failRun(ctx.db, t.runId, error, at);
 }
