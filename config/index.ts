@@ -85,7 +85,7 @@ export function loadHubConfig(file: string, env: NodeJS.ProcessEnv = process.env
 
 export function resolveHubConfig(raw: unknown, env: NodeJS.ProcessEnv, origin = 'configuration'): HubConfig {
   if (!validateHub(raw)) {
-    const problems = (validateHub.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+    const problems = (validateHub.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
     throw new HubConfigError(`${origin} is invalid: ${problems.join('; ')}`);
   }
   const input = raw as { sources?: SourcesConfig; provincial?: Record<string, unknown>; schedules?: ScheduleConfig[]; pullLimits?: Record<string, PullLimit> };

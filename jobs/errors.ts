@@ -8,6 +8,8 @@ export type JobsErrorCode =
   | 'LIFECERT_JOBS_STEP_UNAVAILABLE'
   /** a connector the configuration does not have (400 from the API; a worker without it fails the job) */
   | 'LIFECERT_JOBS_CONNECTOR_UNKNOWN'
+  /** a configured schedule BullMQ cannot schedule: cron pattern, time zone (a configuration error at start) */
+  | 'LIFECERT_JOBS_SCHEDULE_INVALID'
   /** Redis could not be reached or refused the flow (503) */
   | 'LIFECERT_JOBS_QUEUE_UNAVAILABLE'
   /** a job failed for a reason that carried no code of its own */
@@ -19,6 +21,7 @@ const STATUS: Record<JobsErrorCode, number> = {
   LIFECERT_JOBS_REQUEST_INVALID: 400,
   LIFECERT_JOBS_STEP_UNAVAILABLE: 422,
   LIFECERT_JOBS_CONNECTOR_UNKNOWN: 400,
+  LIFECERT_JOBS_SCHEDULE_INVALID: 500,
   LIFECERT_JOBS_QUEUE_UNAVAILABLE: 503,
   LIFECERT_JOBS_JOB_FAILED: 500,
   LIFECERT_JOBS_OPTIONS_INVALID: 500,

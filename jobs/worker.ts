@@ -156,6 +156,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     await Promise.allSettled([...pullQueues, runsQueue, shardsQueue].map((q) => q.close()));
     await flows.close().catch(() => undefined);
     redis.disconnect();
+    if (err instanceof JobsError) throw err;
     throw new JobsError('LIFECERT_JOBS_QUEUE_UNAVAILABLE', `the worker could not start on Redis: ${(err as Error).message}`, { cause: err });
   }
   const names = workers.map((w) => w.name);

@@ -125,6 +125,42 @@ describe('jobs: a run as a BullMQ flow (PostgreSQL, Redis, sandbox sources)', fu
     assert.equal(await jobs!.getRun('run-that-never-was'), null);
   });
 
+  it('upserts the configured schedules idempotently, removes ones no longer configured, names one it cannot schedule', async () => {
+    const schedulePrefix = uniquePrefix();
+    const withSchedules = (schedules: HubConfig['schedules']) => createJobs({ db: mirror!.db, redisUrl: REDIS_URL, config: { ...config, schedules }, prefix: schedulePrefix });
+    const nightly = { name: 'nightly-pull', cron: '0 2 * * *', tz: 'Asia/Shanghai', run: { steps: ['pull' as const], period: 'current' as const } };
+    const monthly = { name: 'monthly-match', cron: '0 6 1 * *', tz: 'Asia/Shanghai', run: { period: 'current' as const } };
+    const handles: Jobs[] = [];
+    try {
+      const both = withSchedules([nightly, monthly]);
+      handles.push(both);
+      await both.upsertSchedules();
+      await both.upsertSchedules(); // a restart
+      const listed = await both.schedules();
+      assert.deepEqual(listed.map((x) => [x.name, x.cron, x.tz]).sort(), [['monthly-match', '0 6 1 * *', 'Asia/Shanghai'], ['nightly-pull', '0 2 * * *', 'Asia/Shanghai']]);
+      // the next nightly firing is 02:00 China time
+      const next = listed.find((x) => x.name === 'nightly-pull')?.next ?? 0;
+      assert.equal(new Date(next + 8 * 3600_000).toISOString().slice(11, 19), '02:00:00');
+
+      const one = withSchedules([nightly]);
+      handles.push(one);
+      await one.upsertSchedules();
+      assert.deepEqual((await one.schedules()).map((x) => x.name), ['nightly-pull']);
+
+      const bad = withSchedules([{ ...nightly, cron: '61 2 * * *' }]);
+      handles.push(bad);
+      await assert.rejects(bad.upsertSchedules(), (err: unknown) => {
+        assert.ok(err instanceof JobsError);
+        assert.equal(err.code, 'LIFECERT_JOBS_SCHEDULE_INVALID');
+        assert.match(err.message, /schedule 'nightly-pull' \(cron '61 2 \* \* \*' in Asia\/Shanghai\) cannot be scheduled/);
+        return true;
+      });
+    } finally {
+      for (const h of handles) await h.close();
+      await dropPrefix(schedulePrefix);
+    }
+  });
+
   it('reads queue state from Redis and run durations from the mirror', async () => {
     const states = await jobs!.queueCounts();
     assert.deepEqual(states.map((s) => s.queue).sort(), ['pull-bigdata', 'pull-civil', 'pull-health', 'pull-ministry', 'pull-police', 'runs', 'shards']);
