@@ -2,17 +2,13 @@
 // schemas/run-request.schema.json (the same schema the API validates bodies with), then what
 // only the hub knows — which steps exist yet, which connectors are configured, real dates.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { createSchemaValidator } from '../connectors/kit/config.ts';
 import { chinaDate } from '../lib/china-time.ts';
 import type { RunRequest, RunStep } from '../schemas/runs.ts';
-import { RUN_STEPS } from '../schemas/runs.ts';
+import { RUN_STEPS, runRequestSchema } from '../schemas/runs.ts';
 import { JobsError } from './errors.ts';
 import { sourceOf } from './queues.ts';
 
-export const RUN_REQUEST_SCHEMA_FILE = path.join(import.meta.dirname, '../schemas/run-request.schema.json');
-const runRequestSchema = JSON.parse(fs.readFileSync(RUN_REQUEST_SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
 const validateBody = createSchemaValidator().compile(runRequestSchema);
 
 /** What a configured connector offers: its channel and datasets. */

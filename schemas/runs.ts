@@ -1,7 +1,16 @@
 // A run started through the queue (api.md `POST /api/v1/runs`, `GET /api/v1/runs/{runId}`):
 // what is asked (run-request.schema.json) and what the mirror records about it. Shared by the
-// mirror (runs table), jobs/ (the flow) and the gateway (the API).
+// mirror (runs table), jobs/ (the flow) and the gateway (the API). The two JSON Schemas are the
+// API's request and response bodies (draft-07), checked against real runs by the jobs tests.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Decision, PullCounts } from './types.ts';
+
+const load = (file: string) => JSON.parse(fs.readFileSync(path.join(import.meta.dirname, file), 'utf8')) as Record<string, unknown>;
+/** the body of `POST /api/v1/runs` (RunRequest without requestedBy, and `feedback` still listed as a step) */
+export const runRequestSchema = load('run-request.schema.json');
+/** RunStatus, the body of `GET /api/v1/runs/{runId}` */
+export const runStatusSchema = load('run-status.schema.json');
 
 /**
  * api.md names pull, match, publish and feedback. The match publishes each shard in the

@@ -7,9 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sandboxSources } from '../../config/index.ts';
+import { createSchemaValidator } from '../../connectors/kit/config.ts';
 import type { HubConfig } from '../../config/index.ts';
 import { createJobs, JobsError, startWorker } from '../../jobs/index.ts';
-import type { Jobs, WorkerEvent, WorkerHandle } from '../../jobs/index.ts';
+import { runStatusSchema } from '../../jobs/index.ts';
+import type { Jobs, RunStatus, WorkerEvent, WorkerHandle } from '../../jobs/index.ts';
 import { readResults } from '../../pipeline/match.ts';
 import { generateWorld, resultDifferences } from '../../sandbox/generate.ts';
 import type { GeneratedWorld } from '../../sandbox/generate.ts';
@@ -18,6 +20,13 @@ import type { Sandbox } from '../../sandbox/server.ts';
 import type { Result } from '../../schemas/types.ts';
 import { countsOf, dropPrefix, mirrorWithRoster, REDIS_URL, requireServices, sortKeys, uniquePrefix, waitForRun } from './helpers.ts';
 import type { Mirror } from './helpers.ts';
+
+const validateStatus = createSchemaValidator().compile(runStatusSchema);
+
+/** A status as the API serves it: it must match the response schema the gateway publishes. */
+function assertSchema(status: RunStatus | null): void {
+  assert.ok(validateStatus(status), JSON.stringify(validateStatus.errors));
+}
 
 describe('jobs: a run as a BullMQ flow (PostgreSQL, Redis, sandbox sources)', function () {
   this.timeout(300_000);
@@ -60,7 +69,9 @@ describe('jobs: a run as a BullMQ flow (PostgreSQL, Redis, sandbox sources)', fu
     assert.ok(['QUEUED', 'RUNNING'].includes(queued.state));
     assert.equal(queued.datasets.length, Object.keys(expected.counts).length, 'one pull per (channel, dataset)');
 
+    assertSchema(queued);
     const run = await waitForRun(jobs!, runId);
+    assertSchema(run);
     assert.equal(run.state, 'SUCCEEDED', JSON.stringify(run.error));
     assert.deepEqual(sortKeys(countsOf(run)), sortKeys(expected.counts));
     assert.deepEqual(run.steps, ['pull', 'match', 'publish']);
@@ -86,6 +97,7 @@ describe('jobs: a run as a BullMQ flow (PostgreSQL, Redis, sandbox sources)', fu
   it('a pull-only run of one source pulls only its datasets and closes without a summary', async () => {
     const { runId } = await jobs!.startRun({ period: generated.world.period, asOf: generated.world.asOf, steps: ['pull'], connectors: ['health'], requestedBy: 'test-integrator' });
     const run = await waitForRun(jobs!, runId);
+    assertSchema(run);
     assert.equal(run.state, 'SUCCEEDED', JSON.stringify(run.error));
     assert.deepEqual(run.connectors, ['health']);
     assert.deepEqual(run.datasets.map((d) => `${d.channel}/${d.dataset}`).sort(), Object.keys(generated.expected.counts).filter((k) => k.startsWith('health/')).sort());
