@@ -24,6 +24,10 @@ export interface EnqueueDeps {
   /** the runs queue: to see whether a run's flow is already there */
   runsQueue: Queue;
   options: { child: JobsOptions; root: JobsOptions };
+  /** how long adding the flow may take before the run is failed (default: no limit) */
+  timeoutMs?: number;
+  /** false while Redis is away: the run fails at once instead of waiting for it */
+  isConnected?: () => Promise<boolean>;
 }
 
 /**
@@ -42,8 +46,11 @@ export async function enqueueRun(deps: EnqueueDeps, plan: PlannedRun): Promise<{
     tasks,
   );
   try {
-    if (!created && (await deps.runsQueue.getJob(jobIds.publish(plan.runId)))) return { runId: plan.runId, created };
-    await deps.flows.add(runFlow(plan, createdAt, deps.options));
+    if (deps.isConnected && !(await deps.isConnected())) throw new Error('Redis is not connected');
+    await withTimeout(deps.timeoutMs, async () => {
+      if (!created && (await deps.runsQueue.getJob(jobIds.publish(plan.runId)))) return;
+      await deps.flows.add(runFlow(plan, createdAt, deps.options));
+    });
   } catch (err) {
     const message = `could not queue run ${plan.runId}: ${(err as Error).message}`;
     await failRun(db, plan.runId, { code: 'LIFECERT_JOBS_QUEUE_UNAVAILABLE', message }, new Date(Date.now()).toISOString()).catch(() => undefined);
@@ -71,4 +78,18 @@ export function runFlow(plan: PlannedRun, openedAt: string, options: { child: Jo
     ? { name: 'match', queueName: RUNS_QUEUE, data: match, opts: { ...options.child, jobId: jobIds.match(plan.runId) }, children: pulls }
     : { name: 'match', queueName: RUNS_QUEUE, data: match, opts: { ...options.child, jobId: jobIds.match(plan.runId) } };
   return { name: 'publish', queueName: RUNS_QUEUE, data: publish, opts: rootOpts, children: [matchJob] };
+}
+
+/**
+ * `fn`, failing after `ms`. A flow added after the timeout (Redis came back) finds its run
+ * FAILED: every job then sees a finished run and does nothing.
+ */
+async function withTimeout(ms: number | undefined, fn: () => Promise<void>): Promise<void> {
+  if (ms === undefined) return fn();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([fn(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

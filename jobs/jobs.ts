@@ -16,7 +16,7 @@ import type { RetryOptions } from './job-options.ts';
 import { allQueueNames, DEFAULT_PREFIX, RUNS_QUEUE } from './queues.ts';
 import { readQueueStates } from './queue-state.ts';
 import type { QueueState } from './queue-state.ts';
-import { openRedis } from './redis.ts';
+import { openRedis, redactRedisUrl, whenConnected } from './redis.ts';
 import { planRun } from './run-plan.ts';
 import type { AvailableConnector } from './run-plan.ts';
 import { listSchedules, upsertSchedules } from './schedules.ts';
@@ -35,6 +35,10 @@ export interface CreateJobsOptions {
   retry?: RetryOptions;
   /** the wall clock (default Date.now): run ids, creation times, the default as-of date */
   now?: () => number;
+  /** how long queuing a run may wait for Redis before it fails (default 10000 ms) */
+  queueTimeoutMs?: number;
+  /** connection errors of the queues (Redis down, reconnecting): log them; default ignored */
+  onError?: (error: Error) => void;
 }
 
 export interface Jobs {
@@ -69,10 +73,17 @@ export function createJobs(options: CreateJobsOptions): Jobs {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const now = options.now ?? Date.now;
   const redis = openRedis(options.redisUrl, 'producer');
-  const queues = allQueueNames().map((name) => new Queue(name, { connection: redis, prefix }));
+  const onError = (err: Error) => options.onError?.(err);
+  const queues = allQueueNames().map((name) => new Queue(name, { connection: redis, prefix }).on('error', onError));
   const runsQueue = queues.find((q) => q.name === RUNS_QUEUE) as Queue;
-  const flows = new FlowProducer({ connection: redis, prefix });
-  const enqueue = { db: options.db, flows, runsQueue, options: jobOptions(options.retry) };
+  const flows = new FlowProducer({ connection: redis, prefix }).on('error', onError);
+  // a connection being (re)made gets a moment; one that is not there fails the request
+  const connectWaitMs = Math.min(options.queueTimeoutMs ?? 10_000, 2_000);
+  const connected = () => whenConnected(redis, connectWaitMs);
+  const enqueue = { db: options.db, flows, runsQueue, options: jobOptions(options.retry), timeoutMs: options.queueTimeoutMs ?? 10_000, isConnected: connected };
+  const requireRedis = async (what: string) => {
+    if (!(await connected())) throw new JobsError('LIFECERT_JOBS_QUEUE_UNAVAILABLE', `cannot ${what}: Redis at ${redactRedisUrl(options.redisUrl)} is not connected (${redis.status})`);
+  };
   let available: AvailableConnector[] | null = null;
   // built on first use: the connectors' configuration is validated then, and only their names are kept
   const connectors = (): AvailableConnector[] => (available ??= buildConnectors(options.config.sources).map((c) => ({ channel: c.channel, datasets: [...c.datasets] })));
@@ -88,6 +99,7 @@ export function createJobs(options: CreateJobsOptions): Jobs {
     getRun: (runId) => readRun(options.db, runId),
     listRuns: (o) => listRuns(options.db, o),
     async queueCounts() {
+      await requireRedis('read queue state');
       try {
         return await readQueueStates(redis, prefix, queues);
       } catch (err) {
@@ -96,9 +108,16 @@ export function createJobs(options: CreateJobsOptions): Jobs {
     },
     runCounts: () => runStateCounts(options.db),
     runDurations: (o) => runDurations(options.db, o),
-    upsertSchedules: () => upsertSchedules(runsQueue, options.config.schedules),
-    schedules: () => listSchedules(runsQueue),
+    async upsertSchedules() {
+      await requireRedis('upsert the schedules');
+      await upsertSchedules(runsQueue, options.config.schedules);
+    },
+    async schedules() {
+      await requireRedis('read the schedules');
+      return listSchedules(runsQueue);
+    },
     async ping() {
+      if (!(await connected())) return false;
       try {
         return (await redis.ping()) === 'PONG';
       } catch {
@@ -106,6 +125,11 @@ export function createJobs(options: CreateJobsOptions): Jobs {
       }
     },
     async close() {
+      if (redis.status !== 'ready') {
+        // nothing to say goodbye to; closing the queues would wait for a connection
+        redis.disconnect();
+        return;
+      }
       await Promise.allSettled(queues.map((q) => q.close()));
       await flows.close().catch(() => undefined);
       await redis.quit().catch(() => redis.disconnect());

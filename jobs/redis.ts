@@ -37,3 +37,23 @@ export function redactRedisUrl(url: string): string {
     return '(unparsable REDIS_URL)';
   }
 }
+
+/**
+ * True once the connection is ready, false if it is not within `ms`. BullMQ itself waits for a
+ * connection indefinitely; the API side asks this first so that it can answer 503 while Redis
+ * is away instead of hanging.
+ */
+export function whenConnected(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  if (redis.status === 'end' || redis.status === 'close') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.once('ready', onReady);
+  });
+}

@@ -73,7 +73,14 @@ const CONTROL_FLOW = new Set(['DelayedError', 'WaitingError', 'WaitingChildrenEr
 
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
+  // every connection reports each failed reconnect: one line per message per 10 s is enough
+  const lastError = new Map<string, number>();
   const emit = (e: WorkerEvent) => {
+    if (e.type === 'error') {
+      const at = Date.now();
+      if (at - (lastError.get(e.message) ?? -Infinity) < 10_000) return;
+      lastError.set(e.message, at);
+    }
     try {
       options.onEvent?.(e);
     } catch {
@@ -92,9 +99,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
 
   const redis = openRedis(options.redisUrl, 'worker');
   const shutdown = new AbortController();
-  const runsQueue = new Queue(RUNS_QUEUE, { connection: redis, prefix });
-  const shardsQueue = new Queue(SHARDS_QUEUE, { connection: redis, prefix });
-  const flows = new FlowProducer({ connection: redis, prefix });
+  const onError = (err: Error) => emit({ type: 'error', message: err.message });
+  const runsQueue = new Queue(RUNS_QUEUE, { connection: redis, prefix }).on('error', onError);
+  const shardsQueue = new Queue(SHARDS_QUEUE, { connection: redis, prefix }).on('error', onError);
+  const flows = new FlowProducer({ connection: redis, prefix }).on('error', onError);
   const opts = jobOptions(options.retry);
   const ctx: JobContext = {
     db: options.db,
@@ -116,7 +124,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     // per-source limits live in Redis and bind every worker, whichever started last
     for (const source of SOURCES) {
       if (!sources.has(source)) continue;
-      const q = new Queue(pullQueueName(source), { connection: redis, prefix });
+      const q = new Queue(pullQueueName(source), { connection: redis, prefix }).on('error', onError);
       pullQueues.push(q);
       const limit = options.config.pullLimits[source];
       if (limit?.concurrency !== undefined) await q.setGlobalConcurrency(limit.concurrency);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { sandboxSources } from '../../config/index.ts';
 import type { HubConfig } from '../../config/index.ts';
 import { createSchemaValidator } from '../../connectors/kit/config.ts';
-import { createJobs, runStatusSchema, startWorker } from '../../jobs/index.ts';
+import { createJobs, JobsError, runStatusSchema, startWorker } from '../../jobs/index.ts';
 import type { Jobs, WorkerEvent, WorkerHandle } from '../../jobs/index.ts';
 import { generateWorld } from '../../sandbox/generate.ts';
 import type { GeneratedWorld } from '../../sandbox/generate.ts';
@@ -118,6 +118,25 @@ describe('jobs: pulls that run at once (PostgreSQL, Redis, sandbox sources)', fu
     const spans = await mirror!.db.query<PullSpan>(`SELECT run_id, dataset, started_at, finished_at, pulled FROM pulls WHERE run_id = $1 ORDER BY started_at`, [runId]);
     assert.equal(spans.rows.length, 7);
     assert.deepEqual(overlaps(spans.rows, false), [], 'ministry pulls one at a time');
+  });
+
+  it('with Redis away, starting a run fails at once (the run recorded FAILED) and runs can still be read', async () => {
+    const away = createJobs({ db: mirror!.db, redisUrl: 'redis://127.0.0.1:1', config: { sources, schedules: [], pullLimits: {} }, prefix: uniquePrefix() });
+    try {
+      assert.equal(await away.ping(), false);
+      await assert.rejects(away.startRun({ period: generated.world.period, steps: ['match'], requestedBy: 't' }), (err: unknown) => {
+        assert.ok(err instanceof JobsError);
+        assert.equal(err.code, 'LIFECERT_JOBS_QUEUE_UNAVAILABLE');
+        assert.equal(err.httpStatus, 503);
+        return true;
+      });
+      const [failed] = await away.listRuns({ limit: 1 });
+      assert.equal(failed.state, 'FAILED');
+      assert.equal(failed.error?.code, 'LIFECERT_JOBS_QUEUE_UNAVAILABLE');
+      await assert.rejects(away.queueCounts(), /Redis at redis:\/\/127\.0\.0\.1:1\/? is not connected/);
+    } finally {
+      await away.close();
+    }
   });
 
   it('a pull that keeps failing fails its run with the error’s code; the rest of the flow stops', async () => {
