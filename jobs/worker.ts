@@ -5,7 +5,6 @@
 // queue, everything else finishes, then the connections close.
 import { FlowProducer, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { HubConfig } from '../config/index.ts';
 import { buildConnectors } from '../config/index.ts';
 import type { Connector } from '../connectors/kit/connector.ts';
