@@ -36,7 +36,7 @@ export const workerCommand: Command = {
     const pageSize = positive(values, 'page-size');
     const { loadDotEnv, loadHubConfig } = await import('../config/index.ts');
     const { openDatabase, databaseOptionsFromEnv } = await import('../mirror/db.ts');
-    const { startWorker, DEFAULT_REDIS_URL } = await import('../jobs/index.ts');
+    const { startWorker, workerPoolSize, DEFAULT_REDIS_URL } = await import('../jobs/index.ts');
     loadDotEnv();
     const config = loadHubConfig(process.env.LIFECERT_CONFIG ?? './lifecert.config.json');
 
@@ -51,7 +51,8 @@ export const workerCommand: Command = {
     process.on('SIGINT', onSignal);
 
     const url = str(values, 'database-url');
-    const db = await openDatabase(url ? { databaseUrl: url } : databaseOptionsFromEnv());
+    const poolSize = workerPoolSize({ pull: concurrency, shards });
+    const db = await openDatabase({ ...(url ? { databaseUrl: url } : databaseOptionsFromEnv()), poolSize });
     try {
       const handle = await startWorker({
         db,

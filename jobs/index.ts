@@ -1,7 +1,7 @@
 // The queue side's public entry points (the gateway, `lifecert worker`, `lifecert serve`).
 export { createJobs } from './jobs.ts';
 export type { Jobs, CreateJobsOptions } from './jobs.ts';
-export { startWorker } from './worker.ts';
+export { startWorker, workerPoolSize } from './worker.ts';
 export type { StartWorkerOptions, WorkerHandle } from './worker.ts';
 export type { WorkerEvent } from './worker-events.ts';
 export { JobsError } from './errors.ts';

@@ -5,7 +5,6 @@
 // queue, everything else finishes, then the connections close.
 import { FlowProducer, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { HubConfig } from '../config/index.ts';
 import { buildConnectors } from '../config/index.ts';
 import type { Connector } from '../connectors/kit/connector.ts';
@@ -30,7 +29,11 @@ import { processShard } from './shard-job.ts';
 import type { WorkerEvent } from './worker-events.ts';
 
 export interface StartWorkerOptions {
-  /** the mirror (PostgreSQL for more than one worker); migrated at start; the caller closes it */
+  /**
+   * the mirror (PostgreSQL for more than one worker); migrated at start; the caller closes it.
+   * Its pool needs `workerPoolSize(concurrency)` connections: a pull holds one for its dataset
+   * lock while its pages take another, so a smaller pool can starve every pull at once.
+   */
   db: Db;
   /** REDIS_URL */
   redisUrl: string;
@@ -67,6 +70,12 @@ export interface WorkerHandle {
   readonly queues: readonly string[];
   /** stop gracefully: pulls stop after the page in hand and are requeued; resolves once every connection is closed (the db stays open) */
   close(): Promise<void>;
+}
+
+/** Mirror connections a worker with this concurrency can use at once (see StartWorkerOptions.db). */
+export function workerPoolSize(concurrency: StartWorkerOptions['concurrency'] = {}): number {
+  const pulls = (concurrency.pull ?? 1) * SOURCES.length;
+  return 2 * pulls + (concurrency.shards ?? 2) + (concurrency.runs ?? 4) + 2;
 }
 
 const CONTROL_FLOW = new Set(['DelayedError', 'WaitingError', 'WaitingChildrenError', 'RateLimitError']);

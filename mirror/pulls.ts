@@ -96,14 +96,15 @@ export async function listPulls(db: Queryable, runId?: string): Promise<PullRow[
 }
 
 /**
- * Pulls of (channel, dataset) still marked running while the caller holds that dataset's pull
- * lock (pull-lock.ts) were left by a process that died: mark them aborted so the record shows
- * what happened. Returns how many.
+ * Pulls of queued runs (runs table) of (channel, dataset) still marked running while the
+ * caller holds that dataset's pull lock (pull-lock.ts) were left by a worker that died: mark
+ * them aborted so the record shows what happened. Returns how many. A `lifecert run` pull takes
+ * no lock, so its row is never touched here.
  */
 export async function abandonRunningPulls(db: Queryable, channel: string, dataset: string, finishedAt: string): Promise<number> {
   const res = await db.query(
     `UPDATE pulls SET status = 'aborted', finished_at = $3, error = 'abandoned: the process running it stopped; a later pull resumed from the committed cursor'
-      WHERE channel = $1 AND dataset = $2 AND status = 'running'`,
+      WHERE channel = $1 AND dataset = $2 AND status = 'running' AND run_id IN (SELECT run_id FROM runs)`,
     [channel, dataset, finishedAt],
   );
   return res.rowCount;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { sandboxSources } from '../../config/index.ts';
 import { createSchemaValidator } from '../../connectors/kit/config.ts';
 import type { HubConfig } from '../../config/index.ts';
-import { createJobs, JobsError, startWorker } from '../../jobs/index.ts';
+import { createJobs, JobsError, startWorker, workerPoolSize } from '../../jobs/index.ts';
 import { runStatusSchema } from '../../jobs/index.ts';
 import type { Jobs, RunStatus, WorkerEvent, WorkerHandle } from '../../jobs/index.ts';
 import { readResults } from '../../pipeline/match.ts';
@@ -45,7 +45,7 @@ describe('jobs: a run as a BullMQ flow (PostgreSQL, Redis, sandbox sources)', fu
     generated = generateWorld({ persons: 400, seed: 'jobs-flow', faults: true });
     civilDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-jobs-'));
     sandbox = await startSandbox({ world: generated.world, civilDir, port: 0 });
-    mirror = await mirrorWithRoster(generated.world.roster);
+    mirror = await mirrorWithRoster(generated.world.roster, workerPoolSize({ pull: 2, shards: 2 }) + 5);
     config = { sources: sandboxSources(sandbox.url, civilDir, Object.keys(generated.world.sources.police ?? {})), schedules: [], pullLimits: {} };
     jobs = createJobs({ db: mirror.db, redisUrl: REDIS_URL, config, prefix });
     worker = await startWorker({ db: mirror.db, redisUrl: REDIS_URL, config, prefix, concurrency: { pull: 2, shards: 2 }, onEvent: (e) => events.push(e) });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { sandboxSources } from '../../config/index.ts';
 import type { HubConfig } from '../../config/index.ts';
 import { createSchemaValidator } from '../../connectors/kit/config.ts';
-import { createJobs, JobsError, runStatusSchema, startWorker } from '../../jobs/index.ts';
+import { createJobs, JobsError, runStatusSchema, startWorker, workerPoolSize } from '../../jobs/index.ts';
 import type { Jobs, WorkerEvent, WorkerHandle } from '../../jobs/index.ts';
 import { generateWorld } from '../../sandbox/generate.ts';
 import type { GeneratedWorld } from '../../sandbox/generate.ts';
@@ -72,7 +72,8 @@ describe('jobs: pulls that run at once (PostgreSQL, Redis, sandbox sources)', fu
     generated = generateWorld({ persons: 400, seed: 'jobs-guards', faults: true });
     civilDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-jobs-guards-'));
     sandbox = await startSandbox({ world: generated.world, civilDir, port: 0 });
-    mirror = await mirrorWithRoster(generated.world.roster);
+    // two workers share this pool
+    mirror = await mirrorWithRoster(generated.world.roster, 2 * workerPoolSize({ pull: 3 }));
     sources = sandboxSources(sandbox.url, civilDir, Object.keys(generated.world.sources.police ?? {}));
   });
 
