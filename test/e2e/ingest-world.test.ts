@@ -9,7 +9,8 @@ import { generateWorld } from '../../sandbox/generate.ts';
 import type { GeneratedWorld } from '../../sandbox/generate.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import type { Sandbox } from '../../sandbox/server.ts';
-import { buildConnectors, sandboxSources } from '../../config/index.ts';
+import { buildConnectors } from '../../config/index.ts';
+import { sandboxSources } from '../../sandbox/hub-sources.ts';
 import { ingestAll } from '../../pipeline/ingest.ts';
 import type { Db } from '../../mirror/db.ts';
 import { forEachDatabase } from '../mirror/db-targets.ts';
@@ -41,7 +42,8 @@ forEachDatabase('ingest of a generated world through every simulator, all faults
   });
   after(async () => {
     await sandbox?.close();
-    fs.rmSync(civilDir, { recursive: true, force: true });
+    // unset when the suite was skipped (no PostgreSQL) before anything was made
+    if (civilDir) fs.rmSync(civilDir, { recursive: true, force: true });
   });
 
   const connectors = () =>
