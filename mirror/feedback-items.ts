@@ -37,7 +37,7 @@ export async function saveFeedbackItems(db: Queryable, items: readonly FeedbackI
   for (let from = 0; from < items.length; from += SAVE_BATCH) {
     const batch = items.slice(from, from + SAVE_BATCH);
     const col = <T>(f: (i: FeedbackItem) => T): T[] => batch.map(f);
-    // ORDER BY ord gives seq in the order given; values as sent go in as JSON text (see 005)
+    // ORDER BY ord gives seq in the order given; values as sent go in as JSON text (see 008_feedback_items.sql)
     const res = await db.query(
       `INSERT INTO feedback_items (feedback_id, kind, channel, dataset, record_id, person_id, field, reported_value, corrected_value,
                                    reason_code, verified_date, created_at, state)

@@ -10,8 +10,10 @@ export type { Migration, MigrateResult } from './migrate.ts';
 export { canonicalJson, rawHash, eventId, sha256Hex } from './hashing.ts';
 export { stagePage, saveCursor, loadCursor, withdrawalHash } from './staging.ts';
 export type { PageToStage, RecordToStage, StagedPage, StagedRecord, VersionOrder, VersionOutcome } from './staging.ts';
-export { openPull, finishPull, recordPullProgress, listPulls } from './pulls.ts';
+export { openPull, finishPull, recordPullProgress, listPulls, abandonRunningPulls, versionsStagedByRun } from './pulls.ts';
 export type { PullRow, PullStatus, PullProgress, OpenPullInput } from './pulls.ts';
+export { withPullLock } from './pull-lock.ts';
+export type { PullLockResult } from './pull-lock.ts';
 export { readRawPages, readPulledRawText } from './raw-pages.ts';
 export type { RawPage } from './raw-pages.ts';
 export { eventsForPerson, countedEventsByAreaPrefix, countedEventsForRosterArea, groupByPerson } from './events.ts';
@@ -27,3 +29,7 @@ export { readWorklists } from './worklists.ts';
 export { readRejections } from './rejections.ts';
 export { saveFeedbackItems, readFeedbackItems } from './feedback-items.ts';
 export type { ReadFeedbackOptions } from './feedback-items.ts';
+export {
+  createRun, planShards, openRun, startTask, requeueTask, finishTask, completeRun, failRun, shardResults, readRun, listRuns, runDurations, runStateCounts,
+} from './runs.ts';
+export type { NewRun, NewTask, ListRunsOptions, RunDuration } from './runs.ts';

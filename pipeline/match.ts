@@ -51,7 +51,7 @@ export async function matchPeriod(options: MatchOptions): Promise<MatchSummary> 
   for (const shard of shards) {
     options.signal?.throwIfAborted();
     const results = await decideArea(db, shard.areaCode, period, asOf);
-    const opened = await publishShard(db, { period, areaCode: shard.areaCode, runId, results, cases: casesToOpen(results, period, options.openedAt) });
+    const opened = await publishArea(db, shard.areaCode, period, runId, results, options.openedAt);
     summary.persons += results.length;
     summary.casesOpened += opened;
     for (const r of results) {
@@ -62,6 +62,14 @@ export async function matchPeriod(options: MatchOptions): Promise<MatchSummary> 
     options.onShard?.({ areaCode: shard.areaCode, persons: results.length, casesOpened: opened, shardsDone: done, shardsTotal: shards.length });
   }
   return summary;
+}
+
+/**
+ * Publishes a decided shard: replaces its results for the period and opens the cases they need,
+ * in one transaction; returns the cases opened (a re-run opens none twice).
+ */
+export function publishArea(db: Db, areaCode: string, period: string, runId: string, results: readonly Result[], openedAt: string): Promise<number> {
+  return publishShard(db, { period, areaCode, runId, results, cases: casesToOpen(results, period, openedAt) });
 }
 
 /** The cases a shard's results need (疑点), opened at `openedAt` unless already open. */

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { forEachDatabase } from '../mirror/db-targets.ts';
-import { caseIdOf, publishShard, readCases, readReminders, readResults, readWorklists } from '../../mirror/index.ts';
+import { caseIdOf, readCases, readReminders, readResults, readWorklists } from '../../mirror/index.ts';
 import type { Db } from '../../mirror/index.ts';
-import { casesToOpen } from '../../pipeline/match.ts';
+import { publishArea } from '../../pipeline/match.ts';
 import { exportList, CSV_COLUMNS, ExportError } from '../../pipeline/export.ts';
 import { isReminder } from '../../matching/index.ts';
 import { identity, result } from '../report/fixture.ts';
@@ -54,10 +54,7 @@ function fixtureResults(): { a: Result[]; b: Result[] } {
   return { a, b };
 }
 
-/** Publish a shard as the match does: its results, and the cases they need. */
-function publish(db: Db, areaCode: string, runId: string, results: Result[], openedAt: string): Promise<number> {
-  return publishShard(db, { period: P, areaCode, runId, results, cases: casesToOpen(results, P, openedAt) });
-}
+const publish = (db: Db, areaCode: string, runId: string, results: Result[], openedAt: string): Promise<number> => publishArea(db, areaCode, P, runId, results, openedAt);
 
 forEachDatabase('publish and export', ({ db }) => {
   const { a, b } = fixtureResults();
