@@ -4,8 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { runDemo } from '../cli/demo.ts';
-import { openDatabase } from '../mirror/db.ts';
-import { migrate } from '../mirror/migrate.ts';
+import { migrate, openDatabase } from '../mirror/index.ts';
 import type { DemoRunConfig, DemoRunMessage } from './messages.ts';
 
 function send(message: DemoRunMessage): Promise<void> {

@@ -6,9 +6,8 @@ import { performance } from 'node:perf_hooks';
 import type { Connector } from '../connectors/kit/connector.ts';
 import { buildConnectors } from '../config/index.ts';
 import { sandboxSources } from '../sandbox/hub-sources.ts';
-import { openDatabase } from '../mirror/db.ts';
-import type { Db } from '../mirror/db.ts';
-import { migrate } from '../mirror/migrate.ts';
+import { listPulls, migrate, openDatabase, readPulledRawText, readRawPages } from '../mirror/index.ts';
+import type { Db } from '../mirror/index.ts';
 import { ingestDataset } from '../pipeline/ingest.ts';
 import type { DatasetRun, FloorKind, HubMessage, HubRunConfig, HubRunResult } from './messages.ts';
 
@@ -75,19 +74,16 @@ export async function runHub(config: HubRunConfig): Promise<HubRunResult> {
 }
 
 async function lastPullId(db: Db, channel: string, dataset: string, runId: string): Promise<number> {
-  const r = await db.query<{ pull_id: number }>(
-    'SELECT pull_id FROM pulls WHERE channel = $1 AND dataset = $2 AND run_id = $3 ORDER BY pull_id DESC LIMIT 1',
-    [channel, dataset, runId],
-  );
-  const row = r.rows[0];
-  if (!row) throw new Error(`no pull row for ${channel}/${dataset} in run ${runId}`);
-  return row.pull_id;
+  // listPulls gives the run's pulls newest first
+  const pull = (await listPulls(db, runId)).find((p) => p.channel === channel && p.dataset === dataset);
+  if (!pull) throw new Error(`no pull row for ${channel}/${dataset} in run ${runId}`);
+  return pull.pullId;
 }
 
 /** The page bodies of one pull, in page order, as archived (the bytes received). */
 async function pageBodies(db: Db, pullId: number): Promise<{ bodies: Buffer[]; recordCounts: number[] }> {
-  const r = await db.query<{ body: Buffer; record_count: number }>('SELECT body, record_count FROM raw_pages WHERE pull_id = $1 ORDER BY seq', [pullId]);
-  return { bodies: r.rows.map((row) => row.body), recordCounts: r.rows.map((row) => row.record_count) };
+  const pages = await readRawPages(db, pullId);
+  return { bodies: pages.map((p) => p.body), recordCounts: pages.map((p) => p.recordCount) };
 }
 
 /**
@@ -98,16 +94,7 @@ async function pageBodies(db: Db, pullId: number): Promise<{ bodies: Buffer[]; r
  */
 async function reencodedPages(db: Db, pullId: number, recordCounts: readonly number[]): Promise<Buffer[]> {
   const texts: string[] = [];
-  let after = 0;
-  for (;;) {
-    const r = await db.query<{ arrival_seq: number; raw: string }>(
-      'SELECT arrival_seq, raw::text AS raw FROM source_records WHERE pull_id = $1 AND arrival_seq > $2 ORDER BY arrival_seq LIMIT $3',
-      [pullId, after, READ_BACK_ROWS],
-    );
-    for (const row of r.rows) texts.push(row.raw);
-    if (r.rows.length < READ_BACK_ROWS) break;
-    after = r.rows[r.rows.length - 1].arrival_seq;
-  }
+  for await (const raw of readPulledRawText(db, pullId, READ_BACK_ROWS)) texts.push(raw);
   const pages: Buffer[] = [];
   let at = 0;
   for (const n of recordCounts) {

@@ -136,8 +136,7 @@ const demo: Command = {
 const migrateCommand: Command = {
   options: { 'database-url': { type: 'string' } },
   async run(values) {
-    const { openDatabase, databaseOptionsFromEnv } = await import('../mirror/db.ts');
-    const { migrate } = await import('../mirror/migrate.ts');
+    const { openDatabase, databaseOptionsFromEnv, migrate } = await import('../mirror/index.ts');
     const url = str(values, 'database-url');
     const db = await openDatabase(url ? { databaseUrl: url } : databaseOptionsFromEnv());
     try {
@@ -174,8 +173,7 @@ const run: Command = {
       if (!(STEPS as readonly string[]).includes(s)) throw new Error(`unknown or not yet available step '${s}' (available: ${STEPS.join(', ')})`);
     }
     const { loadDotEnv, loadHubConfig, buildConnectors } = await import('../config/index.ts');
-    const { openDatabase, databaseOptionsFromEnv } = await import('../mirror/db.ts');
-    const { migrate } = await import('../mirror/migrate.ts');
+    const { openDatabase, databaseOptionsFromEnv, migrate } = await import('../mirror/index.ts');
     loadDotEnv();
     const config = loadHubConfig(process.env.LIFECERT_CONFIG ?? './lifecert.config.json');
     const wanted = str(values, 'connectors')?.split(',').map((x) => x.trim());
@@ -222,7 +220,7 @@ const exportCommand: Command = {
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format}'`);
     const list = str(values, 'list') ?? 'results';
     if (!(EXPORT_LISTS as readonly string[]).includes(list)) throw new Error(`--list must be one of ${EXPORT_LISTS.join(', ')}, got '${list}'`);
-    const { openDatabase, databaseOptionsFromEnv } = await import('../mirror/db.ts');
+    const { countResults, openDatabase, databaseOptionsFromEnv } = await import('../mirror/index.ts');
     const { loadDotEnv } = await import('../config/index.ts');
     loadDotEnv();
     const url = str(values, 'database-url');
@@ -236,10 +234,9 @@ const exportCommand: Command = {
     const outFile = str(values, 'out');
     let count: number;
     try {
-      const tables = await db.query<{ t: string | null }>(`SELECT to_regclass('results')::text AS t`);
-      if (tables.rows[0].t === null) throw new Error(`the mirror (${db.location}) has no results table: run \`lifecert migrate\` and a match first`);
-      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM results WHERE period = $1', [period]);
-      if (rows[0].n === 0) throw new Error(`the mirror (${db.location}) holds no results for period ${period}`);
+      const held = await countResults(db, period);
+      if (held === null) throw new Error(`the mirror (${db.location}) has no results table: run \`lifecert migrate\` and a match first`);
+      if (held === 0) throw new Error(`the mirror (${db.location}) holds no results for period ${period}`);
       const options = { period, list: list as 'results', format: format as 'jsonl' };
       if (outFile) {
         // written beside its place and renamed when complete: never a half-written export

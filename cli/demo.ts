@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import { generateWorld, writeWorld } from '../sandbox/generate.ts';
@@ -13,17 +14,15 @@ import { spawnSandbox } from '../sandbox/child.ts';
 import type { World } from '../sandbox/world.ts';
 import { buildConnectors } from '../config/index.ts';
 import { sandboxSources } from '../sandbox/hub-sources.ts';
-import { openDatabase } from '../mirror/db.ts';
-import type { Db } from '../mirror/db.ts';
-import { migrate } from '../mirror/migrate.ts';
-import { loadRoster } from '../mirror/roster.ts';
+import { loadRoster, migrate, openDatabase, readCases, readFeedbackItems, readRejections, saveFeedbackItems } from '../mirror/index.ts';
+import type { Db } from '../mirror/index.ts';
 import { ingestDataset } from '../pipeline/ingest.ts';
 import { matchPeriod } from '../pipeline/match.ts';
 import { exportList } from '../pipeline/export.ts';
 import { reportedPersonIdOf, rawFieldOf } from '../connectors/normalize.ts';
 import { renderReport, ResultTally } from '../report/index.ts';
 import type { ConnectorTiming, ReportRejection, ReportCase } from '../report/index.ts';
-import type { PullCounts, RejectionCode, Result } from '../schemas/types.ts';
+import type { FeedbackItem, PullCounts, Result } from '../schemas/types.ts';
 
 export interface DemoOptions {
   world?: string;
@@ -56,23 +55,6 @@ export interface DemoSummary {
 
 /** The schema `demo --database-url` works in: recreated by every demo, never the mirror's own tables. */
 export const DEMO_SCHEMA = 'lifecert_demo';
-
-/** A REJECTED feedback item (workflow.md) built from a quarantined record. */
-export interface FeedbackItem {
-  feedbackId: string;
-  kind: 'REJECTED' | 'CORRECTED';
-  channel: string;
-  dataset: string;
-  recordId: string;
-  personId: string;
-  field: string;
-  reportedValue: string;
-  correctedValue: string | null;
-  reasonCode: string;
-  verifiedDate: string;
-  createdAt: string;
-  state: 'PENDING' | 'SENT' | 'CONFIRMED' | 'FAILED';
-}
 
 export function feedbackIdOf(kind: string, channel: string, dataset: string, recordId: string, rawHash: string, field: string): string {
   return createHash('sha256').update([kind, channel, dataset, recordId, rawHash, field].join('\u0000')).digest('hex').slice(0, 32);
@@ -168,20 +150,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const sortedCounts = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
     fs.writeFileSync(countsFile, `${JSON.stringify(sortedCounts, null, 2)}\n`);
 
-    const { items, rejections } = await rejectedFeedback(db, world.asOf);
+    const rejections = await storeRejectedFeedback(db, world.asOf);
+    // feedback.jsonl is what the mirror holds: the file shows the items as stored, with their state
     const feedbackFile = path.join(out, 'feedback.jsonl');
-    fs.writeFileSync(feedbackFile, items.map((i) => `${JSON.stringify(i)}\n`).join(''));
-
-    const cases = await db.query<{ case_id: string; area_code: string; person_id: string; reasons: string[]; opened_at: string }>(
-      `SELECT case_id, area_code, person_id, reasons, opened_at FROM cases WHERE period = $1`,
-      [world.period],
-    );
     const feedbackByChannel: Record<string, { REJECTED: number; CORRECTED: number; states: Record<string, number> }> = {};
-    for (const i of items) {
+    const feedbackOut = fs.createWriteStream(feedbackFile);
+    for await (const i of readFeedbackItems(db)) {
+      if (!feedbackOut.write(`${JSON.stringify(i)}\n`)) await once(feedbackOut, 'drain');
       const f = (feedbackByChannel[i.channel] ??= { REJECTED: 0, CORRECTED: 0, states: {} });
       f[i.kind] += 1;
       f.states[i.state] = (f.states[i.state] ?? 0) + 1;
     }
+    await new Promise<void>((resolve, reject) => feedbackOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
+
+    const cases: ReportCase[] = [];
+    for await (const c of readCases(db, world.period)) cases.push({ caseId: c.caseId, areaCode: c.areaCode, personId: c.personId, reasons: c.reasons, openedAt: c.openedAt });
     const html = renderReport({
       period: world.period,
       asOf: world.asOf,
@@ -192,7 +175,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       roster: new Map(world.roster.map((e) => [e.personId, { name: e.name, areaCode: e.areaCode }])),
       counts: sortedCounts,
       rejections,
-      cases: cases.rows.map((c): ReportCase => ({ caseId: c.case_id, areaCode: c.area_code, personId: c.person_id, reasons: c.reasons as ReportCase['reasons'], openedAt: c.opened_at })),
+      cases,
       timings,
       feedback: { byChannel: feedbackByChannel },
     });
@@ -258,35 +241,41 @@ function phaseClock(): { lap(): number; total(): number } {
   };
 }
 
+/** Items stored per batch: bounded memory, few statements. */
+const FEEDBACK_BATCH = 2000;
+
 /**
- * Every quarantined record as a REJECTED feedback item for its channel. Delivery over the
+ * Every quarantined record as a REJECTED feedback item for its channel, stored in the mirror
+ * (a demo run again stores nothing twice: the feedbackId is the key). Delivery over the
  * channels' own interfaces is the feedback step's job; until it runs, items stay PENDING.
+ * Returns the rejections for the report.
  */
-async function rejectedFeedback(db: Db, asOf: string): Promise<{ items: FeedbackItem[]; rejections: ReportRejection[] }> {
-  const { rows } = await db.query<{ channel: string; dataset: string; record_id: string; raw_hash: string; raw: unknown; field: string; reason_code: RejectionCode; message: string; person_id: string | null; created_at: string }>(
-    `SELECT channel, dataset, record_id, raw_hash, raw, field, reason_code, message, person_id, created_at
-       FROM rejections ORDER BY created_at, rejection_id`,
-  );
-  const items: FeedbackItem[] = [];
+async function storeRejectedFeedback(db: Db, asOf: string): Promise<ReportRejection[]> {
   const rejections: ReportRejection[] = [];
-  for (const r of rows) {
-    const rawPersonId = reportedPersonIdOf(r.channel, r.dataset, r.raw);
-    items.push({
-      feedbackId: feedbackIdOf('REJECTED', r.channel, r.dataset, r.record_id, r.raw_hash, r.field),
+  let batch: FeedbackItem[] = [];
+  for await (const r of readRejections(db)) {
+    const rawPersonId = reportedPersonIdOf(r.source, r.dataset, r.raw);
+    batch.push({
+      feedbackId: feedbackIdOf('REJECTED', r.source, r.dataset, r.recordId, r.rawHash, r.field),
       kind: 'REJECTED',
-      channel: r.channel,
+      channel: r.source,
       dataset: r.dataset,
-      recordId: r.record_id,
+      recordId: r.recordId,
       personId: rawPersonId,
       field: r.field,
-      reportedValue: rawFieldOf(r.channel, r.dataset, r.raw, r.field),
+      reportedValue: rawFieldOf(r.source, r.dataset, r.raw, r.field),
       correctedValue: null,
-      reasonCode: r.reason_code,
+      reasonCode: r.reasonCode,
       verifiedDate: asOf,
-      createdAt: r.created_at,
+      createdAt: r.createdAt,
       state: 'PENDING',
     });
-    rejections.push({ channel: r.channel, dataset: r.dataset, recordId: r.record_id, field: r.field, reasonCode: r.reason_code, message: r.message, personId: r.person_id, rawPersonId });
+    rejections.push({ channel: r.source, dataset: r.dataset, recordId: r.recordId, field: r.field, reasonCode: r.reasonCode, message: r.message, personId: r.personId, rawPersonId });
+    if (batch.length >= FEEDBACK_BATCH) {
+      await saveFeedbackItems(db, batch);
+      batch = [];
+    }
   }
-  return { items, rejections };
+  await saveFeedbackItems(db, batch);
+  return rejections;
 }

@@ -35,7 +35,7 @@ export const workerCommand: Command = {
     const stalledIntervalMs = positive(values, 'stalled-interval-ms');
     const pageSize = positive(values, 'page-size');
     const { loadDotEnv, loadHubConfig } = await import('../config/index.ts');
-    const { openDatabase, databaseOptionsFromEnv } = await import('../mirror/db.ts');
+    const { openDatabase, databaseOptionsFromEnv } = await import('../mirror/index.ts');
     const { startWorker, workerPoolSize, DEFAULT_REDIS_URL } = await import('../jobs/index.ts');
     loadDotEnv();
     const config = loadHubConfig(process.env.LIFECERT_CONFIG ?? './lifecert.config.json');

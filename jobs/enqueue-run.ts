@@ -10,9 +10,8 @@
 // until it plans its shards. The run row is written first, so a worker that takes a job always
 // finds its run.
 import type { FlowJob, FlowProducer, JobsOptions, Queue } from 'bullmq';
-import type { Db } from '../mirror/db.ts';
-import { createRun, failRun } from '../mirror/runs.ts';
-import type { NewTask } from '../mirror/runs.ts';
+import { createRun, failRun } from '../mirror/index.ts';
+import type { Db, NewTask } from '../mirror/index.ts';
 import { JobsError } from './errors.ts';
 import { jobIds, pullQueueName, RUNS_QUEUE, sourceOf } from './queues.ts';
 import type { MatchJobData, PublishJobData, PullJobData } from './queues.ts';

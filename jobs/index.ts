@@ -16,4 +16,4 @@ export type { ScheduleState } from './schedules.ts';
 export { DEFAULT_REDIS_URL } from './redis.ts';
 export type { RunRequest, RunStatus, RunState, RunStep, RunSummary, RunError, StepProgress, DatasetProgress } from '../schemas/runs.ts';
 export { RUN_STEPS, RUN_STATES, runRequestSchema, runStatusSchema } from '../schemas/runs.ts';
-export type { RunDuration, ListRunsOptions } from '../mirror/runs.ts';
+export type { RunDuration, ListRunsOptions } from '../mirror/index.ts';

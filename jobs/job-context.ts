@@ -3,7 +3,7 @@
 // shutdown signal, and the way it reports what it does.
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Connector } from '../connectors/kit/connector.ts';
-import type { Db } from '../mirror/db.ts';
+import type { Db } from '../mirror/index.ts';
 import type { EnqueueDeps } from './enqueue-run.ts';
 import type { AvailableConnector } from './run-plan.ts';
 import type { WorkerEvent } from './worker-events.ts';

@@ -5,9 +5,8 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { HubConfig } from '../config/index.ts';
 import { buildConnectors } from '../config/index.ts';
-import type { Db } from '../mirror/db.ts';
-import { listRuns, readRun, runDurations, runStateCounts } from '../mirror/runs.ts';
-import type { ListRunsOptions, RunDuration } from '../mirror/runs.ts';
+import { listRuns, readRun, runDurations, runStateCounts } from '../mirror/index.ts';
+import type { Db, ListRunsOptions, RunDuration } from '../mirror/index.ts';
 import type { RunRequest, RunState, RunStatus } from '../schemas/runs.ts';
 import { enqueueRun } from './enqueue-run.ts';
 import { JobsError } from './errors.ts';

@@ -3,8 +3,7 @@
 // shards spread over every worker; memory stays bounded by one shard per job.
 import { WaitingChildrenError } from 'bullmq';
 import type { Job } from 'bullmq';
-import { rosterShards } from '../mirror/roster.ts';
-import { openRun, planShards } from '../mirror/runs.ts';
+import { openRun, planShards, rosterShards } from '../mirror/index.ts';
 import type { JobContext } from './job-context.ts';
 import { jobIds } from './queues.ts';
 import type { MatchJobData, ShardJobData } from './queues.ts';

@@ -2,7 +2,7 @@
 // published each shard as it decided it, so what is left is the run's summary (the sum of its
 // shards) and its state, SUCCEEDED.
 import type { Job } from 'bullmq';
-import { completeRun, finishTask, shardResults, startTask } from '../mirror/runs.ts';
+import { completeRun, finishTask, shardResults, startTask } from '../mirror/index.ts';
 import type { RunSummary } from '../schemas/runs.ts';
 import type { JobContext } from './job-context.ts';
 import type { PublishJobData } from './queues.ts';

@@ -5,9 +5,7 @@
 // not counted again), and the shutdown (stop after the page in hand, back to the queue).
 import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Job } from 'bullmq';
-import { withPullLock } from '../mirror/pull-lock.ts';
-import { abandonRunningPulls, versionsStagedByRun } from '../mirror/pulls.ts';
-import { finishTask, requeueTask, startTask } from '../mirror/runs.ts';
+import { abandonRunningPulls, finishTask, requeueTask, startTask, versionsStagedByRun, withPullLock } from '../mirror/index.ts';
 import { ingestDataset } from '../pipeline/ingest.ts';
 import { IngestAbortedError } from '../pipeline/errors.ts';
 import type { PullCounts } from '../schemas/types.ts';

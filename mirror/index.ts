@@ -1,4 +1,6 @@
-// The mirror's public entry points (the CLI, jobs, the gateway and Node-RED nodes import from here).
+// The mirror's public entry point: code outside mirror/ (pipeline, cli, bench, and later jobs,
+// the gateway and Node-RED nodes) imports from here only, never a file inside; mirror's own
+// tests may reach in. Every SQL statement of the hub lives behind these functions.
 export { openDatabase, databaseOptionsFromEnv, quoteIdentifier, MEMORY_DATA_DIR } from './db.ts';
 export type { Db, DbKind, Queryable, QueryResult, CopyRows, OpenDatabaseOptions } from './db.ts';
 export { MirrorError } from './errors.ts';
@@ -7,10 +9,27 @@ export { migrate, loadMigrations, MIGRATIONS_DIR } from './migrate.ts';
 export type { Migration, MigrateResult } from './migrate.ts';
 export { canonicalJson, rawHash, eventId, sha256Hex } from './hashing.ts';
 export { stagePage, saveCursor, loadCursor, withdrawalHash } from './staging.ts';
-export type { PageToStage, RecordToStage, StagedPage, StagedRecord, VersionOutcome } from './staging.ts';
-export { openPull, finishPull, recordPullProgress, listPulls } from './pulls.ts';
+export type { PageToStage, RecordToStage, StagedPage, StagedRecord, VersionOrder, VersionOutcome } from './staging.ts';
+export { openPull, finishPull, recordPullProgress, listPulls, abandonRunningPulls, versionsStagedByRun } from './pulls.ts';
 export type { PullRow, PullStatus, PullProgress, OpenPullInput } from './pulls.ts';
+export { withPullLock } from './pull-lock.ts';
+export type { PullLockResult } from './pull-lock.ts';
+export { readRawPages, readPulledRawText } from './raw-pages.ts';
+export type { RawPage } from './raw-pages.ts';
 export { eventsForPerson, countedEventsByAreaPrefix, countedEventsForRosterArea, groupByPerson } from './events.ts';
 export type { StreamOptions, RosterAreaOptions } from './events.ts';
 export { loadRoster, rosterShards, readRosterShard, rosterEntry, ROSTER_TABLE } from './roster.ts';
 export type { LoadRosterOptions, RosterShard, RosterReadOptions, RosterShardOptions } from './roster.ts';
+export { publishShard, readResults, countResults } from './results.ts';
+export type { ShardToPublish } from './results.ts';
+export { caseIdOf, openCases, readCases } from './cases.ts';
+export type { CaseToOpen } from './cases.ts';
+export { readReminders } from './reminders.ts';
+export { readWorklists } from './worklists.ts';
+export { readRejections } from './rejections.ts';
+export { saveFeedbackItems, readFeedbackItems } from './feedback-items.ts';
+export type { ReadFeedbackOptions } from './feedback-items.ts';
+export {
+  createRun, planShards, openRun, startTask, requeueTask, finishTask, completeRun, failRun, shardResults, readRun, listRuns, runDurations, runStateCounts,
+} from './runs.ts';
+export type { NewRun, NewTask, ListRunsOptions, RunDuration } from './runs.ts';

@@ -2,15 +2,20 @@
 // rejection or skip), the archived page, and the cursor that follows it — in the caller's ONE
 // transaction, so a cursor is never committed without its page. Re-staging content already
 // held adds nothing (a version is channel, dataset, record id and raw hash).
-import type { CursorState } from '../schemas/types.ts';
+//
+// Which version is current follows sources.md: by the source's update time (a tie → received
+// last), except for pages ordered by delivery (civil files): there every record of the page is
+// its id's current version, also when that is a version held before and no longer current —
+// a re-delivered file replaces the earlier delivery whatever its 登记时间 say.
+import type { CursorState, Normalized, VersionOrder } from '../schemas/types.ts';
 import { parseUpdateTime } from '../lib/china-time.ts';
-import type { Normalized } from '../schemas/types.ts';
 import { formatChinaIso } from './db.ts';
 import type { Queryable } from './db.ts';
 import { MirrorError } from './errors.ts';
 import { eventId, rawHash, sha256Hex } from './hashing.ts';
 
 export type VersionOutcome = 'staged' | 'rejected' | 'skipped' | 'withdrawn';
+export type { VersionOrder };
 
 export interface RecordToStage {
   recordId: string;
@@ -38,6 +43,8 @@ export interface PageToStage {
   records: readonly RecordToStage[];
   /** the cursor to commit with this page */
   state: CursorState;
+  /** how the records' versions are ordered (default `update-time`) */
+  versionOrder?: VersionOrder;
 }
 
 export interface StagedRecord {
@@ -53,6 +60,8 @@ export interface StagedRecord {
   isNewVersion: boolean;
   /** this version is now the record's current (newest) one */
   isCurrent: boolean;
+  /** this page made it current: new and newest, or (by delivery) held and current again */
+  madeCurrent: boolean;
 }
 
 export interface StagedPage {
@@ -80,6 +89,8 @@ interface Version {
   outcome: VersionOutcome;
   updatedMs: number;
   isCurrent: boolean;
+  /** is_current as the database holds it before this page */
+  wasCurrent: boolean;
 }
 
 interface NewVersion {
@@ -147,16 +158,23 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   const versions = new Map<string, Map<string, Version>>();
   const current = new Map<string, Version>();
   for (const row of existing) {
-    const v: Version = { arrivalSeq: row.arrival_seq, rawHash: row.raw_hash, outcome: row.outcome, updatedMs: orderKey(row.source_updated_at), isCurrent: row.is_current };
+    const v: Version = {
+      arrivalSeq: row.arrival_seq, rawHash: row.raw_hash, outcome: row.outcome, updatedMs: orderKey(row.source_updated_at), isCurrent: row.is_current, wasCurrent: row.is_current,
+    };
     let byHash = versions.get(row.record_id);
     if (!byHash) versions.set(row.record_id, (byHash = new Map()));
     byHash.set(row.raw_hash, v);
     if (row.is_current) current.set(row.record_id, v);
   }
 
-  const superseded: number[] = [];
+  const byDelivery = page.versionOrder === 'delivery';
   const inserts: NewVersion[] = [];
   const results: StagedRecord[] = [];
+  const makeCurrent = (recordId: string, v: Version, prior: Version | null): void => {
+    if (prior) prior.isCurrent = false;
+    v.isCurrent = true;
+    current.set(recordId, v);
+  };
 
   for (const rec of page.records) {
     // A record the source sent without its id is still kept (normalization rejects it with
@@ -169,7 +187,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
     let updatedAt = storedUpdateTime(rec.updatedAt);
     if (rec.withdrawn) {
       if (prior && prior.outcome === 'withdrawn') {
-        results.push({ recordId: rec.recordId, rawHash: prior.rawHash, outcome: 'withdrawn', isNewVersion: false, isCurrent: true });
+        results.push({ recordId: rec.recordId, rawHash: prior.rawHash, outcome: 'withdrawn', isNewVersion: false, isCurrent: true, madeCurrent: false });
         continue;
       }
       hash = withdrawalHash(prior?.rawHash ?? null);
@@ -182,39 +200,55 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
 
     const held = versions.get(rec.recordId)?.get(hash);
     if (held) {
-      results.push({ recordId: rec.recordId, rawHash: hash, outcome: held.outcome, isNewVersion: false, isCurrent: held.isCurrent });
+      // by update time a re-pull changes nothing; by delivery the held version is the line's row
+      // again (a line blanked, then restored byte for byte, counts again)
+      const again = byDelivery && !held.isCurrent;
+      if (again) makeCurrent(rec.recordId, held, prior);
+      results.push({ recordId: rec.recordId, rawHash: hash, outcome: held.outcome, isNewVersion: false, isCurrent: held.isCurrent, madeCurrent: again });
       continue;
     }
 
     const nv = newVersion(channel, dataset, rec, hash, updatedAt);
     // arrivals only grow, so a new version wins every tie on update time
-    const becomesCurrent = prior === null || nv.version.updatedMs >= prior.updatedMs;
-    if (becomesCurrent) {
-      if (prior) {
-        prior.isCurrent = false;
-        if (prior.arrivalSeq !== null) superseded.push(prior.arrivalSeq);
-      }
-      nv.version.isCurrent = true;
-      current.set(rec.recordId, nv.version);
-    }
+    const becomesCurrent = byDelivery || prior === null || nv.version.updatedMs >= prior.updatedMs;
+    if (becomesCurrent) makeCurrent(rec.recordId, nv.version, prior);
     let byHash = versions.get(rec.recordId);
     if (!byHash) versions.set(rec.recordId, (byHash = new Map()));
     byHash.set(hash, nv.version);
     inserts.push(nv);
-    results.push({ recordId: rec.recordId, rawHash: hash, outcome: nv.outcome, isNewVersion: true, isCurrent: becomesCurrent });
+    results.push({ recordId: rec.recordId, rawHash: hash, outcome: nv.outcome, isNewVersion: true, isCurrent: becomesCurrent, madeCurrent: becomesCurrent });
   }
   // isCurrent of earlier results may have changed when a later record of the page superseded them
   for (const r of results) {
     const v = versions.get(r.recordId)?.get(r.rawHash);
-    if (v) r.isCurrent = v.isCurrent;
+    if (v) {
+      r.isCurrent = v.isCurrent;
+      r.madeCurrent &&= v.isCurrent;
+    }
   }
 
-  if (superseded.length > 0) {
-    await tx.query(`UPDATE source_records SET is_current = false WHERE arrival_seq = ANY($1::bigint[])`, [superseded]);
+  // versions held before whose flag this page changed: lowered first, the partial unique index
+  // allows one current version per record at every moment
+  const lowered: number[] = [];
+  const raised: number[] = [];
+  for (const byHash of versions.values()) {
+    for (const v of byHash.values()) {
+      if (v.arrivalSeq === null || v.isCurrent === v.wasCurrent) continue;
+      (v.isCurrent ? raised : lowered).push(v.arrivalSeq);
+    }
+  }
+  if (lowered.length > 0) {
+    await tx.query(`UPDATE source_records SET is_current = false WHERE arrival_seq = ANY($1::bigint[])`, [lowered]);
+  }
+  // the delivery a version was last made current by: what current_source_records_by_order
+  // orders delivered versions by (a version current again keeps its old arrival number)
+  const delivery = byDelivery && (raised.length > 0 || inserts.some((v) => v.version.isCurrent)) ? await nextDelivery(tx) : null;
+  if (raised.length > 0) {
+    await tx.query(`UPDATE source_records SET is_current = true, delivery_seq = $2 WHERE arrival_seq = ANY($1::bigint[])`, [raised, delivery]);
   }
   let newRejections = 0;
   if (inserts.length > 0) {
-    const seqs = await insertVersions(tx, page, inserts);
+    const seqs = await insertVersions(tx, page, inserts, delivery);
     newRejections = await insertRejections(tx, page, inserts, seqs);
   }
 
@@ -230,9 +264,14 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   return { records: results, bodySha256, newVersions: inserts.length, newRejections };
 }
 
+async function nextDelivery(tx: Queryable): Promise<number> {
+  const { rows } = await tx.query<{ n: number }>(`SELECT nextval('source_deliveries') AS n`);
+  return rows[0].n;
+}
+
 function newVersion(channel: string, dataset: string, rec: RecordToStage, hash: string, updatedAt: string | null): NewVersion {
   const base = { recordId: rec.recordId, rawHash: hash, raw: rec.raw, updatedAt, reasonCode: null, personId: null, event: null, rejection: null };
-  const version = (outcome: VersionOutcome): Version => ({ arrivalSeq: null, rawHash: hash, outcome, updatedMs: orderKey(updatedAt), isCurrent: false });
+  const version = (outcome: VersionOutcome): Version => ({ arrivalSeq: null, rawHash: hash, outcome, updatedMs: orderKey(updatedAt), isCurrent: false, wasCurrent: false });
   if (rec.withdrawn) return { ...base, outcome: 'withdrawn', version: version('withdrawn') };
   const n = rec.normalized;
   if (!n) throw new MirrorError('MIRROR_INPUT_INVALID', `${channel}/${dataset} ${rec.recordId}: a new version needs its normalization outcome`);
@@ -256,15 +295,17 @@ function newVersion(channel: string, dataset: string, rec: RecordToStage, hash: 
   }
 }
 
-async function insertVersions(tx: Queryable, page: PageToStage, inserts: NewVersion[]): Promise<number[]> {
+/** Inserts the new versions; those current after the page carry `delivery` (null: ordered by update time). */
+async function insertVersions(tx: Queryable, page: PageToStage, inserts: NewVersion[], delivery: number | null): Promise<number[]> {
   const col = <T>(f: (v: NewVersion) => T): T[] => inserts.map(f);
   // unnest keeps the parameter count fixed whatever the page size; ORDER BY ord gives arrival
   // numbers in page order, so a later row of the page is the later arrival
   const { rows } = await tx.query<{ arrival_seq: number; record_id: string; raw_hash: string }>(
     `INSERT INTO source_records (channel, dataset, record_id, raw_hash, raw, source_updated_at, received_at, pull_id,
-                                 outcome, reason_code, person_id, is_current, event_id, origin, kind, name, date, end_date, detail)
+                                 outcome, reason_code, person_id, is_current, event_id, origin, kind, name, date, end_date, detail, delivery_seq)
      SELECT $1, $2, u.record_id, u.raw_hash, u.raw::json, u.updated_at::timestamptz, $3, $4,
-            u.outcome, u.reason_code, u.person_id, u.is_current, u.event_id, u.origin, u.kind, u.name, u.date::date, u.end_date::date, u.detail::jsonb
+            u.outcome, u.reason_code, u.person_id, u.is_current, u.event_id, u.origin, u.kind, u.name, u.date::date, u.end_date::date, u.detail::jsonb,
+            CASE WHEN u.is_current THEN $20::bigint END
        FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[],
                    $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
             WITH ORDINALITY AS u(record_id, raw_hash, raw, updated_at, outcome, reason_code, person_id, is_current,
@@ -292,6 +333,7 @@ async function insertVersions(tx: Queryable, page: PageToStage, inserts: NewVers
       col((v) => v.event?.date ?? null),
       col((v) => v.event?.endDate ?? null),
       col((v) => (v.event ? JSON.stringify(v.event.detail) : null)),
+      delivery,
     ],
   );
   // the advisory lock makes a conflict impossible; if one happened anyway the is_current

@@ -7,33 +7,14 @@
 //   worklists  STOP / SEAL / VERIFY results (the `worklists` view), by county, action, person.
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
-import type { Db } from '../mirror/db.ts';
 import { csvLine } from '../lib/csv.ts';
-import type { Result } from '../schemas/types.ts';
-import { readResults } from './match.ts';
-import { keysetRows } from '../mirror/keyset.ts';
+import { readReminders, readResults, readWorklists } from '../mirror/index.ts';
+import type { Db } from '../mirror/index.ts';
 
 export const EXPORT_LISTS = ['results', 'reminders', 'worklists'] as const;
 export type ExportList = (typeof EXPORT_LISTS)[number];
 export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export interface Reminder {
-  period: string;
-  areaCode: string;
-  personId: string;
-  certifiedUntil: string;
-  /** 0 when the certification ends in the period itself, up to 3 */
-  monthsLeft: number;
-}
-
-export interface WorklistEntry {
-  period: string;
-  areaCode: string;
-  action: 'STOP' | 'SEAL' | 'VERIFY';
-  personId: string;
-  reasons: Result['reasons'];
-}
 
 /** CSV columns per list: the JSON field names, in the order of the JSON objects. */
 export const CSV_COLUMNS = {
@@ -80,36 +61,6 @@ export function readList(db: Db, list: ExportList, period: string, batchSize = 5
     case 'worklists':
       return readWorklists(db, period, batchSize);
   }
-}
-
-export async function* readReminders(db: Db, period: string, batchSize?: number): AsyncGenerator<Reminder> {
-  const rows = keysetRows(
-    ['', ''],
-    batchSize,
-    ([area, person], limit) =>
-      db.query<{ area_code: string; person_id: string; certified_until: string; months_left: number }>(
-        `SELECT area_code, person_id, certified_until, months_left FROM reminders
-          WHERE period = $1 AND (area_code, person_id) > ($2, $3) ORDER BY area_code, person_id LIMIT $4`,
-        [period, area, person, limit],
-      ),
-    (r) => [r.area_code, r.person_id],
-  );
-  for await (const r of rows) yield { period, areaCode: r.area_code, personId: r.person_id, certifiedUntil: r.certified_until, monthsLeft: r.months_left };
-}
-
-export async function* readWorklists(db: Db, period: string, batchSize?: number): AsyncGenerator<WorklistEntry> {
-  const rows = keysetRows(
-    ['', '', ''],
-    batchSize,
-    ([area, action, person], limit) =>
-      db.query<{ area_code: string; action: WorklistEntry['action']; person_id: string; reasons: Result['reasons'] }>(
-        `SELECT area_code, action, person_id, reasons FROM worklists
-          WHERE period = $1 AND (area_code, action, person_id) > ($2, $3, $4) ORDER BY area_code, action, person_id LIMIT $5`,
-        [period, area, action, person, limit],
-      ),
-    (r) => [r.area_code, r.action, r.person_id],
-  );
-  for await (const r of rows) yield { period, areaCode: r.area_code, action: r.action, personId: r.person_id, reasons: r.reasons };
 }
 
 async function write(out: Writable, text: string): Promise<void> {

@@ -5,11 +5,8 @@
 // skipped) — the first time ever, read back from the mirror when it was already held.
 import type { Connector, CursorState, PulledRecord } from '../connectors/kit/connector.ts';
 import { toChinaIso } from '../lib/china-time.ts';
-import type { Db } from '../mirror/db.ts';
-import { finishPull, openPull, recordPullProgress } from '../mirror/pulls.ts';
-import type { PullProgress } from '../mirror/pulls.ts';
-import { loadCursor, stagePage } from '../mirror/staging.ts';
-import type { StagedPage } from '../mirror/staging.ts';
+import { finishPull, loadCursor, openPull, recordPullProgress, stagePage } from '../mirror/index.ts';
+import type { Db, PullProgress, StagedPage } from '../mirror/index.ts';
 import type { Normalized, NormalizeContext, PullCounts } from '../schemas/types.ts';
 import { IngestAbortedError, IngestError, IngestRunError } from './errors.ts';
 
@@ -113,6 +110,7 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
           receivedAt,
           records: page.records.map((rec, i) => ({ recordId: rec.recordId, raw: rec.raw, updatedAt: rec.updatedAt, withdrawn: rec.withdrawn, normalized: normalized[i] })),
           state: page.state,
+          versionOrder: page.versionOrder,
         });
         const tally = tallyPage(staged, counted);
         await recordPullProgress(tx, pullId, {
@@ -169,8 +167,8 @@ function tallyPage(staged: StagedPage, counted: ReadonlySet<string>): { pageCoun
   const inPage = new Set<string>();
   for (const rec of staged.records) {
     if (rec.outcome === 'withdrawn') {
-      // a withdrawn line is not a pulled record; count the withdrawals actually recorded
-      if (rec.isNewVersion) pageWithdrawn++;
+      // a withdrawn line is not a pulled record; count the lines this page withdrew
+      if (rec.madeCurrent) pageWithdrawn++;
       continue;
     }
     const key = countKey(rec.recordId, rec.rawHash);

@@ -35,6 +35,7 @@ const SCHEMA_FILES = [
   'rejection.schema.json',
   'world.schema.json',
   'results.schema.json',
+  'feedback-item.schema.json',
 ] as const;
 
 type JsonSchema = { $id: string; $defs?: Record<string, JsonSchema>; properties?: Record<string, unknown> } & Record<string, unknown>;
@@ -137,6 +138,7 @@ const validateEventFn = compiled('event.schema.json');
 const validateRejectionFn = compiled('rejection.schema.json');
 const validateWorldFn = compiled('world.schema.json');
 const validateResultFn = compiled('results.schema.json');
+const validateFeedbackItemFn = compiled('feedback-item.schema.json');
 
 function run(fn: ValidateFunction, value: unknown): SchemaError[] {
   return fn(value) ? [] : toErrors(fn.errors, () => null);
@@ -160,4 +162,9 @@ export function validateWorld(world: unknown): SchemaError[] {
 /** Errors of one eligibility result (results.schema.json). */
 export function validateResult(result: unknown): SchemaError[] {
   return run(validateResultFn, result);
+}
+
+/** Errors of a feedback item (feedback-item.schema.json). */
+export function validateFeedbackItem(item: unknown): SchemaError[] {
+  return run(validateFeedbackItemFn, item);
 }

@@ -182,3 +182,90 @@ export interface PullCounts {
 
 /** Cursor state is plain JSON, kept per (channel, dataset). */
 export type CursorState = Record<string, unknown>;
+
+/** One quarantined record version as the mirror keeps it (rejection.schema.json, plus its bookkeeping). */
+export interface Rejection {
+  /** the raw record untouched (civil: {file, line, row}) */
+  raw: unknown;
+  /** the channel it came through */
+  source: Channel;
+  dataset: string;
+  recordId: string;
+  /** the source's own field name that failed */
+  field: string;
+  reasonCode: RejectionCode;
+  message: string;
+  /** the normalized identity number when the identity check passed, else null */
+  personId: string | null;
+  /** sha-256 hex of the raw record: with the record id it names the version refused */
+  rawHash: string;
+  /** ISO 8601 +08:00: when the version was staged (received) */
+  createdAt: string;
+}
+
+/** A suspect case (疑点核查, workflow.md): one per person and period. */
+export interface Case {
+  caseId: string;
+  period: string;
+  personId: string;
+  areaCode: string;
+  reasons: ReasonCode[];
+  evidence: EvidenceRef[];
+  status: 'OPEN' | 'CLOSED';
+  /** ISO 8601 +08:00 */
+  openedAt: string;
+  closedAt: string | null;
+}
+
+/** An eligible person whose certification ends within 3 months of the period (粤人社规〔2023〕4号). */
+export interface Reminder {
+  period: string;
+  areaCode: string;
+  personId: string;
+  certifiedUntil: string;
+  /** 0 when the certification ends in the period itself, up to 3 */
+  monthsLeft: number;
+}
+
+/** One line of a county worklist (STOP / SEAL / VERIFY). */
+export interface WorklistEntry {
+  period: string;
+  areaCode: string;
+  action: 'STOP' | 'SEAL' | 'VERIFY';
+  personId: string;
+  reasons: ReasonCode[];
+}
+
+export type FeedbackKind = 'REJECTED' | 'CORRECTED';
+export type FeedbackState = 'PENDING' | 'SENT' | 'CONFIRMED' | 'FAILED';
+
+/** A feedback item to a source department (feedback-item.schema.json; workflow.md 不属实数据反馈). */
+export interface FeedbackItem {
+  /** opaque and stable: the idempotency key of delivery */
+  feedbackId: string;
+  kind: FeedbackKind;
+  channel: Channel;
+  dataset: string;
+  recordId: string;
+  /** the identity number exactly as the source sent it ('' when absent) */
+  personId: string;
+  /** the source's own field name */
+  field: string;
+  reportedValue: string;
+  correctedValue: string | null;
+  /** the rejection code (REJECTED) or the case's false-data code (CORRECTED) */
+  reasonCode: string;
+  /** YYYY-MM-DD, China date */
+  verifiedDate: string;
+  /** ISO 8601 +08:00 */
+  createdAt: string;
+  state: FeedbackState;
+}
+
+/**
+ * How a source record's versions are ordered (sources.md "Incremental rules"): by the source's
+ * update time, a tie going to the one received last; or, for civil rows, by delivery — every
+ * row of the latest complete delivery of a file is its line's current version, whatever its
+ * update time says (sources.md section 4).
+ */
+export type VersionOrder = 'update-time' | 'delivery';

@@ -1,7 +1,8 @@
 // Civil-affairs file-drop connector: reads the CSVs of the inbox whose `.ok` marker exists,
 // again only when their content hash changed. A re-delivered file replaces the earlier one
-// as a whole: every line is the new version of its record, and a line that held a row
-// before and is now missing or blank is yielded as withdrawn. Files are read in name
+// as a whole: every line's row is its record's current version (pages say `versionOrder:
+// 'delivery'`, sources.md section 4), and a line that held a row before and is now missing or
+// blank is yielded as withdrawn. Files are read in name
 // (delivery) order and gathered into pages of about `pageSize` records (default 500; a file
 // is never split): a province sends thousands of small files a month, and one page — one
 // committed cursor — per file made the cursor, which remembers every file's hash and the
@@ -122,7 +123,8 @@ async function* pullInbox(config: Readonly<CivilConfig>, dataset: string, state:
   const flush = (): Page<CivilState> => {
     const done = page;
     page = { records: [], bodies: [], bytes: 0, reads: [] };
-    return { records: done.records, state: { files: { ...files } }, body: Buffer.concat(done.bodies), request: `READ ${done.reads.join('; ')}` };
+    // a re-delivery replaces the file whatever its 登记时间 say: the delivery order decides
+    return { records: done.records, state: { files: { ...files } }, body: Buffer.concat(done.bodies), request: `READ ${done.reads.join('; ')}`, versionOrder: 'delivery' };
   };
 
   let names: string[];

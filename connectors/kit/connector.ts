@@ -3,7 +3,7 @@
 // pipeline's job (pipeline/ingest.ts), so a connector can be wrapped by a queue job or a
 // Node-RED node unchanged.
 
-import type { CursorState } from '../../schemas/types.ts';
+import type { CursorState, VersionOrder } from '../../schemas/types.ts';
 
 /** One record as the source served it. */
 export interface PulledRecord {
@@ -29,6 +29,11 @@ export interface Page<S = CursorState> {
   body: string | Uint8Array;
   /** a short description of the request (`GET /api/v1/datasets/death/records?...`) */
   request: string;
+  /**
+   * how these records' versions are ordered (default `update-time`); `delivery` (civil): each
+   * record is its id's current version from now on, also when identical to an earlier one
+   */
+  versionOrder?: VersionOrder;
 }
 
 export type { CursorState };

@@ -8,7 +8,9 @@ import { runDemo } from '../../cli/demo.ts';
 import { resultDifferences } from '../../sandbox/generate.ts';
 import type { Expected } from '../../sandbox/generate.ts';
 import type { Result } from '../../schemas/types.ts';
-import { validateResult } from '../../schemas/index.ts';
+import { validateFeedbackItem, validateResult } from '../../schemas/index.ts';
+import { openDatabase, readFeedbackItems } from '../../mirror/index.ts';
+import type { FeedbackItem } from '../../schemas/types.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
@@ -47,6 +49,9 @@ function checkDemoFiles(out: string, expected: Expected, persons: number): Resul
   assert.equal(new Set(results.map((r) => r.personId)).size, Object.keys(expected.results).length, 'one result per roster entry');
   const feedback = fs.readFileSync(path.join(out, 'feedback.jsonl'), 'utf8').trim().split('\n').filter(Boolean);
   assert.equal(feedback.length, expected.rejections.length, 'one REJECTED item per quarantined record');
+  const items = feedback.map((l) => JSON.parse(l) as FeedbackItem);
+  for (const i of items) assert.deepEqual(validateFeedbackItem(i), [], i.feedbackId);
+  assert.equal(new Set(items.map((i) => i.feedbackId)).size, items.length, 'one item per record version and field');
   assert.match(fs.readFileSync(path.join(out, 'report.html'), 'utf8'), /<svg/);
   return results;
 }
@@ -80,6 +85,16 @@ describe('lifecert demo, end to end through the simulators', function () {
         const results = checkDemoFiles(out, readExpected(path.join(out, 'world.expected.json')), 600);
         checkSummary(summary, 600, results);
         if (seed !== 'demo-a') return;
+
+        // feedback.jsonl is what the mirror holds
+        const mirror = await openDatabase({ dataDir: path.join(out, 'data') });
+        try {
+          const stored: FeedbackItem[] = [];
+          for await (const i of readFeedbackItems(mirror)) stored.push(i);
+          assert.deepEqual(stored, fs.readFileSync(path.join(out, 'feedback.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FeedbackItem));
+        } finally {
+          await mirror.close();
+        }
 
         // `lifecert export` reads the same results back from the demo's mirror
         const period = results[0].period;

@@ -12,7 +12,7 @@ import type { HubConfig } from '../../config/index.ts';
 import { createJobs, JobsError, startWorker, workerPoolSize } from '../../jobs/index.ts';
 import { runStatusSchema } from '../../jobs/index.ts';
 import type { Jobs, RunStatus, WorkerEvent, WorkerHandle } from '../../jobs/index.ts';
-import { readResults } from '../../pipeline/match.ts';
+import { readResults } from '../../mirror/index.ts';
 import { generateWorld, resultDifferences } from '../../sandbox/generate.ts';
 import type { GeneratedWorld } from '../../sandbox/generate.ts';
 import { startSandbox } from '../../sandbox/server.ts';

@@ -22,7 +22,7 @@ forEachDatabase('migrations', ({ db }) => {
       `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );
     const names = rows.map((r) => r.name);
-    for (const t of ['pulls', 'raw_pages', 'cursors', 'source_records', 'rejections', 't1_recipients', 'current_source_records', 'counted_events', 'skips']) {
+    for (const t of ['pulls', 'raw_pages', 'cursors', 'source_records', 'rejections', 't1_recipients', 'current_source_records', 'counted_events', 'skips', 'feedback_items']) {
       assert.ok(names.includes(t), `${t} exists`);
     }
   });

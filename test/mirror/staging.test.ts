@@ -60,7 +60,7 @@ forEachDatabase('staging', ({ db }) => {
   it('stages an event with its provenance: stable event id, raw hash, times', async () => {
     const r = rec('DC-1', '2026-11-20T09:12:45+08:00', { idNumber: P1 }, death(P1, '2026-11-19'));
     const res = await stage([r]);
-    assert.deepEqual(res.records, [{ recordId: 'DC-1', rawHash: rawHash(r.raw), outcome: 'staged', isNewVersion: true, isCurrent: true }]);
+    assert.deepEqual(res.records, [{ recordId: 'DC-1', rawHash: rawHash(r.raw), outcome: 'staged', isNewVersion: true, isCurrent: true, madeCurrent: true }]);
     const events = await eventsForPerson(db(), P1);
     const expected: CanonicalEvent = {
       eventId: eventId('health', 'death-certificates', 'DC-1'), source: 'health', dataset: 'death-certificates', recordId: 'DC-1',
@@ -235,6 +235,60 @@ forEachDatabase('staging', ({ db }) => {
       await stage(records);
     }
     await assertCurrentMatchesOrderRule(db());
+  });
+
+  it('by delivery (civil): every record of the page becomes current whatever its update time, a held version current again', async () => {
+    const civil = async (records: RecordToStage[]): Promise<StagedPage> => {
+      seq++;
+      return db().transaction((tx) => stagePage(tx, {
+        pullId, channel: 'civil', dataset: 'cremation', seq, request: 'read', body: 'csv', receivedAt: '2026-11-29T01:00:00+08:00', records, state: { files: seq },
+        versionOrder: 'delivery',
+      }));
+    };
+    const id = 'HH_440106_20261103.csv:2';
+    const row = (v: string, updatedAt: string): RecordToStage => ({ recordId: id, raw: { file: 'HH_440106_20261103.csv', line: 2, row: { 火化日期: v } }, updatedAt, normalized: death(P1, v) });
+    await civil([row('2026-11-05', '2026-11-05T10:00:00+08:00')]);
+    const older = await civil([row('2026-11-02', '2026-11-02T10:00:00+08:00')]);
+    assert.deepEqual(older.records.map((r) => [r.isNewVersion, r.isCurrent, r.madeCurrent]), [[true, true, true]], 'registered earlier, delivered later: current');
+    const back = await civil([row('2026-11-05', '2026-11-05T10:00:00+08:00')]);
+    assert.deepEqual(back.records.map((r) => [r.isNewVersion, r.isCurrent, r.madeCurrent]), [[false, true, true]], 'the first version again, without a new version');
+    assert.equal(back.newVersions, 0);
+    const same = await civil([row('2026-11-05', '2026-11-05T10:00:00+08:00')]);
+    assert.deepEqual(same.records.map((r) => [r.isNewVersion, r.isCurrent, r.madeCurrent]), [[false, true, false]], 'a re-pull of the current row changes nothing');
+    assert.deepEqual((await eventsForPerson(db(), P1)).map((e) => e.date), ['2026-11-05']);
+    // within one page the later record wins, also over a new version earlier in the page
+    const twice = await civil([row('2026-11-09', '2026-11-09T10:00:00+08:00'), row('2026-11-02', '2026-11-02T10:00:00+08:00')]);
+    assert.deepEqual(twice.records.map((r) => [r.isNewVersion, r.isCurrent, r.madeCurrent]), [[true, false, false], [false, true, true]]);
+    assert.deepEqual((await eventsForPerson(db(), P1)).map((e) => e.date), ['2026-11-02']);
+    await assertCurrentMatchesOrderRule(db());
+  });
+
+  it('keeps is_current equal to the ordering rule over a random history of deliveries mixed with update-time pages', async () => {
+    let state = 11;
+    const rand = (n: number): number => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state % n;
+    };
+    for (let p = 0; p < 16; p++) {
+      const byDelivery = rand(3) !== 0;
+      const channel = byDelivery ? 'civil' : 'health';
+      const records: RecordToStage[] = [];
+      for (let i = 0; i < 10; i++) {
+        const id = `R-${rand(5)}`;
+        const updatedAt = rand(5) === 0 ? '' : `2026-11-${String(10 + rand(3)).padStart(2, '0')}T09:00:00+08:00`;
+        const kind = rand(4);
+        const n: Normalized = kind === 0 ? { outcome: 'rejected', reasonCode: 'DATE_INVALID', field: 'deathTime', message: 'x', personId: null } : death(P1, '2026-11-01');
+        records.push({ recordId: id, raw: { id, v: rand(3) }, updatedAt, normalized: n, withdrawn: kind === 3 && rand(2) === 0 ? true : undefined });
+      }
+      seq++;
+      await db().transaction((tx) => stagePage(tx, {
+        pullId, channel, dataset: 'cremation', seq, request: 'r', body: 'b', receivedAt: '2026-11-29T01:00:00+08:00', records, state: { p },
+        versionOrder: byDelivery ? 'delivery' : 'update-time',
+      }));
+    }
+    await assertCurrentMatchesOrderRule(db());
+    const { rows } = await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM source_records WHERE channel = 'health' AND delivery_seq IS NOT NULL`);
+    assert.equal(rows[0].n, 0, 'versions ordered by update time carry no delivery number');
   });
 
   it('streams counted events by identity-number prefix and by roster area, in person order, in small pages', async () => {

@@ -4,11 +4,13 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { forEachDatabase } from '../mirror/db-targets.ts';
-import { publishShard, readResults, caseIdOf } from '../../pipeline/match.ts';
-import { exportList, readReminders, readWorklists, CSV_COLUMNS, ExportError } from '../../pipeline/export.ts';
+import { caseIdOf, readCases, readReminders, readResults, readWorklists } from '../../mirror/index.ts';
+import type { Db } from '../../mirror/index.ts';
+import { publishArea } from '../../pipeline/match.ts';
+import { exportList, CSV_COLUMNS, ExportError } from '../../pipeline/export.ts';
 import { isReminder } from '../../matching/index.ts';
 import { identity, result } from '../report/fixture.ts';
-import type { Result } from '../../schemas/types.ts';
+import type { Case, Result } from '../../schemas/types.ts';
 
 const P = '2026-11';
 const A = '440103';
@@ -52,13 +54,15 @@ function fixtureResults(): { a: Result[]; b: Result[] } {
   return { a, b };
 }
 
+const publish = (db: Db, areaCode: string, runId: string, results: Result[], openedAt: string): Promise<number> => publishArea(db, areaCode, P, runId, results, openedAt);
+
 forEachDatabase('publish and export', ({ db }) => {
   const { a, b } = fixtureResults();
   const all = [...a, ...b].sort((x, y) => (x.personId < y.personId ? -1 : 1));
 
   before(async () => {
-    await publishShard(db(), A, P, 'run-1', a, '2026-12-05T09:00:00+08:00');
-    await publishShard(db(), B, P, 'run-1', b, '2026-12-05T09:00:00+08:00');
+    await publish(db(), A, 'run-1', a, '2026-12-05T09:00:00+08:00');
+    await publish(db(), B, 'run-1', b, '2026-12-05T09:00:00+08:00');
   });
 
   it('reads back every result of the period, by personId, as published', async () => {
@@ -71,12 +75,20 @@ forEachDatabase('publish and export', ({ db }) => {
   });
 
   it('a re-run replaces a shard, keeps the other, and never opens a second case', async () => {
-    const cases = async () => (await db().query<{ case_id: string }>('SELECT case_id FROM cases WHERE period = $1 ORDER BY case_id', [P])).rows.map((r) => r.case_id);
+    const cases = async () => {
+      const list: Case[] = [];
+      for await (const c of readCases(db(), P, 1)) list.push(c);
+      return list;
+    };
     const before = await cases();
-    assert.deepEqual(before, [caseIdOf(P, a[5].personId)].sort(), 'one case: the suspect');
-    const opened = await publishShard(db(), A, P, 'run-2', a, '2026-12-06T09:00:00+08:00');
+    const suspect = a[5];
+    assert.deepEqual(before, [{
+      caseId: caseIdOf(P, suspect.personId), period: P, personId: suspect.personId, areaCode: A, reasons: suspect.reasons, evidence: suspect.evidence,
+      status: 'OPEN', openedAt: '2026-12-05T09:00:00+08:00', closedAt: null,
+    }], 'one case: the suspect');
+    const opened = await publish(db(), A, 'run-2', a, '2026-12-06T09:00:00+08:00');
     assert.equal(opened, 0);
-    assert.deepEqual(await cases(), before);
+    assert.deepEqual(await cases(), before, 'the case keeps its first opening');
     const { rows } = await db().query<{ area_code: string; n: number; runs: string }>(
       `SELECT area_code, count(*)::int AS n, string_agg(DISTINCT run_id, ',') AS runs FROM results WHERE period = $1 GROUP BY area_code ORDER BY area_code`,
       [P],
