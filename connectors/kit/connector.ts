@@ -4,6 +4,7 @@
 // Node-RED node unchanged.
 
 import type { CursorState } from '../../schemas/types.ts';
+import type { RetryHook } from './retry.ts';
 
 /** One record as the source served it. */
 export interface PulledRecord {
@@ -40,6 +41,8 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** page size to ask for (each source has its own maximum) */
   pageSize?: number;
+  /** observe each retry of this pull (the pipeline logs it with source, dataset and code) */
+  onRetry?: RetryHook;
 }
 
 export type CheckResult = { ok: true } | { ok: false; error: string; code: string };

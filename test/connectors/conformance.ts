@@ -155,7 +155,7 @@ export function runConformance<S extends CursorState>(name: string, makeConnecto
         failure = err;
       }
       assert.equal(seen, 1, 'no page after the abort');
-      assert.ok(isAbortError(failure), `expected an ABORTED error, got ${String(failure)}`);
+      assert.ok(isAbortError(failure), `expected a LIFECERT_CONNECTOR_ABORTED error, got ${String(failure)}`);
     });
   });
 }
