@@ -10,7 +10,7 @@
 // with LIFECERT_LOG_FORMAT=pretty, pino-pretty turns them into readable lines.
 import { pino } from 'pino';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
-import { PinoPretty } from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
 import { ERRORS, createError, errorCodeOf } from './errors.ts';
 import { maskIdentityNumbersIn, maskName, maskPersonId } from './mask.ts';
 
@@ -64,9 +64,7 @@ export function createLogger(options: LogOptions = {}): Logger {
   }
   const target = openDestination(options.destination);
   const format: LogFormat = (requested as LogFormat | undefined) ?? (isTerminal(target) ? 'pretty' : 'json');
-  const stream: LogStream = format === 'pretty'
-    ? PinoPretty({ destination: target, colorize: isTerminal(target), sync: true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname' })
-    : target;
+  const stream: LogStream = format === 'pretty' ? prettyStream(target) : target;
   const logger = pino({ ...baseOptions(), level }, stream as DestinationStream);
   return options.bindings ? logger.child(options.bindings) : logger;
 }
@@ -82,6 +80,12 @@ function baseOptions(): LoggerOptions {
     formatters: { level: (label) => ({ level: label }) },
     hooks: { streamWrite: maskLine },
   };
+}
+
+/** pino-pretty's formatter in the writing path itself: a line is on the terminal when the call returns. */
+function prettyStream(target: LogStream): DestinationStream {
+  const pretty = prettyFactory({ colorize: isTerminal(target), translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname' });
+  return { write: (line: string) => void target.write(pretty(line)) };
 }
 
 function openDestination(destination: LogStream | string | undefined): LogStream {

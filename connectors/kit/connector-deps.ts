@@ -1,6 +1,7 @@
 // What a connector takes besides its configuration: the clock, randomness and sleep, so that
 // tests can pin them. Production leaves them out.
 import { describeError } from '../../lib/errors.ts';
+import type { ErrorCode } from '../../lib/errors.ts';
 import type { RetryHook, RetryOptions, Sleep } from './retry.ts';
 
 export interface ConnectorDeps {
@@ -57,7 +58,7 @@ export function retryOptions(config: RetryConfig, deps: ConnectorDeps, call: Cal
 }
 
 /** A check() answer from any error, never a throw. */
-export function checkFailure(err: unknown): { ok: false; error: string; code: string } {
+export function checkFailure(err: unknown): { ok: false; error: string; code: ErrorCode } {
   const { code, message } = describeError(err, 'LIFECERT_CONNECTOR_UNEXPECTED');
   return { ok: false, error: message, code };
 }

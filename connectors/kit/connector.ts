@@ -4,6 +4,7 @@
 // Node-RED node unchanged.
 
 import type { CursorState } from '../../schemas/types.ts';
+import type { ErrorCode } from '../../lib/errors.ts';
 import type { RetryHook } from './retry.ts';
 
 /** One record as the source served it. */
@@ -45,7 +46,8 @@ export interface PullOptions {
   onRetry?: RetryHook;
 }
 
-export type CheckResult = { ok: true } | { ok: false; error: string; code: string };
+/** `code` is a registry code (lib/errors.ts), so the dashboard can tell bad credentials from a source that is down. */
+export type CheckResult = { ok: true } | { ok: false; error: string; code: ErrorCode };
 
 export interface Connector<S extends CursorState = CursorState> {
   /** `ministry`, `bigdata`, `police-4401`, `civil`, `health` */
