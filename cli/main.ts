@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { commands, type Command } from './commands.ts';
 import { createError, describeError } from '../lib/errors.ts';
-import { maskText } from '../lib/log.ts';
+import { maskText } from '../lib/mask.ts';
 
 const USAGE = `lifecert — eligibility-certification data hub
 

@@ -9,6 +9,8 @@
 // normalization.md (ID_FORMAT, REQUIRED_MISSING ...) and the sources' own wire faults
 // (SYSTEM_BUSY, AUTH_FAILED ...), which classify.ts maps onto codes of this table.
 
+import { maskText } from './mask.ts';
+
 export const ERROR_KINDS = ['config', 'transient', 'auth', 'rate-limited', 'data', 'system', 'input', 'conflict', 'not-found'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
@@ -167,9 +169,12 @@ export function describeError(err: unknown, fallback: ErrorCode): DescribedError
   return { code, message, ...ERRORS[code] };
 }
 
-/** The body api.md gives every error: `{"error":{"code":"LIFECERT_<AREA>_<WHAT>","message":"..."}}`. */
+/**
+ * The body api.md gives every error: `{"error":{"code":"LIFECERT_<AREA>_<WHAT>","message":"..."}}`,
+ * the message masked (api.md: never a full identity number, a name or a secret).
+ */
 export function errorBody(described: Pick<DescribedError, 'code' | 'message'>): { error: { code: ErrorCode; message: string } } {
-  return { error: { code: described.code, message: described.message } };
+  return { error: { code: described.code, message: maskText(described.message) } };
 }
 
 /** docs/errors.md, generated from the table (`npm run docs:errors`). */

@@ -1,10 +1,10 @@
 // Structured logs: pino JSON lines, one event per line, each with its registry code when it
-// reports an error. Privacy lives here and nowhere else (workflow.md "Privacy"): every line
-// passes one masking step just before it is written — secrets redacted, identity numbers shown
-// as `440106********123X`, names as `张*` — whether they sit in a field, deep inside an
-// error's details, or inside a message or a source's response body quoted in one. pino's
-// `redact` removes the known secret paths before anything is serialized; the masking step is
-// the net under it for whatever a caller or a source put elsewhere.
+// reports an error. Every line passes one masking step (lib/mask.ts `maskValue`) just before it
+// is written — secrets redacted, identity numbers shown as `440106********123X`, names as `张*`
+// — whether they sit in a field, deep inside an error's details, or inside a message or a
+// source's response body quoted in one. pino's `redact` removes the known secret paths before
+// anything is serialized; the masking step is the net under it for whatever a caller or a
+// source put elsewhere.
 //
 // Lines go to stderr (stdout stays the commands' own output) or to a file; on a terminal, or
 // with LIFECERT_LOG_FORMAT=pretty, pino-pretty turns them into readable lines.
@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import { ERRORS, createError, errorCodeOf } from './errors.ts';
-import { maskIdentityNumbersIn, maskName, maskPersonId } from './mask.ts';
+import { REDACTED, maskText, maskValue } from './mask.ts';
 
 export type { Logger };
 
@@ -46,7 +46,6 @@ export const REDACT_PATHS: readonly string[] = [
   '*.headers.authorization', '*.headers.Authorization', '*.headers["x-api-key"]',
 ];
 
-const REDACTED = '[Redacted]';
 
 /**
  * A logger after the options and the environment. Throws LIFECERT_CONFIG_ENV_INVALID for a
@@ -148,60 +147,6 @@ function plainField(value: unknown, depth: number): unknown {
     return out;
   }
   return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Masking: the one place personal data and secrets are taken out of what is logged
-
-// keys compared lower-case without `-` and `_`
-const SECRET_KEYS = new Set(['password', 'passwd', 'secret', 'apikey', 'xapikey', 'token', 'accesstoken', 'refreshtoken', 'authorization', 'proxyauthorization', 'cookie', 'setcookie', 'xsignature', 'signature', 'nonce', 'xnonce']);
-/** the identity-number fields of the hub and of every source (sources.md) */
-const IDENTITY_KEYS = new Set(['personid', 'rawpersonid', 'reportedpersonid', 'aac002', 'gmsfhm', 'sfzh', '身份证号码', 'idnumber']);
-/** the name fields of the hub and of every source */
-const NAME_KEYS = new Set(['name', 'personname', 'aac003', 'xm', '逝者姓名', '姓名']);
-
-const keyOf = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
-
-function isSecretKey(key: string): boolean {
-  const k = keyOf(key);
-  return SECRET_KEYS.has(k) || k.endsWith('secret') || k.endsWith('password');
-}
-
-const NAME_KEY_PATTERN = 'name|personName|aac003|xm|XM|逝者姓名|姓名';
-const SECRET_KEY_PATTERN = 'password|passwd|appSecret|app_secret|clientSecret|client_secret|apiKey|api_key|x-api-key|token|access_token|refresh_token';
-const TEXT_RULES: ReadonlyArray<[RegExp, (...groups: string[]) => string]> = [
-  // a name quoted as JSON (`"xm":"张三"`) or as XML (`<aac003>张三</aac003>`) in a message or body
-  [new RegExp(`("(?:${NAME_KEY_PATTERN})"\\s*:\\s*")([^"\\\\]*)(")`, 'g'), (_m, a, v, b) => `${a}${maskName(v)}${b}`],
-  [new RegExp(`(<(?:\\w+:)?(?:${NAME_KEY_PATTERN})>)([^<]*)(</)`, 'g'), (_m, a, v, b) => `${a}${maskName(v)}${b}`],
-  // secrets as JSON, as a query or form parameter, as an Authorization value, as a WS-Security element
-  [new RegExp(`("(?:${SECRET_KEY_PATTERN})"\\s*:\\s*")([^"\\\\]*)(")`, 'gi'), (_m, a, _v, b) => `${a}${REDACTED}${b}`],
-  [new RegExp(`\\b((?:${SECRET_KEY_PATTERN})=)([^&\\s"']+)`, 'gi'), (_m, a) => `${a}${REDACTED}`],
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, (_m, scheme) => `${scheme} ${REDACTED}`],
-  [/(<(?:\w+:)?(?:Password|Nonce)\b[^>]*>)([^<]*)(<\/)/g, (_m, a, _v, b) => `${a}${REDACTED}${b}`],
-];
-
-/** Free text with identity numbers, quoted names and quoted secrets masked. */
-export function maskText(text: string): string {
-  let out = maskIdentityNumbersIn(text);
-  for (const [pattern, replace] of TEXT_RULES) out = out.replace(pattern, replace as (...args: string[]) => string);
-  return out;
-}
-
-/** A value with every secret, identity number and name masked, at any depth. */
-export function maskValue(value: unknown, key?: string): unknown {
-  if (key !== undefined && isSecretKey(key) && value !== null && value !== undefined && value !== '') return REDACTED;
-  if (typeof value === 'string') {
-    if (key !== undefined && IDENTITY_KEYS.has(keyOf(key))) return maskPersonId(value);
-    if (key !== undefined && NAME_KEYS.has(keyOf(key))) return maskName(value);
-    return maskText(value);
-  }
-  if (Array.isArray(value)) return value.map((v) => maskValue(v));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = maskValue(v, k);
-    return out;
-  }
-  return value;
 }
 
 /** pino's last step before a line is written: mask it as a whole. */

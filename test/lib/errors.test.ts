@@ -147,9 +147,11 @@ describe('error registry: the errors', () => {
     assert.equal(errorCodeOf({ code: 'NOT_OURS' }), null);
   });
 
-  it('gives the body api.md promises', () => {
+  it('gives the body api.md promises, its message masked', () => {
     assert.deepEqual(errorBody(describeError(new ExportError('period must be YYYY-MM'), 'LIFECERT_CLI_UNEXPECTED')), {
       error: { code: 'LIFECERT_EXPORT_INPUT_INVALID', message: 'period must be YYYY-MM' },
     });
+    const roster = new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', 'roster entry 3 (440106194105160216): monthlyAmountFen must be an integer number of fen');
+    assert.equal(errorBody(describeError(roster, 'LIFECERT_CLI_UNEXPECTED')).error.message, 'roster entry 3 (440106********0216): monthlyAmountFen must be an integer number of fen');
   });
 });
