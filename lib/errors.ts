@@ -8,7 +8,6 @@
 // Not here, because they are contracts rather than hub errors: the rejection reason codes of
 // normalization.md (ID_FORMAT, REQUIRED_MISSING ...) and the sources' own wire faults
 // (SYSTEM_BUSY, AUTH_FAILED ...), which classify.ts maps onto codes of this table.
-
 import { maskText } from './mask.ts';
 
 export const ERROR_KINDS = ['config', 'transient', 'auth', 'rate-limited', 'data', 'system', 'input', 'conflict', 'not-found'] as const;
