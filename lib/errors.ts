@@ -81,6 +81,16 @@ export const ERRORS = {
   LIFECERT_EXPORT_INPUT_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'an export was asked for with a bad period, list or format' },
   // the report
   LIFECERT_REPORT_VALUE_INVALID: { kind: 'data', retryable: false, httpStatus: 500, description: 'a result or number that the report cannot show truthfully (wrong period, unknown decision, not a whole number)' },
+  // queues and workers (jobs/)
+  LIFECERT_JOBS_REQUEST_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a run request that is malformed: period, as-of date, steps, connectors or who asked' },
+  LIFECERT_JOBS_STEP_UNAVAILABLE: { kind: 'input', retryable: false, httpStatus: 422, description: 'a step api.md names that this hub cannot run yet (feedback)' },
+  LIFECERT_JOBS_CONNECTOR_UNKNOWN: { kind: 'config', retryable: false, httpStatus: 400, description: 'a connector the configuration does not have (a worker without it fails the job for good)' },
+  LIFECERT_JOBS_SCHEDULE_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'a configured schedule BullMQ cannot schedule (cron pattern, time zone): a configuration error at start' },
+  LIFECERT_JOBS_QUEUE_UNAVAILABLE: { kind: 'transient', retryable: true, httpStatus: 503, description: 'Redis could not be reached or refused the flow' },
+  LIFECERT_JOBS_DATASET_BUSY: { kind: 'conflict', retryable: true, httpStatus: 409, description: 'another pull holds the dataset and this job cannot wait for it in the queue' },
+  LIFECERT_JOBS_WORKER_STOPPING: { kind: 'transient', retryable: true, httpStatus: 503, description: 'the worker is shutting down; its pulls stop after the page in hand and go back to the queue' },
+  LIFECERT_JOBS_JOB_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'a job failed for a reason that carried no code of its own' },
+  LIFECERT_JOBS_OPTIONS_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'worker options or REDIS_URL out of range (a programming or command-line error)' },
   // the hub configuration file
   LIFECERT_CONFIG_UNREADABLE: { kind: 'config', retryable: false, httpStatus: 500, description: 'the configuration file cannot be read or is not JSON' },
   LIFECERT_CONFIG_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'the configuration does not match config.schema.json' },

@@ -17,6 +17,7 @@ import { MirrorError } from '../../mirror/errors.ts';
 import { ExportError, IngestAbortedError, IngestError, IngestRunError } from '../../pipeline/errors.ts';
 import { MatchInputError } from '../../matching/errors.ts';
 import { HubConfigError } from '../../config/index.ts';
+import { JobsError } from '../../jobs/errors.ts';
 import { UnknownDatasetError } from '../../schemas/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -119,6 +120,7 @@ describe('error registry: the errors', () => {
       [new ExportError('x'), 'ExportError', 'LIFECERT_EXPORT_INPUT_INVALID'],
       [new MatchInputError('period', 'x'), 'MatchInputError', 'LIFECERT_MATCH_INPUT_INVALID'],
       [new HubConfigError('LIFECERT_CONFIG_SECRET_MISSING', 'x'), 'HubConfigError', 'LIFECERT_CONFIG_SECRET_MISSING'],
+      [new JobsError('LIFECERT_JOBS_QUEUE_UNAVAILABLE', 'x'), 'JobsError', 'LIFECERT_JOBS_QUEUE_UNAVAILABLE'],
     ];
     for (const [err, name, code, ...parents] of cases) {
       assert.ok(err instanceof LifecertError, name);
