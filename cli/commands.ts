@@ -3,6 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { workerCommand } from './worker.ts';
+import { createError } from '../lib/errors.ts';
+import { createLogger } from '../lib/log.ts';
+import type { Logger } from '../lib/log.ts';
+import { startRun } from './run-log.ts';
+import { asSandbox } from './as-sandbox.ts';
 
 type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: false };
 export interface Command {
@@ -18,12 +23,18 @@ function str(values: Record<string, string | boolean | undefined>, key: string):
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive whole number, got '${value}'`);
+  if (!Number.isInteger(n) || n <= 0) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `${flag} must be a positive whole number, got '${value}'`);
   return n;
 }
 
 export function dataDir(): string {
   return process.env.LIFECERT_DATA_DIR ?? './data';
+}
+
+/** The command's logger: LIFECERT_LOG_FILE, else `fallbackFile` when given, else stderr. */
+function commandLogger(fallbackFile?: string): Logger {
+  const file = process.env.LIFECERT_LOG_FILE || fallbackFile;
+  return createLogger(file ? { destination: file } : {});
 }
 
 const sandbox: Command = {
@@ -44,27 +55,22 @@ const sandbox: Command = {
       const seed = str(values, 'seed') ?? '1';
       const out = str(values, 'out') ?? 'world.json';
       const started = Date.now();
-      const { world, expected } = generateWorld({ persons, seed, faults: !values['no-faults'] });
-      const files = writeWorld({ world, expected }, { world: out });
+      const files = await asSandbox(() => writeWorld(generateWorld({ persons, seed, faults: !values['no-faults'] }), { world: out }));
       process.stdout.write(
         `generated ${persons} persons (seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${files.world}, ${files.expected}\n`,
       );
       return 0;
     }
-    if (positionals.length > 0) throw new Error(`unknown sandbox subcommand '${positionals[0]}'`);
+    if (positionals.length > 0) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `unknown sandbox subcommand '${positionals[0]}'`);
     const worldFile = str(values, 'world');
-    if (!worldFile) throw new Error('--world FILE is required (or: lifecert sandbox generate --persons N)');
+    if (!worldFile) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', '--world FILE is required (or: lifecert sandbox generate --persons N)');
     const { readWorld } = await import('../sandbox/read-world.ts');
     const { startSandbox } = await import('../sandbox/server.ts');
-    const world = readWorld(worldFile);
+    const port = positiveIntOrZero(str(values, 'port'), 8001);
+    const world = await asSandbox(() => readWorld(worldFile));
     const civilDir = path.resolve(str(values, 'civil-dir') ?? path.join(dataDir(), 'sandbox-civil'));
     fs.mkdirSync(civilDir, { recursive: true });
-    const sb = await startSandbox({
-      world,
-      port: positiveIntOrZero(str(values, 'port'), 8001),
-      host: str(values, 'host') ?? '127.0.0.1',
-      civilDir,
-    });
+    const sb = await asSandbox(() => startSandbox({ world, port, host: str(values, 'host') ?? '127.0.0.1', civilDir }));
     // a parent that forked us (the demo, the benchmarks) learns the address over IPC
     process.send?.({ url: sb.url });
     process.stdout.write(
@@ -92,7 +98,7 @@ const sandbox: Command = {
 function positiveIntOrZero(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0..65535, got '${value}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `--port must be 0..65535, got '${value}'`);
   return n;
 }
 
@@ -106,12 +112,18 @@ const demo: Command = {
   },
   async run(values) {
     const { runDemo, DEMO_SCHEMA } = await import('./demo.ts');
+    const out = str(values, 'out') ?? './demo-out';
+    const persons = positiveInt(str(values, 'persons'), '--persons', 2000);
+    // the terminal shows progress bars and the summary; the structured log goes to a file
+    const logFile = process.env.LIFECERT_LOG_FILE || path.join(out, 'demo.log');
     const s = await runDemo({
       world: str(values, 'world'),
-      persons: positiveInt(str(values, 'persons'), '--persons', 2000),
+      persons,
       seed: str(values, 'seed') ?? '1',
-      out: str(values, 'out') ?? './demo-out',
+      out,
       databaseUrl: str(values, 'database-url'),
+      logger: commandLogger(logFile),
+      logFile,
     });
     const totals = Object.values(s.counts).reduce((a, c) => ({ pulled: a.pulled + c.pulled, staged: a.staged + c.staged, rejected: a.rejected + c.rejected, skipped: a.skipped + c.skipped }), { pulled: 0, staged: 0, rejected: 0, skipped: 0 });
     const sec = (x: number) => `${x.toFixed(1)} s`;
@@ -163,41 +175,48 @@ const run: Command = {
   },
   async run(values) {
     const period = str(values, 'period');
-    if (!period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new Error('--period YYYY-MM is required');
+    if (!period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', '--period YYYY-MM is required');
     const { chinaDate } = await import('../lib/china-time.ts');
     // the as-of date is fixed when the run starts, never the clock in the middle of it
     const asOf = str(values, 'as-of') ?? chinaDate(Date.now());
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`--as-of must be YYYY-MM-DD, got '${asOf}'`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `--as-of must be YYYY-MM-DD, got '${asOf}'`);
     const steps = (str(values, 'steps') ?? STEPS.join(',')).split(',').map((x) => x.trim());
     for (const s of steps) {
-      if (!(STEPS as readonly string[]).includes(s)) throw new Error(`unknown or not yet available step '${s}' (available: ${STEPS.join(', ')})`);
+      if (!(STEPS as readonly string[]).includes(s)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `unknown or not yet available step '${s}' (available: ${STEPS.join(', ')})`);
     }
     const { loadDotEnv, loadHubConfig, buildConnectors } = await import('../config/index.ts');
     const { openDatabase, databaseOptionsFromEnv, migrate } = await import('../mirror/index.ts');
     loadDotEnv();
-    const config = loadHubConfig(process.env.LIFECERT_CONFIG ?? './lifecert.config.json');
-    const wanted = str(values, 'connectors')?.split(',').map((x) => x.trim());
-    const connectors = buildConnectors(config.sources).filter((c) => !wanted || wanted.includes(c.channel));
-    const url = str(values, 'database-url');
-    const db = await openDatabase(url ? { databaseUrl: url } : databaseOptionsFromEnv());
     const runId = `run-${period}-${Date.now()}`;
+    const run = startRun(commandLogger().child({ runId }), { command: 'run', period, asOf, steps });
     try {
-      await migrate(db);
-      if (steps.includes('pull')) {
-        const { ingestAll } = await import('../pipeline/ingest.ts');
-        const counts = await ingestAll({ db, connectors, asOf, runId });
-        for (const [k, c] of Object.entries(counts)) process.stdout.write(`${k.padEnd(32)} pulled ${c.pulled} staged ${c.staged} rejected ${c.rejected} skipped ${c.skipped}\n`);
+      const config = loadHubConfig(process.env.LIFECERT_CONFIG ?? './lifecert.config.json');
+      const wanted = str(values, 'connectors')?.split(',').map((x) => x.trim());
+      const connectors = buildConnectors(config.sources).filter((c) => !wanted || wanted.includes(c.channel));
+      const url = str(values, 'database-url');
+      const db = await openDatabase(url ? { databaseUrl: url } : databaseOptionsFromEnv());
+      try {
+        await run.step('migrate', () => migrate(db), (r) => ({ applied: r.applied }));
+        if (steps.includes('pull')) {
+          const { ingestAll } = await import('../pipeline/ingest.ts');
+          const counts = await run.step('pull', () => ingestAll({ db, connectors, asOf, runId, log: run.log }), (c) => ({ datasets: Object.keys(c).length, counts: sumCounts(Object.values(c)) }));
+          for (const [k, c] of Object.entries(counts)) process.stdout.write(`${k.padEnd(32)} pulled ${c.pulled} staged ${c.staged} rejected ${c.rejected} skipped ${c.skipped}\n`);
+        }
+        if (steps.includes('match') || steps.includes('publish')) {
+          const { matchPeriod } = await import('../pipeline/match.ts');
+          const s = await run.step('match', () => matchPeriod({ db, period, asOf, runId, openedAt: new Date().toISOString() }), (m) => ({ persons: m.persons, decisions: m.decisions, casesOpened: m.casesOpened }));
+          process.stdout.write(
+            `matched and published ${s.persons} persons: ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened; ${s.reminders} to remind\n`,
+          );
+        }
+      } finally {
+        await db.close();
       }
-      if (steps.includes('match') || steps.includes('publish')) {
-        const { matchPeriod } = await import('../pipeline/match.ts');
-        const s = await matchPeriod({ db, period, asOf, runId, openedAt: new Date().toISOString() });
-        process.stdout.write(
-          `matched and published ${s.persons} persons: ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened; ${s.reminders} to remind\n`,
-        );
-      }
-    } finally {
-      await db.close();
+    } catch (err) {
+      run.fail(err);
+      throw err;
     }
+    run.end();
     return 0;
   },
 };
@@ -214,12 +233,12 @@ const exportCommand: Command = {
   },
   async run(values) {
     const period = str(values, 'period');
-    if (!period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new Error('--period YYYY-MM is required');
+    if (!period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', '--period YYYY-MM is required');
     const { exportList, EXPORT_FORMATS, EXPORT_LISTS } = await import('../pipeline/export.ts');
     const format = str(values, 'format') ?? 'jsonl';
-    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format}'`);
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format}'`);
     const list = str(values, 'list') ?? 'results';
-    if (!(EXPORT_LISTS as readonly string[]).includes(list)) throw new Error(`--list must be one of ${EXPORT_LISTS.join(', ')}, got '${list}'`);
+    if (!(EXPORT_LISTS as readonly string[]).includes(list)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `--list must be one of ${EXPORT_LISTS.join(', ')}, got '${list}'`);
     const { countResults, openDatabase, databaseOptionsFromEnv } = await import('../mirror/index.ts');
     const { loadDotEnv } = await import('../config/index.ts');
     loadDotEnv();
@@ -228,15 +247,15 @@ const exportCommand: Command = {
     const where = url ? { databaseUrl: url } : dir ? { dataDir: dir } : databaseOptionsFromEnv();
     // reading must not create an empty embedded mirror where there was none
     if (where.dataDir && !fs.existsSync(path.join(where.dataDir, 'pglite'))) {
-      throw new Error(`no embedded mirror in ${path.resolve(where.dataDir)} (set --data-dir, LIFECERT_DATA_DIR or DATABASE_URL)`);
+      throw createError('LIFECERT_CLI_MIRROR_MISSING', `no embedded mirror in ${path.resolve(where.dataDir)} (set --data-dir, LIFECERT_DATA_DIR or DATABASE_URL)`);
     }
     const db = await openDatabase({ ...where, schema: str(values, 'schema') });
     const outFile = str(values, 'out');
     let count: number;
     try {
       const held = await countResults(db, period);
-      if (held === null) throw new Error(`the mirror (${db.location}) has no results table: run \`lifecert migrate\` and a match first`);
-      if (held === 0) throw new Error(`the mirror (${db.location}) holds no results for period ${period}`);
+      if (held === null) throw createError('LIFECERT_CLI_RESULTS_MISSING', `the mirror (${db.location}) has no results table: run \`lifecert migrate\` and a match first`);
+      if (held === 0) throw createError('LIFECERT_CLI_RESULTS_MISSING', `the mirror (${db.location}) holds no results for period ${period}`);
       const options = { period, list: list as 'results', format: format as 'jsonl' };
       if (outFile) {
         // written beside its place and renamed when complete: never a half-written export
@@ -262,5 +281,9 @@ const exportCommand: Command = {
     return 0;
   },
 };
+
+function sumCounts(all: readonly { pulled: number; staged: number; rejected: number; skipped: number }[]): { pulled: number; staged: number; rejected: number; skipped: number } {
+  return all.reduce((a, c) => ({ pulled: a.pulled + c.pulled, staged: a.staged + c.staged, rejected: a.rejected + c.rejected, skipped: a.skipped + c.skipped }), { pulled: 0, staged: 0, rejected: 0, skipped: 0 });
+}
 
 export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand };

@@ -22,7 +22,12 @@ import { exportList } from '../pipeline/export.ts';
 import { reportedPersonIdOf, rawFieldOf } from '../connectors/normalize.ts';
 import { renderReport, ResultTally } from '../report/index.ts';
 import type { ConnectorTiming, ReportRejection, ReportCase } from '../report/index.ts';
-import type { FeedbackItem, PullCounts, Result } from '../schemas/types.ts';
+import type { FeedbackItem, PullCounts, RejectionCode, Result } from '../schemas/types.ts';
+import { silentLogger } from '../lib/log.ts';
+import type { Logger } from '../lib/log.ts';
+import { startRun } from './run-log.ts';
+import type { RunLog } from './run-log.ts';
+import { asSandbox } from './as-sandbox.ts';
 
 export interface DemoOptions {
   world?: string;
@@ -32,7 +37,12 @@ export interface DemoOptions {
   databaseUrl?: string;
   /** progress bars on stderr (default: when stderr is a terminal) */
   progress?: boolean;
+  /** progress lines for the person at the terminal (default: stderr) */
   log?: (line: string) => void;
+  /** the structured log: the run, its steps, every pull and retry (default: nothing) */
+  logger?: Logger;
+  /** where `logger` writes, named in the progress lines */
+  logFile?: string;
 }
 
 export interface DemoSummary {
@@ -65,17 +75,29 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = phaseClock();
   const out = path.resolve(options.out);
   fs.mkdirSync(out, { recursive: true });
+  if (options.logFile) log(`log: ${options.logFile}`);
+  const run = startRun(options.logger ?? silentLogger, { command: 'demo', persons: options.persons, seed: options.seed, world: options.world ?? null, out });
+  try {
+    const summary = await demoSteps(options, run, out, log, clock);
+    run.end({ persons: summary.persons, decisions: summary.decisions, casesOpened: summary.casesOpened });
+    return summary;
+  } catch (err) {
+    run.fail(err);
+    throw err;
+  }
+}
 
+async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (line: string) => void, clock: PhaseClock): Promise<DemoSummary> {
   // only what the hub needs of the world outlives this line: the sources' records are the
   // sandbox's business (its own process), and keeping them here would double the memory
-  const { worldFile, description: worldDescription, world } = obtainWorld(options, out, log);
+  const { worldFile, description: worldDescription, world } = await run.step('world', () => asSandbox(() => obtainWorld(options, out, log)), (w) => ({ period: w.world.period, persons: w.world.roster.length }));
   const worldSeconds = clock.lap();
 
   // a fresh civil drop folder per demo, so an earlier demo's files are not read again
   const civilDir = path.join(out, 'sandbox-civil');
   fs.rmSync(civilDir, { recursive: true, force: true });
   fs.mkdirSync(civilDir, { recursive: true });
-  const sandbox = await spawnSandbox({ worldFile, civilDir });
+  const sandbox = await asSandbox(() => spawnSandbox({ worldFile, civilDir }));
   log(`sandbox listening at ${sandbox.url} (its own process)`);
 
   let db: Db | undefined;
@@ -98,6 +120,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const cities = world.cities;
     const connectors = buildConnectors(sandboxSources(sandbox.url, civilDir, cities));
     const runId = `demo-${world.period}-${Date.now()}`;
+    run.bind({ runId });
     const counts: Record<string, PullCounts> = {};
     const timings: ConnectorTiming[] = [];
     const showBars = options.progress ?? Boolean(process.stderr.isTTY);
@@ -106,7 +129,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       : null;
 
     // connectors side by side; each connector's datasets one after another
-    await Promise.all(
+    await run.step('pull', () => Promise.all(
       connectors.map(async (connector) => {
         const bar = bars?.create(1, 0, { channel: connector.channel.padEnd(12), state: '' });
         let pulled = 0;
@@ -118,6 +141,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
             dataset,
             asOf: world.asOf,
             runId,
+            log: run.log,
             onPage: (p) => {
               bar?.setTotal(pulled + p.totals.pulled + 1);
               bar?.update(pulled + p.totals.pulled, { state: dataset });
@@ -130,12 +154,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         bar?.setTotal(pulled);
         bar?.update(pulled, { state: 'done' });
       }),
-    );
+    ), () => ({ counts: Object.values(counts).reduce((a, c) => ({ pulled: a.pulled + c.pulled, staged: a.staged + c.staged, rejected: a.rejected + c.rejected, skipped: a.skipped + c.skipped }), { pulled: 0, staged: 0, rejected: 0, skipped: 0 }) }));
     bars?.stop();
     const ingestSeconds = clock.lap();
 
     log('matching the roster …');
-    const summary = await matchPeriod({ db, period: world.period, asOf: world.asOf, runId, openedAt: `${world.asOf}T00:00:00+08:00` });
+    const summary = await run.step('match', () => matchPeriod({ db: db as Db, period: world.period, asOf: world.asOf, runId, openedAt: `${world.asOf}T00:00:00+08:00` }), (m) => ({ persons: m.persons, decisions: m.decisions, casesOpened: m.casesOpened }));
     const matchSeconds = clock.lap();
 
     // results.jsonl, sorted by personId: what `lifecert export --period P` writes
@@ -226,8 +250,13 @@ function obtainWorld(options: DemoOptions, out: string, log: (line: string) => v
   return { worldFile, world: keep(generated.world), description: { kind: 'generated', persons: options.persons, seed: options.seed } };
 }
 
+interface PhaseClock {
+  lap(): number;
+  total(): number;
+}
+
 /** Wall seconds since the last lap, and in all. */
-function phaseClock(): { lap(): number; total(): number } {
+function phaseClock(): PhaseClock {
   const start = performance.now();
   let last = start;
   return {

@@ -1,6 +1,8 @@
 // The `lifecert` command line (api.md "Command line").
 import { parseArgs } from 'node:util';
 import { commands, type Command } from './commands.ts';
+import { createError, describeError } from '../lib/errors.ts';
+import { maskText } from '../lib/mask.ts';
 
 const USAGE = `lifecert — eligibility-certification data hub
 
@@ -17,7 +19,11 @@ Usage:
   lifecert help
 
 Environment: DATABASE_URL (unset: embedded PGlite in LIFECERT_DATA_DIR), LIFECERT_DATA_DIR (./data),
-LIFECERT_CONFIG (./lifecert.config.json), REDIS_URL (redis://127.0.0.1:6379), LIFECERT_QUEUE_PREFIX (lifecert).`;
+LIFECERT_CONFIG (./lifecert.config.json), REDIS_URL (redis://127.0.0.1:6379), LIFECERT_QUEUE_PREFIX (lifecert),
+LIFECERT_LOG_LEVEL (info), LIFECERT_LOG_FORMAT (json|pretty; pretty on a terminal), LIFECERT_LOG_FILE (logs
+go to stderr; the demo's to <out>/demo.log).
+
+Errors print as \`lifecert: <code>: <message>\`; docs/errors.md lists the codes.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -27,23 +33,29 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command: Command | undefined = commands[name];
   if (!command) {
-    process.stderr.write(`lifecert: unknown command '${name}'\n\n${USAGE}\n`);
+    printError('lifecert', createError('LIFECERT_CLI_COMMAND_UNKNOWN', `unknown command '${name}'`));
+    process.stderr.write(`\n${USAGE}\n`);
     return 2;
   }
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
   } catch (err) {
-    process.stderr.write(`lifecert ${name}: ${(err as Error).message}\n`);
+    printError(`lifecert ${name}`, createError('LIFECERT_CLI_ARGUMENT_INVALID', (err as Error).message, { cause: err }));
     return 2;
   }
   return command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
 }
 
+/** `<prefix>: <code>: <message>`; the message may quote a source's answer or a roster entry, so it is masked like a log line. */
+function printError(prefix: string, err: unknown): void {
+  const { code, message } = describeError(err, 'LIFECERT_CLI_UNEXPECTED');
+  process.stderr.write(`${prefix}: ${code}: ${maskText(message)}\n`);
+  if (process.env.LIFECERT_DEBUG && err instanceof Error) process.stderr.write(`${maskText(String(err.stack))}\n`);
+}
+
 const code = await main(process.argv.slice(2)).catch((err: unknown) => {
-  const e = err as Error & { code?: string };
-  process.stderr.write(`lifecert: ${e.code ? `${e.code}: ` : ''}${e.message}\n`);
-  if (process.env.LIFECERT_DEBUG) process.stderr.write(`${e.stack}\n`);
+  printError('lifecert', err);
   return 1;
 });
 // Long-running commands (sandbox) never resolve; one-shot commands set the exit code.

@@ -3,6 +3,8 @@
 // a second one exits at once. What it does is written as one JSON line per event, and sent to
 // a parent process that forked it.
 import type { Command } from './commands.ts';
+import { createError } from '../lib/errors.ts';
+import { createLogger } from '../lib/log.ts';
 
 function str(values: Record<string, string | boolean | undefined>, key: string): string | undefined {
   const v = values[key];
@@ -13,7 +15,7 @@ function positive(values: Record<string, string | boolean | undefined>, key: str
   const v = str(values, key);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${key} must be a positive whole number, got '${v}'`);
+  if (!Number.isInteger(n) || n <= 0) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `--${key} must be a positive whole number, got '${v}'`);
   return n;
 }
 
@@ -64,6 +66,8 @@ export const workerCommand: Command = {
         stalledIntervalMs,
         pageSize,
         schedules: !values['no-schedules'],
+        // stdout carries the worker's events; the log (pulls, retries, failures with codes) goes to stderr
+        log: createLogger(process.env.LIFECERT_LOG_FILE ? { destination: process.env.LIFECERT_LOG_FILE } : {}),
         onEvent(event) {
           process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
           if (process.connected) process.send?.(event);

@@ -11,10 +11,17 @@ import { createPoliceConnector } from '../connectors/police/connector.ts';
 import { createCivilConnector } from '../connectors/civil/connector.ts';
 import { createHealthConnector } from '../connectors/health/connector.ts';
 import type { SourcesConfig } from '../schemas/config.ts';
+import { LifecertError } from '../lib/errors.ts';
+import type { CodeOf } from '../lib/errors.ts';
 
-export class HubConfigError extends Error {
-  override readonly name = 'HubConfigError';
-  readonly code = 'LIFECERT_CONFIG_INVALID';
+/** The configuration file cannot be used; the code says whether it is unreadable, invalid or a secret is wrong. */
+export class HubConfigError extends LifecertError {
+  override readonly name: string = 'HubConfigError';
+  declare readonly code: CodeOf<'CONFIG'>;
+
+  constructor(code: CodeOf<'CONFIG'>, message: string) {
+    super(code, message);
+  }
 }
 
 /** A run started by the clock (config.schema.json `schedules`). */
@@ -70,7 +77,7 @@ export function loadHubConfig(file: string, env: NodeJS.ProcessEnv = process.env
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new HubConfigError(`cannot read configuration ${file}: ${(err as Error).message}`);
+    throw new HubConfigError('LIFECERT_CONFIG_UNREADABLE', `cannot read configuration ${file}: ${(err as Error).message}`);
   }
   return resolveHubConfig(raw, env, file);
 }
@@ -78,7 +85,7 @@ export function loadHubConfig(file: string, env: NodeJS.ProcessEnv = process.env
 export function resolveHubConfig(raw: unknown, env: NodeJS.ProcessEnv, origin = 'configuration'): HubConfig {
   if (!validateHub(raw)) {
     const problems = (validateHub.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
-    throw new HubConfigError(`${origin} is invalid: ${problems.join('; ')}`);
+    throw new HubConfigError('LIFECERT_CONFIG_INVALID', `${origin} is invalid: ${problems.join('; ')}`);
   }
   const input = raw as { sources?: SourcesConfig; provincial?: Record<string, unknown>; schedules?: ScheduleConfig[]; pullLimits?: Record<string, PullLimit> };
   const sources: SourcesConfig = {};
@@ -96,8 +103,8 @@ export function resolveHubConfig(raw: unknown, env: NodeJS.ProcessEnv, origin = 
   const schedules = input.schedules ?? [];
   const names = new Set<string>();
   for (const sc of schedules) {
-    if (names.has(sc.name)) throw new HubConfigError(`${origin} schedules: the name '${sc.name}' is used twice (a name is the scheduler's id)`);
-    if ((sc.cron === undefined) === (sc.every === undefined)) throw new HubConfigError(`${origin} schedules '${sc.name}': give exactly one of cron and every`);
+    if (names.has(sc.name)) throw new HubConfigError('LIFECERT_CONFIG_INVALID', `${origin} schedules: the name '${sc.name}' is used twice (a name is the scheduler's id)`);
+    if ((sc.cron === undefined) === (sc.every === undefined)) throw new HubConfigError('LIFECERT_CONFIG_INVALID', `${origin} schedules '${sc.name}': give exactly one of cron and every`);
     names.add(sc.name);
   }
   return { sources, provincial, schedules, pullLimits: input.pullLimits ?? {} };
@@ -113,12 +120,12 @@ function resolveSecrets(paths: string[], value: Record<string, unknown>, env: No
     if (!node || !(last in node)) continue;
     const ref = node[last];
     if (typeof ref === 'string') {
-      throw new HubConfigError(`${where}.${p}: a secret may not be written in the configuration file; write {"env": "VARIABLE"} and set the variable`);
+      throw new HubConfigError('LIFECERT_CONFIG_SECRET_INLINE', `${where}.${p}: a secret may not be written in the configuration file; write {"env": "VARIABLE"} and set the variable`);
     }
     const name = (ref as { env?: unknown } | null)?.env;
-    if (typeof name !== 'string') throw new HubConfigError(`${where}.${p}: expected {"env": "VARIABLE"}`);
+    if (typeof name !== 'string') throw new HubConfigError('LIFECERT_CONFIG_SECRET_MISSING', `${where}.${p}: expected {"env": "VARIABLE"}`);
     const secret = env[name];
-    if (secret === undefined || secret === '') throw new HubConfigError(`${where}.${p}: environment variable ${name} is not set`);
+    if (secret === undefined || secret === '') throw new HubConfigError('LIFECERT_CONFIG_SECRET_MISSING', `${where}.${p}: environment variable ${name} is not set`);
     node[last] = secret;
   }
   return copy;

@@ -45,7 +45,7 @@ export async function enqueueRun(deps: EnqueueDeps, plan: PlannedRun): Promise<{
     tasks,
   );
   try {
-    if (deps.isConnected && !(await deps.isConnected())) throw new Error('Redis is not connected');
+    if (deps.isConnected && !(await deps.isConnected())) throw new JobsError('LIFECERT_JOBS_QUEUE_UNAVAILABLE', 'Redis is not connected');
     await withTimeout(deps.timeoutMs, async () => {
       if (!created && (await deps.runsQueue.getJob(jobIds.publish(plan.runId)))) return;
       await deps.flows.add(runFlow(plan, createdAt, deps.options));
@@ -87,7 +87,7 @@ async function withTimeout(ms: number | undefined, fn: () => Promise<void>): Pro
   if (ms === undefined) return fn();
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([fn(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms)))]);
+    await Promise.race([fn(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new JobsError('LIFECERT_JOBS_QUEUE_UNAVAILABLE', `Redis did not answer within ${ms} ms`)), ms)))]);
   } finally {
     clearTimeout(timer);
   }

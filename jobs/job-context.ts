@@ -4,6 +4,7 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Connector } from '../connectors/kit/connector.ts';
 import type { Db } from '../mirror/index.ts';
+import type { Logger } from '../lib/log.ts';
 import type { EnqueueDeps } from './enqueue-run.ts';
 import type { AvailableConnector } from './run-plan.ts';
 import type { WorkerEvent } from './worker-events.ts';
@@ -26,4 +27,6 @@ export interface JobContext {
   lockBusyDelayMs: number;
   now(): number;
   emit(event: WorkerEvent): void;
+  /** the structured log pulls write to (their retries among it) */
+  log: Logger;
 }

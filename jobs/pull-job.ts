@@ -8,6 +8,7 @@ import type { Job } from 'bullmq';
 import { abandonRunningPulls, finishTask, requeueTask, startTask, versionsStagedByRun, withPullLock } from '../mirror/index.ts';
 import { ingestDataset } from '../pipeline/ingest.ts';
 import { IngestAbortedError } from '../pipeline/errors.ts';
+import { createError } from '../lib/errors.ts';
 import type { PullCounts } from '../schemas/types.ts';
 import type { JobContext } from './job-context.ts';
 import type { PullJobData } from './queues.ts';
@@ -42,6 +43,7 @@ export async function processPull(ctx: JobContext, job: Job<PullJobData>, token:
         signal: stop,
         pageSize: ctx.pageSize,
         alreadyCounted,
+        log: ctx.log,
         onPage: (p) => ctx.emit({ type: 'page', runId, channel, dataset, seq: p.seq, totals: p.totals }),
       });
       await finishTask(ctx.db, runId, 'pull', task, { state: 'SUCCEEDED', result: counts }, new Date(ctx.now()).toISOString());
@@ -61,7 +63,7 @@ export async function processPull(ctx: JobContext, job: Job<PullJobData>, token:
 
   if (!locked.acquired) {
     // another run is pulling this dataset: come back when it is likely done; not an attempt
-    if (token === undefined) throw new Error(`${task} is being pulled by another job`);
+    if (token === undefined) throw createError('LIFECERT_JOBS_DATASET_BUSY', `${task} is being pulled by another job`);
     await job.moveToDelayed(Date.now() + ctx.lockBusyDelayMs, token);
     ctx.emit({ type: 'job-requeued', queue: job.queueName, jobId: job.id ?? '', runId, task, reason: 'dataset-busy' });
     throw new DelayedError();

@@ -12,6 +12,10 @@ import { failRun, finishTask, migrate } from '../mirror/index.ts';
 import type { Db } from '../mirror/index.ts';
 import type { RunStep } from '../schemas/runs.ts';
 import { JobsError } from './errors.ts';
+import { createError, errorCodeOf, isErrorCode } from '../lib/errors.ts';
+import type { ErrorCode } from '../lib/errors.ts';
+import { silentLogger } from '../lib/log.ts';
+import type { Logger } from '../lib/log.ts';
 import type { JobContext } from './job-context.ts';
 import { jobOptions } from './job-options.ts';
 import type { RetryOptions } from './job-options.ts';
@@ -62,6 +66,8 @@ export interface StartWorkerOptions {
   onEvent?: (event: WorkerEvent) => void;
   /** the wall clock (default Date.now): run and task times */
   now?: () => number;
+  /** where pulls log their pages, retries and failures (lib/log.ts); default nothing */
+  log?: Logger;
 }
 
 export interface WorkerHandle {
@@ -123,6 +129,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     pageSize: options.pageSize,
     lockBusyDelayMs: options.lockBusyDelayMs ?? 5_000,
     now: options.now ?? Date.now,
+    log: options.log ?? silentLogger,
     emit,
   };
 
@@ -184,7 +191,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     close() {
       closing ??= (async () => {
         emit({ type: 'closing' });
-        shutdown.abort(new Error('the worker is shutting down'));
+        shutdown.abort(createError('LIFECERT_JOBS_WORKER_STOPPING', 'the worker is shutting down'));
         await Promise.allSettled(workers.map((w) => w.close()));
         await Promise.allSettled([...pullQueues, runsQueue, shardsQueue].map((q) => q.close()));
         await flows.close().catch(() => undefined);
@@ -261,12 +268,12 @@ async function recordFailure(ctx: JobContext, job: Job, err: unknown): Promise<v
   await failRun(ctx.db, t.runId, error, at);
 }
 
-/** The error's own code (IngestError, ConnectorError, MirrorError, JobsError), or one carried at the start of its message. */
-function codeOf(err: unknown): string {
-  const own = (err as { code?: unknown } | null)?.code;
-  if (typeof own === 'string' && own !== '') return own;
+/** The error's registry code, or one carried at the start of its message (BullMQ's UnrecoverableError has none of its own). */
+function codeOf(err: unknown): ErrorCode {
+  const own = errorCodeOf(err);
+  if (own) return own;
   const m = /^(LIFECERT_[A-Z0-9_]+):/.exec(messageOf(err));
-  return m ? m[1] : 'LIFECERT_JOBS_JOB_FAILED';
+  return m && isErrorCode(m[1]) ? m[1] : 'LIFECERT_JOBS_JOB_FAILED';
 }
 
 function messageOf(err: unknown): string {

@@ -80,7 +80,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function checkSchemaName(schema: string | undefined): void {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new MirrorError('MIRROR_CONFIG_INVALID', `schema name must be lower-case letters, digits and _ (at most 63), got '${schema}'`);
+    throw new MirrorError('LIFECERT_MIRROR_CONFIG_INVALID', `schema name must be lower-case letters, digits and _ (at most 63), got '${schema}'`);
   }
 }
 
@@ -129,7 +129,7 @@ const TEXT_PARSERS: Record<number, (text: string) => unknown> = {
 
 function parseByteaText(text: string): Buffer {
   if (text.startsWith('\\x')) return Buffer.from(text.slice(2), 'hex');
-  throw new Error(`bytea in escape format is not supported (set bytea_output = 'hex'): ${text.slice(0, 20)}`);
+  throw new MirrorError('LIFECERT_MIRROR_CONFIG_INVALID', `bytea in escape format is not supported (set bytea_output = 'hex'): ${text.slice(0, 20)}`);
 }
 
 const TIMESTAMPTZ_TEXT = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?([+-])(\d\d)(?::?(\d\d))?(?::?(\d\d))?$/;
@@ -173,7 +173,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function quoteIdentifier(name: string): string {
   const parts = name.split('.');
   if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) {
-    throw new MirrorError('MIRROR_IDENTIFIER_INVALID', `not a plain SQL identifier: ${JSON.stringify(name)}`);
+    throw new MirrorError('LIFECERT_MIRROR_IDENTIFIER_INVALID', `not a plain SQL identifier: ${JSON.stringify(name)}`);
   }
   return parts.map((p) => `"${p}"`).join('.');
 }
@@ -181,7 +181,7 @@ export function quoteIdentifier(name: string): string {
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return ''; // unquoted empty = NULL in CSV COPY
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new MirrorError('MIRROR_INPUT_INVALID', `cannot COPY the number ${value}`);
+    if (!Number.isFinite(value)) throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `cannot COPY the number ${value}`);
     return String(value);
   }
   if (typeof value === 'bigint') return value.toString();
@@ -196,7 +196,7 @@ function csvField(value: unknown): string {
 
 function csvLine(row: readonly unknown[], width: number): string {
   if (row.length !== width) {
-    throw new MirrorError('MIRROR_INPUT_INVALID', `COPY row has ${row.length} values for ${width} columns`);
+    throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `COPY row has ${row.length} values for ${width} columns`);
   }
   return `${row.map(csvField).join(',')}\n`;
 }
@@ -219,7 +219,7 @@ async function* csvChunks(rows: CopyRows, width: number, maxRows: number, maxCha
 }
 
 function copySql(table: string, columns: readonly string[], source: string): string {
-  if (columns.length === 0) throw new MirrorError('MIRROR_INPUT_INVALID', 'COPY needs at least one column');
+  if (columns.length === 0) throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', 'COPY needs at least one column');
   return `COPY ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM ${source} WITH (FORMAT csv)`;
 }
 
@@ -263,7 +263,7 @@ async function openPglite(dataDir: string, schema: string | undefined): Promise<
     try {
       fs.mkdirSync(root, { recursive: true });
     } catch (err) {
-      throw new MirrorError('MIRROR_CONFIG_INVALID', `cannot create the data folder ${root}: ${(err as Error).message}`, { cause: err });
+      throw new MirrorError('LIFECERT_MIRROR_CONFIG_INVALID', `cannot create the data folder ${root}: ${(err as Error).message}`, { cause: err });
     }
     lock = acquireLockFile(path.join(root, 'pglite.lock'));
     location = path.join(root, 'pglite');
@@ -277,7 +277,7 @@ async function openPglite(dataDir: string, schema: string | undefined): Promise<
     if (schema) await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   } catch (err) {
     lock?.release();
-    throw new MirrorError('MIRROR_CONFIG_INVALID', `cannot open the embedded database in ${location}: ${(err as Error).message}`, { cause: err });
+    throw new MirrorError('LIFECERT_MIRROR_CONFIG_INVALID', `cannot open the embedded database in ${location}: ${(err as Error).message}`, { cause: err });
   }
   return guardedDb({
     kind: 'pglite',
@@ -307,11 +307,11 @@ interface DbParts {
   close(): Promise<void>;
 }
 
-/** A Db over a driver's parts: every call after close() fails with MIRROR_CLOSED; close() is idempotent. */
+/** A Db over a driver's parts: every call after close() fails with LIFECERT_MIRROR_CLOSED; close() is idempotent. */
 function guardedDb(parts: DbParts): Db {
   let closed = false;
   const guard = (): void => {
-    if (closed) throw new MirrorError('MIRROR_CLOSED', `the database ${parts.location} is closed`);
+    if (closed) throw new MirrorError('LIFECERT_MIRROR_CLOSED', `the database ${parts.location} is closed`);
   };
   return {
     kind: parts.kind,
@@ -368,7 +368,7 @@ function pgQueryable(client: pg.PoolClient | pg.Pool): Queryable {
       await client.query(sql);
     },
     async copyInto(table, columns, rows): Promise<number> {
-      if (!('release' in client)) throw new Error('copyInto needs a dedicated connection');
+      if (!('release' in client)) throw new MirrorError('LIFECERT_MIRROR_INVARIANT_BROKEN', 'copyInto needs a dedicated connection');
       const sql = copySql(table, columns, 'STDIN');
       let total = 0;
       const source = Readable.from(
@@ -417,7 +417,7 @@ async function openPostgres(databaseUrl: string, poolSize: number, schema: strin
     }
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw new MirrorError('MIRROR_CONFIG_INVALID', `cannot connect to PostgreSQL at ${location}: ${(err as Error).message}`, { cause: err });
+    throw new MirrorError('LIFECERT_MIRROR_CONFIG_INVALID', `cannot connect to PostgreSQL at ${location}: ${(err as Error).message}`, { cause: err });
   }
   const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
     const client = await pool.connect();

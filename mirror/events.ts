@@ -69,7 +69,7 @@ export interface StreamOptions {
  * areas, not the roster's area codes: for a roster shard use countedEventsForRosterArea.
  */
 export async function* countedEventsByAreaPrefix(db: Queryable, prefix: string, options: StreamOptions = {}): AsyncGenerator<CanonicalEvent> {
-  if (!/^[0-9]{0,17}$/.test(prefix)) throw new MirrorError('MIRROR_INPUT_INVALID', `an area prefix is up to 17 digits, got ${JSON.stringify(prefix)}`);
+  if (!/^[0-9]{0,17}$/.test(prefix)) throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `an area prefix is up to 17 digits, got ${JSON.stringify(prefix)}`);
   // the identity-number range of the prefix: person_id is in the C collation, so this is a
   // plain index range ('440106' … '440107'; after '9' comes ':')
   const low = prefix;

@@ -16,7 +16,7 @@ export async function* keysetRows<R, K>(
   keyOf: (row: R) => K,
 ): AsyncGenerator<R> {
   const limit = batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(limit) || limit < 1) throw new MirrorError('MIRROR_INPUT_INVALID', `batchSize must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1) throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `batchSize must be a positive integer, got ${limit}`);
   let after = first;
   for (;;) {
     const { rows } = await fetch(after, limit);

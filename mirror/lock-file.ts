@@ -28,7 +28,7 @@ export function acquireLockFile(lockPath: string): LockFile {
       const existing = readOwner(lockPath);
       if (existing && isAlive(existing)) {
         throw new MirrorError(
-          'MIRROR_DATA_DIR_LOCKED',
+          'LIFECERT_MIRROR_DATA_DIR_LOCKED',
           `the embedded database is in use by process ${existing.pid} on ${existing.host} since ${existing.since} ` +
             `(lock file ${lockPath}); stop that process or set DATABASE_URL to share a PostgreSQL server`,
         );
@@ -37,7 +37,7 @@ export function acquireLockFile(lockPath: string): LockFile {
       fs.rmSync(lockPath, { force: true });
     }
   }
-  throw new MirrorError('MIRROR_DATA_DIR_LOCKED', `could not take the lock file ${lockPath}: another process keeps creating it`);
+  throw new MirrorError('LIFECERT_MIRROR_DATA_DIR_LOCKED', `could not take the lock file ${lockPath}: another process keeps creating it`);
 }
 
 function holdLock(lockPath: string): LockFile {

@@ -27,8 +27,8 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   const seen = new Set<string>();
   return files.map((file) => {
     const m = /^(\d{3,})_([a-z0-9_]+)\.sql$/.exec(file);
-    if (!m) throw new MirrorError('MIRROR_CONFIG_INVALID', `migration file name must be NNN_name.sql: ${file}`);
-    if (seen.has(m[1])) throw new MirrorError('MIRROR_CONFIG_INVALID', `two migrations share version ${m[1]}`);
+    if (!m) throw new MirrorError('LIFECERT_MIRROR_CONFIG_INVALID', `migration file name must be NNN_name.sql: ${file}`);
+    if (seen.has(m[1])) throw new MirrorError('LIFECERT_MIRROR_CONFIG_INVALID', `two migrations share version ${m[1]}`);
     seen.add(m[1]);
     const sql = fs.readFileSync(path.join(dir, file), 'utf8');
     return { version: m[1], name: m[2], sql, checksum: createHash('sha256').update(sql).digest('hex') };
@@ -59,7 +59,7 @@ export async function migrate(db: Db, migrations: Migration[] = loadMigrations()
       if (checksum !== undefined) {
         if (checksum !== m.checksum) {
           throw new MirrorError(
-            'MIRROR_MIGRATION_CHANGED',
+            'LIFECERT_MIRROR_MIGRATION_CHANGED',
             `migration ${m.version}_${m.name} was changed after it was applied; add a new migration instead of editing it`,
           );
         }
@@ -69,7 +69,7 @@ export async function migrate(db: Db, migrations: Migration[] = loadMigrations()
       try {
         await tx.exec(m.sql);
       } catch (err) {
-        throw new MirrorError('MIRROR_MIGRATION_FAILED', `migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
+        throw new MirrorError('LIFECERT_MIRROR_MIGRATION_FAILED', `migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
       }
       await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
       result.applied.push(m.version);

@@ -62,11 +62,11 @@ function toEntry(row: RosterRow): RosterEntry {
 function toCopyRow(e: RosterEntry, index: number): unknown[] {
   for (const key of ['personId', 'name', 'sex', 'birthDate', 'areaCode', 'benefitStatus', 'accountStatus', 'lastCertifiedMonth', 'startedMonth', 'paidThrough'] as const) {
     if (typeof e[key] !== 'string') {
-      throw new MirrorError('MIRROR_INPUT_INVALID', `roster entry ${index + 1} (${String(e.personId)}): ${key} must be a string`);
+      throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `roster entry ${index + 1} (${String(e.personId)}): ${key} must be a string`);
     }
   }
   if (!Number.isSafeInteger(e.monthlyAmountFen)) {
-    throw new MirrorError('MIRROR_INPUT_INVALID', `roster entry ${index + 1} (${e.personId}): monthlyAmountFen must be an integer number of fen`);
+    throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `roster entry ${index + 1} (${e.personId}): monthlyAmountFen must be an integer number of fen`);
   }
   return [
     e.personId,

@@ -180,7 +180,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
     // A record the source sent without its id is still kept (normalization rejects it with
     // REQUIRED_MISSING, and the raw record is quarantined): its versions are told apart by hash.
     if (typeof rec.recordId !== 'string' || (rec.recordId === '' && rec.withdrawn)) {
-      throw new MirrorError('MIRROR_INPUT_INVALID', `${channel}/${dataset}: a withdrawal without a record id cannot be staged`);
+      throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `${channel}/${dataset}: a withdrawal without a record id cannot be staged`);
     }
     const prior = current.get(rec.recordId) ?? null;
     let hash: string;
@@ -274,7 +274,7 @@ function newVersion(channel: string, dataset: string, rec: RecordToStage, hash: 
   const version = (outcome: VersionOutcome): Version => ({ arrivalSeq: null, rawHash: hash, outcome, updatedMs: orderKey(updatedAt), isCurrent: false, wasCurrent: false });
   if (rec.withdrawn) return { ...base, outcome: 'withdrawn', version: version('withdrawn') };
   const n = rec.normalized;
-  if (!n) throw new MirrorError('MIRROR_INPUT_INVALID', `${channel}/${dataset} ${rec.recordId}: a new version needs its normalization outcome`);
+  if (!n) throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `${channel}/${dataset} ${rec.recordId}: a new version needs its normalization outcome`);
   switch (n.outcome) {
     case 'staged': {
       const e = n.event;
@@ -291,7 +291,7 @@ function newVersion(channel: string, dataset: string, rec: RecordToStage, hash: 
     case 'skipped':
       return { ...base, outcome: 'skipped', reasonCode: n.reasonCode, personId: n.personId, version: version('skipped') };
     default:
-      throw new MirrorError('MIRROR_INPUT_INVALID', `${channel}/${dataset} ${rec.recordId}: unknown normalization outcome`);
+      throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `${channel}/${dataset} ${rec.recordId}: unknown normalization outcome`);
   }
 }
 
@@ -339,12 +339,12 @@ async function insertVersions(tx: Queryable, page: PageToStage, inserts: NewVers
   // the advisory lock makes a conflict impossible; if one happened anyway the is_current
   // bookkeeping would be wrong, so refuse the page rather than stage it half right
   if (rows.length !== inserts.length) {
-    throw new MirrorError('MIRROR_INPUT_INVALID', `${page.channel}/${page.dataset}: ${inserts.length - rows.length} versions appeared concurrently; page not staged`);
+    throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `${page.channel}/${page.dataset}: ${inserts.length - rows.length} versions appeared concurrently; page not staged`);
   }
   const byKey = new Map(rows.map((r) => [`${r.record_id}\u0000${r.raw_hash}`, r.arrival_seq]));
   return inserts.map((v) => {
     const seq = byKey.get(`${v.recordId}\u0000${v.rawHash}`);
-    if (seq === undefined) throw new Error(`inserted version of ${v.recordId} not returned`);
+    if (seq === undefined) throw new MirrorError('LIFECERT_MIRROR_INVARIANT_BROKEN', `inserted version of ${v.recordId} not returned`);
     v.version.arrivalSeq = seq;
     return seq;
   });

@@ -10,6 +10,9 @@ import { once } from 'node:events';
 import { csvLine } from '../lib/csv.ts';
 import { readReminders, readResults, readWorklists } from '../mirror/index.ts';
 import type { Db } from '../mirror/index.ts';
+import { ExportError } from './errors.ts';
+
+export { ExportError } from './errors.ts';
 
 export const EXPORT_LISTS = ['results', 'reminders', 'worklists'] as const;
 export type ExportList = (typeof EXPORT_LISTS)[number];
@@ -22,15 +25,6 @@ export const CSV_COLUMNS = {
   reminders: ['period', 'areaCode', 'personId', 'certifiedUntil', 'monthsLeft'],
   worklists: ['period', 'areaCode', 'action', 'personId', 'reasons'],
 } as const satisfies Record<ExportList, readonly string[]>;
-
-export class ExportError extends Error {
-  override readonly name: string = 'ExportError';
-  readonly code: 'EXPORT_INPUT_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.code = 'EXPORT_INPUT_INVALID';
-  }
-}
 
 export interface ExportOptions {
   period: string;

@@ -4,7 +4,11 @@
 // each (record id, content) counts once in `pulled`, as what it became (staged, rejected or
 // skipped) — the first time ever, read back from the mirror when it was already held.
 import type { Connector, CursorState, PulledRecord } from '../connectors/kit/connector.ts';
+import type { RetryHook } from '../connectors/kit/retry.ts';
 import { toChinaIso } from '../lib/china-time.ts';
+import { createError } from '../lib/errors.ts';
+import { silentLogger } from '../lib/log.ts';
+import type { Logger } from '../lib/log.ts';
 import { finishPull, loadCursor, openPull, recordPullProgress, stagePage } from '../mirror/index.ts';
 import type { Db, PullProgress, StagedPage } from '../mirror/index.ts';
 import type { Normalized, NormalizeContext, PullCounts } from '../schemas/types.ts';
@@ -52,6 +56,8 @@ export interface IngestDatasetOptions {
    * resumed after a crash): they do not count again, so the run's counts stay those of one pull
    */
   alreadyCounted?: Iterable<{ recordId: string; rawHash: string }>;
+  /** where the pull, its pages (debug) and its retries are logged; default nothing */
+  log?: Logger;
 }
 
 const AS_OF = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -82,20 +88,29 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
   const details = (pullId: number | null, cause?: unknown) => ({ channel, dataset, pullId, pagesCommitted: progress.pages, counts: { ...totals }, cause });
 
   if (!connector.datasets.includes(dataset)) {
-    throw new IngestError('INGEST_INPUT_INVALID', `${channel} has no dataset ${JSON.stringify(dataset)} (it has ${connector.datasets.join(', ')})`, details(null));
+    throw new IngestError('LIFECERT_PIPELINE_INPUT_INVALID', `${channel} has no dataset ${JSON.stringify(dataset)} (it has ${connector.datasets.join(', ')})`, details(null));
   }
-  if (!AS_OF.test(asOf)) throw new IngestError('INGEST_INPUT_INVALID', `asOf must be YYYY-MM-DD, got ${JSON.stringify(asOf)}`, details(null));
+  if (!AS_OF.test(asOf)) throw new IngestError('LIFECERT_PIPELINE_INPUT_INVALID', `asOf must be YYYY-MM-DD, got ${JSON.stringify(asOf)}`, details(null));
   if (signal?.aborted) throw new IngestAbortedError(details(null, signal.reason));
 
   const normalize = options.normalize ?? (await loadDefaultNormalize());
   const state = await loadCursor(db, channel, dataset);
-  const pullId = await openPull(db, { runId, channel, dataset, asOf, startedAt: toChinaIso(now()) });
+  const startedMs = now();
+  const pullId = await openPull(db, { runId, channel, dataset, asOf, startedAt: toChinaIso(startedMs) });
+  const log = (options.log ?? silentLogger).child({ channel, dataset, pullId, runId });
+  log.info({ event: 'pull.start', asOf, resumed: state !== null }, `pull ${channel}/${dataset} started`);
   // (record id, content) already counted in this pull; the hash prefix keeps it small
   const counted = new Set<string>();
   for (const v of options.alreadyCounted ?? []) counted.add(countKey(v.recordId, v.rawHash));
+  const onRetry: RetryHook = (error, attempt, delayMs) => {
+    log.warn(
+      { event: 'pull.retry', code: error.code, attempt, delayMs, request: error.request, status: error.status },
+      `retry ${attempt} of ${channel}/${dataset} in ${delayMs} ms after ${error.code}: ${error.message}`,
+    );
+  };
 
   try {
-    for await (const page of connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize })) {
+    for await (const page of connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize, onRetry })) {
       const normalized = page.records.map((rec) => (rec.withdrawn ? undefined : normalizeRecord(normalize, channel, dataset, rec, asOf)));
       const seq = progress.pages + 1;
       const receivedAt = toChinaIso(now());
@@ -131,24 +146,39 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
       totals.skipped += pageCounts.skipped;
       progress.pages = seq;
       progress.withdrawn += pageWithdrawn;
+      log.debug({ event: 'pull.page', seq, request: page.request, page: pageCounts, newVersions: staged.newVersions, withdrawn: pageWithdrawn }, `page ${seq} of ${channel}/${dataset} staged`);
       options.onPage?.({ channel, dataset, pullId, seq, request: page.request, page: pageCounts, totals: { ...totals }, newVersions: staged.newVersions, state: page.state });
       if (signal?.aborted) break;
     }
   } catch (err) {
     if (signal?.aborted) {
       await finishPull(db, pullId, 'aborted', toChinaIso(now()), describe(signal.reason ?? err));
-      throw new IngestAbortedError(details(pullId, err));
+      throw logged(log, new IngestAbortedError(details(pullId, err)));
     }
     const message = `${channel}/${dataset} failed after ${progress.pages} committed pages: ${describe(err)}`;
     await finishPull(db, pullId, 'failed', toChinaIso(now()), describe(err)).catch(() => undefined);
-    throw new IngestError('INGEST_DATASET_FAILED', message, details(pullId, err));
+    throw logged(log, new IngestError('LIFECERT_PIPELINE_DATASET_FAILED', message, details(pullId, err)));
   }
   if (signal?.aborted) {
     await finishPull(db, pullId, 'aborted', toChinaIso(now()), describe(signal.reason));
-    throw new IngestAbortedError(details(pullId, signal.reason));
+    throw logged(log, new IngestAbortedError(details(pullId, signal.reason)));
   }
   await finishPull(db, pullId, 'succeeded', toChinaIso(now()));
+  log.info(
+    { event: 'pull.end', counts: totals, pages: progress.pages, withdrawn: progress.withdrawn, ms: now() - startedMs },
+    `pull ${channel}/${dataset} done: pulled ${totals.pulled}, staged ${totals.staged}, rejected ${totals.rejected}, skipped ${totals.skipped} in ${progress.pages} pages`,
+  );
   return { ...totals };
+}
+
+/** Log how a pull ended badly, with the pipeline's code and the code of its cause; returns the error to throw. */
+function logged(log: Logger, err: IngestError): IngestError {
+  const aborted = err instanceof IngestAbortedError;
+  log[aborted ? 'warn' : 'error'](
+    { event: aborted ? 'pull.aborted' : 'pull.failed', code: err.code, causeCode: err.causeCode, pagesCommitted: err.pagesCommitted, err },
+    err.message,
+  );
+  return err;
 }
 
 function normalizeRecord(normalize: NormalizeFn, channel: string, dataset: string, rec: PulledRecord, asOf: string): Normalized {
@@ -156,7 +186,7 @@ function normalizeRecord(normalize: NormalizeFn, channel: string, dataset: strin
     return normalize(channel, dataset, rec.raw, { asOf });
   } catch (err) {
     // a record normalization cannot classify is a bug, not bad data: stop before staging the page
-    throw new Error(`normalization threw on record ${rec.recordId}: ${describe(err)}`, { cause: err });
+    throw createError('LIFECERT_PIPELINE_NORMALIZATION_FAILED', `normalization threw on record ${rec.recordId}: ${describe(err)}`, { cause: err });
   }
 }
 
@@ -217,9 +247,10 @@ export async function ingestAll(options: IngestAllOptions): Promise<Record<strin
           aborted ??= err;
           return;
         }
-        failures.push(err instanceof IngestError ? err : new IngestError('INGEST_DATASET_FAILED', `${connector.channel}/${dataset}: ${describe(err)}`, {
+        // failed before its pull row was opened (cursor or pulls table unreadable): not logged yet
+        failures.push(err instanceof IngestError ? err : logged((options.log ?? silentLogger).child({ channel: connector.channel, dataset, runId: options.runId }), new IngestError('LIFECERT_PIPELINE_DATASET_FAILED', `${connector.channel}/${dataset}: ${describe(err)}`, {
           channel: connector.channel, dataset, pullId: null, pagesCommitted: 0, counts: zeroCounts(), cause: err,
-        }));
+        })));
       }
     }
   };

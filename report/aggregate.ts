@@ -5,6 +5,7 @@ import type { Action, Decision, Result } from '../schemas/types.ts';
 import { addMonths, chinaDate, parseUpdateTime } from '../lib/china-time.ts';
 import type { ReportCase, ReportRejection } from './report-input.ts';
 import { ACTIONS, DECISIONS, compareBytes, compareChannels } from './labels.ts';
+import { createError } from '../lib/errors.ts';
 
 /** Examples shown per source, dataset and rejection code. */
 export const REJECTION_EXAMPLES = 3;
@@ -49,7 +50,7 @@ function emptyTally(): Tally {
 function wholeOrZero(value: number | null, what: string, personId: string): number {
   if (value === null) return 0;
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`result of ${personId}: ${what} ${value} is not a non-negative whole number`);
+    throw createError('LIFECERT_REPORT_VALUE_INVALID', `result of ${personId}: ${what} ${value} is not a non-negative whole number`);
   }
   return value;
 }
@@ -74,9 +75,9 @@ export class ResultTally {
 
   add(r: Result): void {
     const period = this.period;
-    if (r.period !== period) throw new RangeError(`result of ${r.personId} is for period ${r.period}, the report is for ${period}`);
-    if (!DECISIONS.includes(r.decision)) throw new RangeError(`result of ${r.personId}: unknown decision '${r.decision}'`);
-    if (!ACTIONS.includes(r.action)) throw new RangeError(`result of ${r.personId}: unknown action '${r.action}'`);
+    if (r.period !== period) throw createError('LIFECERT_REPORT_VALUE_INVALID', `result of ${r.personId} is for period ${r.period}, the report is for ${period}`);
+    if (!DECISIONS.includes(r.decision)) throw createError('LIFECERT_REPORT_VALUE_INVALID', `result of ${r.personId}: unknown decision '${r.decision}'`);
+    if (!ACTIONS.includes(r.action)) throw createError('LIFECERT_REPORT_VALUE_INVALID', `result of ${r.personId}: unknown action '${r.action}'`);
     let county = this.byCounty.get(r.areaCode);
     if (!county) {
       county = { areaCode: r.areaCode, ...emptyTally() };

@@ -1,5 +1,6 @@
 // Number formats of the page. Hand-written rather than Intl so that the output does not
 // depend on the ICU data of the machine that renders it.
+import { createError } from '../lib/errors.ts';
 
 function groupDigits(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -7,7 +8,7 @@ function groupDigits(digits: string): string {
 
 /** A count with thousands separators: 100000 → `100,000`. */
 export function formatCount(n: number): string {
-  if (!Number.isSafeInteger(n)) throw new RangeError(`formatCount: ${n} is not a whole number`);
+  if (!Number.isSafeInteger(n)) throw createError('LIFECERT_REPORT_VALUE_INVALID', `formatCount: ${n} is not a whole number`);
   return (n < 0 ? '-' : '') + groupDigits(String(Math.abs(n)));
 }
 
@@ -16,7 +17,7 @@ export function formatCount(n: number): string {
  * 123456789 → `1,234,567.89`. Integer arithmetic only, so no binary rounding creeps in.
  */
 export function formatYuan(fen: number): string {
-  if (!Number.isSafeInteger(fen)) throw new RangeError(`formatYuan: ${fen} is not a whole number of fen`);
+  if (!Number.isSafeInteger(fen)) throw createError('LIFECERT_REPORT_VALUE_INVALID', `formatYuan: ${fen} is not a whole number of fen`);
   const abs = Math.abs(fen);
   const yuan = Math.floor(abs / 100);
   const cents = abs % 100;

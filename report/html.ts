@@ -1,5 +1,6 @@
 // Escaping by construction: every value interpolated into `html\`...\`` is escaped unless it is
 // already SafeHtml, so a name or raw value from a source can never become markup.
+import { createError } from '../lib/errors.ts';
 
 const SPECIAL = /[&<>"']/g;
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -30,7 +31,7 @@ function piece(value: HtmlValue): string {
   if (Array.isArray(value)) return value.map((v: HtmlValue) => piece(v)).join('');
   if (typeof value === 'number') {
     // a NaN or Infinity on the page is a bug in the aggregation, never something to print
-    if (!Number.isFinite(value)) throw new RangeError(`report: a non-finite number (${value}) reached the page`);
+    if (!Number.isFinite(value)) throw createError('LIFECERT_REPORT_VALUE_INVALID', `report: a non-finite number (${value}) reached the page`);
     return String(value);
   }
   return escapeHtml(value as string);

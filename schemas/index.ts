@@ -18,8 +18,14 @@ export interface SchemaError {
   message: string;
 }
 
+/**
+ * A (channel, dataset) pair sources.md does not define: a wiring error, not bad data. schemas/
+ * imports nothing, so this one error cannot extend lib/errors.ts's base; it carries its
+ * registry code by name and `describeError` there gives it kind, retryable and HTTP status.
+ */
 export class UnknownDatasetError extends Error {
   override readonly name = 'UnknownDatasetError';
+  readonly code = 'LIFECERT_SCHEMA_DATASET_UNKNOWN';
   constructor(channel: string, dataset: string) {
     super(`no dataset ${JSON.stringify(dataset)} on channel ${JSON.stringify(channel)}`);
   }

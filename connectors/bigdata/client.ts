@@ -5,7 +5,7 @@ import { createHttpClient, isRecord, joinUrl, parseJsonBody } from '../kit/http.
 import type { HttpClient } from '../kit/http.ts';
 import { withRetry } from '../kit/retry.ts';
 import { retryOptions } from '../kit/connector-deps.ts';
-import type { ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
+import type { CallOptions, ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 import { randomNonce, signRequest } from './signer.ts';
 
 export interface BigdataClientConfig {
@@ -60,18 +60,18 @@ export class BigdataClient {
   async fetchRecords(
     dataset: string,
     query: { updatedSince: string; cursor?: string; limit: number },
-    options: { signal?: AbortSignal; maxAttempts?: number } = {},
+    options: CallOptions & { maxAttempts?: number } = {},
   ): Promise<BigdataRecordsPage> {
     const path = `/api/v1/datasets/${encodeURIComponent(dataset)}/records`;
     const params = { updatedSince: query.updatedSince, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
     return this.call('GET', path, params, undefined, options, (json, body, request) => {
       const data = json.data;
       if (!isRecord(data) || !Array.isArray(data.records) || !data.records.every(isRecord)) {
-        throw new ConnectorError('RESPONSE_SHAPE', `${request}: the answer lacks data.records`, { request });
+        throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${request}: the answer lacks data.records`, { request });
       }
       const next = data.nextCursor;
       if (next !== null && next !== undefined && typeof next !== 'string') {
-        throw new ConnectorError('RESPONSE_SHAPE', `${request}: data.nextCursor is neither a string nor null`, { request });
+        throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${request}: data.nextCursor is neither a string nor null`, { request });
       }
       return { records: data.records as BigdataRecord[], nextCursor: next ? next : null, body, request };
     });
@@ -83,7 +83,7 @@ export class BigdataClient {
     return this.call('POST', '/api/v1/feedback', {}, body, options, (json, raw, request) => {
       const data = json.data;
       if (!isRecord(data) || typeof data.accepted !== 'number') {
-        throw new ConnectorError('RESPONSE_SHAPE', `${request}: the answer lacks data.accepted`, { request });
+        throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${request}: the answer lacks data.accepted`, { request });
       }
       return { accepted: data.accepted, body: raw };
     });
@@ -94,11 +94,11 @@ export class BigdataClient {
     apiPath: string,
     query: Record<string, string | number | undefined>,
     body: string | undefined,
-    options: { signal?: AbortSignal; maxAttempts?: number },
+    options: CallOptions & { maxAttempts?: number },
     read: (json: Record<string, unknown>, body: string, request: string) => T,
   ): Promise<T> {
     const path = `${this.basePath}${apiPath}`;
-    const retry = retryOptions(this.config.retry, this.deps, options.signal, `${method} ${path}`);
+    const retry = retryOptions(this.config.retry, this.deps, options, `${method} ${path}`);
     if (options.maxAttempts !== undefined) retry.maxAttempts = options.maxAttempts;
     return withRetry(async () => {
       const signed = signRequest(this.config, {
@@ -122,9 +122,9 @@ export class BigdataClient {
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const json = parseJsonBody(res);
-      if (!isRecord(json)) throw new ConnectorError('RESPONSE_SHAPE', `${res.request}: the answer is not a JSON object`, { request: res.request });
+      if (!isRecord(json)) throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${res.request}: the answer is not a JSON object`, { request: res.request });
       if (json.code !== '0' && json.code !== 0) {
-        throw new ConnectorError('RESULT_NOT_OK', `${res.request}: code ${String(json.code)} ${String(json.message ?? '')}`.trim(), { request: res.request });
+        throw new ConnectorError('LIFECERT_CONNECTOR_RESULT_NOT_OK', `${res.request}: code ${String(json.code)} ${String(json.message ?? '')}`.trim(), { request: res.request });
       }
       return read(json, res.body, res.request);
     }, retry);

@@ -3,7 +3,7 @@
 // its window from the committed high-water mark (minus the late-arrival day).
 import type { CheckResult, Connector, Page, PullOptions, PulledRecord } from '../kit/connector.ts';
 import { loadConnectorSchema, validateConfig } from '../kit/config.ts';
-import { checkFailure } from '../kit/connector-deps.ts';
+import { callOptions, checkFailure } from '../kit/connector-deps.ts';
 import type { RetryConfig } from '../kit/connector-deps.ts';
 import { ConnectorError } from '../kit/errors/connector-error.ts';
 import { assertDataset } from '../kit/datasets.ts';
@@ -80,7 +80,7 @@ async function* pullDataset(
 
   for (;;) {
     throwIfAborted(options.signal);
-    const page = await client.fetchRecords(dataset, { updatedSince, limit, ...(cursor ? { cursor } : {}) }, options.signal ? { signal: options.signal } : {});
+    const page = await client.fetchRecords(dataset, { updatedSince, limit, ...(cursor ? { cursor } : {}) }, callOptions(options));
     const records: PulledRecord[] = [];
     let reachedCutoff = false;
     for (const raw of page.records) {
@@ -100,7 +100,7 @@ async function* pullDataset(
     yield { records, state: { highWater }, body: page.body, request: page.request };
     if (reachedCutoff || page.nextCursor === null) return;
     if (page.nextCursor === cursor) {
-      throw new ConnectorError('RESPONSE_SHAPE', `${page.request}: the center returned the same cursor again`, { request: page.request });
+      throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${page.request}: the center returned the same cursor again`, { request: page.request });
     }
     cursor = page.nextCursor;
   }

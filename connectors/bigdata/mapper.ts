@@ -1,7 +1,7 @@
 // Provincial big-data center records (sources.md §2) → canonical events (normalization.md).
 // The center relays other departments' data: the origin is the department named in SJLY.
 import type { EventBody, Normalized, NormalizeContext, Origin } from '../../schemas/types.ts';
-import { publishedFields } from '../../schemas/index.ts';
+import { UnknownDatasetError, publishedFields } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   BIGDATA_CANCEL_REASON, BIGDATA_HUKOU_STATUS, BIGDATA_ORIGIN, RecordCheck, asFields, decide,
@@ -74,7 +74,7 @@ export function normalizeBigdata(dataset: string, raw: unknown, ctx: NormalizeCo
         return { kind: 'IMPRISONED', origin, ...event, date, ...(endDate === undefined ? {} : { endDate }), detail: {} };
       }
       default:
-        throw new Error(`big-data dataset ${dataset} has no mapping`);
+        throw new UnknownDatasetError(CHANNEL, dataset);
     }
   });
 }

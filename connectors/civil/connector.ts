@@ -13,7 +13,7 @@
 // A file whose header is not the agreed one (or that cannot be parsed) is a data error of
 // that file only: the other files are read, the bad one is left unread (its state does not
 // change, so a corrected re-delivery is read), and the pull then ends with a
-// CIVIL_HEADER_MISMATCH / CIVIL_CSV_MALFORMED error naming every such file.
+// LIFECERT_CIVIL_HEADER_MISMATCH / LIFECERT_CIVIL_CSV_MALFORMED error naming every such file.
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -84,7 +84,7 @@ export function createCivilConnector(input: unknown, deps: { now?: () => number 
         await fs.access(config.outboxDir, fs.constants.W_OK);
         return { ok: true };
       } catch (err) {
-        return checkFailure(new ConnectorError('CIVIL_FILE_UNREADABLE', `civil inbox/outbox not usable: ${(err as Error).message}`, { cause: err }));
+        return checkFailure(new ConnectorError('LIFECERT_CIVIL_FILE_UNREADABLE', `civil inbox/outbox not usable: ${(err as Error).message}`, { cause: err }));
       }
     },
 
@@ -96,7 +96,7 @@ export function createCivilConnector(input: unknown, deps: { now?: () => number 
       const byArea = new Map<string, CivilFeedbackRow[]>();
       for (const row of rows) {
         const area = areaCodeOfInboxFile(row.file);
-        if (!area) throw new ConnectorError('OUTBOX_WRITE_FAILED', `feedback row ${row.feedbackId} names no HH_<area>_<date>.csv file (${JSON.stringify(row.file)})`);
+        if (!area) throw new ConnectorError('LIFECERT_CIVIL_OUTBOX_WRITE_FAILED', `feedback row ${row.feedbackId} names no HH_<area>_<date>.csv file (${JSON.stringify(row.file)})`);
         byArea.set(area, [...(byArea.get(area) ?? []), row]);
       }
       const written: WrittenFeedbackFile[] = [];
@@ -108,7 +108,7 @@ export function createCivilConnector(input: unknown, deps: { now?: () => number 
 
 interface FileProblem {
   file: string;
-  code: 'CIVIL_HEADER_MISMATCH' | 'CIVIL_CSV_MALFORMED';
+  code: 'LIFECERT_CIVIL_HEADER_MISMATCH' | 'LIFECERT_CIVIL_CSV_MALFORMED';
   message: string;
 }
 
@@ -131,7 +131,7 @@ async function* pullInbox(config: Readonly<CivilConfig>, dataset: string, state:
   try {
     names = await fs.readdir(config.inboxDir);
   } catch (err) {
-    throw new ConnectorError('CIVIL_FILE_UNREADABLE', `cannot list the civil inbox ${config.inboxDir}: ${(err as Error).message}`, { cause: err });
+    throw new ConnectorError('LIFECERT_CIVIL_FILE_UNREADABLE', `cannot list the civil inbox ${config.inboxDir}: ${(err as Error).message}`, { cause: err });
   }
   const present = new Set(names);
   // file names carry the date: name order is delivery order
@@ -150,14 +150,14 @@ async function* pullInbox(config: Readonly<CivilConfig>, dataset: string, state:
     try {
       lines = parseCsvLines(decoded.text);
     } catch (err) {
-      problems.push({ file: name, code: 'CIVIL_CSV_MALFORMED', message: `${name}: ${(err as Error).message}` });
+      problems.push({ file: name, code: 'LIFECERT_CIVIL_CSV_MALFORMED', message: `${name}: ${(err as Error).message}` });
       continue;
     }
     const header = lines.find((l) => l.line === 1);
     if (!header || !headerMatches(header.fields)) {
       problems.push({
         file: name,
-        code: 'CIVIL_HEADER_MISMATCH',
+        code: 'LIFECERT_CIVIL_HEADER_MISMATCH',
         message: `${name}: header ${JSON.stringify(header?.fields.join(',') ?? '')} is not ${CIVIL_COLUMNS.join(',')} (read as ${decoded.encoding})`,
       });
       continue;
@@ -189,7 +189,7 @@ async function* pullInbox(config: Readonly<CivilConfig>, dataset: string, state:
   if (page.reads.length > 0) yield flush();
 
   if (problems.length) {
-    const code = problems.some((p) => p.code === 'CIVIL_HEADER_MISMATCH') ? 'CIVIL_HEADER_MISMATCH' : 'CIVIL_CSV_MALFORMED';
+    const code = problems.some((p) => p.code === 'LIFECERT_CIVIL_HEADER_MISMATCH') ? 'LIFECERT_CIVIL_HEADER_MISMATCH' : 'LIFECERT_CIVIL_CSV_MALFORMED';
     throw new CivilInboxError(code, `civil files left unread: ${problems.map((p) => p.message).join(' | ')}`, problems.map((p) => p.file));
   }
 }
@@ -208,6 +208,6 @@ async function readComplete(csvPath: string): Promise<Uint8Array | null> {
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ConnectorError('CIVIL_FILE_UNREADABLE', `cannot read ${csvPath}: ${(err as Error).message}`, { cause: err });
+    throw new ConnectorError('LIFECERT_CIVIL_FILE_UNREADABLE', `cannot read ${csvPath}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -6,7 +6,7 @@ export class CivilInboxError extends ConnectorError {
   /** the files left unread */
   readonly files: readonly string[];
 
-  constructor(code: 'CIVIL_HEADER_MISMATCH' | 'CIVIL_CSV_MALFORMED', message: string, files: readonly string[]) {
+  constructor(code: 'LIFECERT_CIVIL_HEADER_MISMATCH' | 'LIFECERT_CIVIL_CSV_MALFORMED', message: string, files: readonly string[]) {
     super(code, message);
     this.files = files;
   }

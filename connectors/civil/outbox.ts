@@ -50,9 +50,9 @@ export class CivilOutbox {
 
   /** Write one feedback file for an area and day (`YYYY-MM-DD` or `YYYYMMDD`). */
   async write(areaCode: string, date: string, rows: readonly CivilFeedbackRow[]): Promise<WrittenFeedbackFile> {
-    if (!/^\d{6}$/.test(areaCode)) throw new ConnectorError('OUTBOX_WRITE_FAILED', `area code must be 6 digits, got ${JSON.stringify(areaCode)}`);
+    if (!/^\d{6}$/.test(areaCode)) throw new ConnectorError('LIFECERT_CIVIL_OUTBOX_WRITE_FAILED', `area code must be 6 digits, got ${JSON.stringify(areaCode)}`);
     const day = date.replaceAll('-', '');
-    if (!/^\d{8}$/.test(day)) throw new ConnectorError('OUTBOX_WRITE_FAILED', `date must be YYYY-MM-DD or YYYYMMDD, got ${JSON.stringify(date)}`);
+    if (!/^\d{8}$/.test(day)) throw new ConnectorError('LIFECERT_CIVIL_OUTBOX_WRITE_FAILED', `date must be YYYY-MM-DD or YYYYMMDD, got ${JSON.stringify(date)}`);
     await fs.mkdir(this.dir, { recursive: true });
     const bytes = encodeGbk(feedbackCsv(rows));
     for (let seq = (await this.lastSeq(areaCode, day)) + 1; seq <= 999; seq++) {
@@ -63,7 +63,7 @@ export class CivilOutbox {
         handle = await fs.open(full, 'wx');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw new ConnectorError('OUTBOX_WRITE_FAILED', `cannot create ${full}: ${(err as Error).message}`, { cause: err });
+        throw new ConnectorError('LIFECERT_CIVIL_OUTBOX_WRITE_FAILED', `cannot create ${full}: ${(err as Error).message}`, { cause: err });
       }
       try {
         await handle.writeFile(bytes);
@@ -75,7 +75,7 @@ export class CivilOutbox {
       await fs.writeFile(`${full}.ok`, '', { flag: 'wx' });
       return { file, path: full, seq, rows: rows.length };
     }
-    throw new ConnectorError('OUTBOX_WRITE_FAILED', `no sequence number left for area ${areaCode} on ${day} (999 files written)`);
+    throw new ConnectorError('LIFECERT_CIVIL_OUTBOX_WRITE_FAILED', `no sequence number left for area ${areaCode} on ${day} (999 files written)`);
   }
 
   private async lastSeq(areaCode: string, day: string): Promise<number> {

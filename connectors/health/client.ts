@@ -4,7 +4,7 @@ import { createHttpClient, isRecord, joinUrl, parseJsonBody } from '../kit/http.
 import type { HttpClient, HttpResponse } from '../kit/http.ts';
 import { withRetry } from '../kit/retry.ts';
 import { retryOptions } from '../kit/connector-deps.ts';
-import type { ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
+import type { CallOptions, ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 
 export interface HealthClientConfig {
   url: string;
@@ -49,13 +49,13 @@ export class HealthClient {
   }
 
   /** `GET /v2/<dataset>?updatedFrom=...&page=P&size=S` (page from 1). */
-  async fetchPage(dataset: string, updatedFrom: string, page: number, size: number, options: { signal?: AbortSignal; maxAttempts?: number } = {}): Promise<HealthPage> {
+  async fetchPage(dataset: string, updatedFrom: string, page: number, size: number, options: CallOptions & { maxAttempts?: number } = {}): Promise<HealthPage> {
     const query = new URLSearchParams({ updatedFrom, page: String(page), size: String(size) }).toString();
     return this.send('GET', `/v2/${encodeURIComponent(dataset)}?${query}`, undefined, options, (res) => {
       // parsed inside the retry: an HTML page from the gateway on a 2xx is retried too
       const json = parseJsonBody(res);
       if (!isRecord(json) || !Array.isArray(json.data) || !json.data.every(isRecord) || typeof json.total !== 'number') {
-        throw new ConnectorError('RESPONSE_SHAPE', `${res.request}: the answer lacks total or data`, { request: res.request });
+        throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${res.request}: the answer lacks total or data`, { request: res.request });
       }
       return {
         page: typeof json.page === 'number' ? json.page : page,
@@ -72,14 +72,14 @@ export class HealthClient {
   async postFeedback(items: readonly HealthFeedbackItem[], options: { signal?: AbortSignal } = {}): Promise<{ accepted: number }> {
     const res = await this.send('POST', '/v2/feedback', JSON.stringify({ items }), options, (r) => r);
     if (res.status !== 202 && res.status !== 200) {
-      throw new ConnectorError('FEEDBACK_REFUSED', `${res.request}: answered ${res.status}, not 202`, { request: res.request, status: res.status });
+      throw new ConnectorError('LIFECERT_CONNECTOR_FEEDBACK_REFUSED', `${res.request}: answered ${res.status}, not 202`, { request: res.request, status: res.status });
     }
     return { accepted: items.length };
   }
 
-  private async send<T>(method: 'GET' | 'POST', pathAndQuery: string, body: string | undefined, options: { signal?: AbortSignal; maxAttempts?: number }, read: (res: HttpResponse) => T): Promise<T> {
+  private async send<T>(method: 'GET' | 'POST', pathAndQuery: string, body: string | undefined, options: CallOptions & { maxAttempts?: number }, read: (res: HttpResponse) => T): Promise<T> {
     const url = joinUrl(this.config.url, pathAndQuery);
-    const retry = retryOptions(this.config.retry, this.deps, options.signal, `${method} ${new URL(url).pathname}`);
+    const retry = retryOptions(this.config.retry, this.deps, options, `${method} ${new URL(url).pathname}`);
     if (options.maxAttempts !== undefined) retry.maxAttempts = options.maxAttempts;
     return withRetry(async () => {
       const res = await this.http.send({

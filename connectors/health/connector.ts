@@ -1,7 +1,7 @@
 // Health commission connector: page/size paging with updatedFrom, one dataset per endpoint.
 import type { CheckResult, Connector, Page, PullOptions, PulledRecord } from '../kit/connector.ts';
 import { loadConnectorSchema, validateConfig } from '../kit/config.ts';
-import { checkFailure } from '../kit/connector-deps.ts';
+import { callOptions, checkFailure } from '../kit/connector-deps.ts';
 import type { ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 import { assertDataset } from '../kit/datasets.ts';
 import { asOfEndMs, windowStartMs } from '../kit/high-water.ts';
@@ -77,7 +77,7 @@ async function* pullDataset(client: HealthClient, config: Readonly<HealthConfig>
     maxPasses: config.maxPasses,
     ...(options.signal ? { signal: options.signal } : {}),
     fetchPage: async (sinceMs, pageIndex, size) => {
-      const page = await client.fetchPage(dataset, toChinaIso(sinceMs), pageIndex + 1, size, options.signal ? { signal: options.signal } : {});
+      const page = await client.fetchPage(dataset, toChinaIso(sinceMs), pageIndex + 1, size, callOptions(options));
       return { items: page.data, total: page.total, body: page.body, request: page.request };
     },
     toRecord: (item): PulledRecord => ({

@@ -1,6 +1,6 @@
 // Health commission items (sources.md §5) → canonical events (normalization.md).
 import type { EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
-import { publishedFields } from '../../schemas/index.ts';
+import { UnknownDatasetError, publishedFields } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   HEALTH_ID_TYPE, RecordCheck, aliveStrength, asFields, decide, normalizeName, readShape, stringField,
@@ -22,7 +22,7 @@ const DATASETS: Readonly<Record<string, HealthDataset>> = {
 
 function datasetOf(dataset: string): HealthDataset {
   const d = DATASETS[dataset];
-  if (!d) throw new Error(`health dataset ${dataset} has no mapping`);
+  if (!d) throw new UnknownDatasetError(CHANNEL, dataset);
   return d;
 }
 

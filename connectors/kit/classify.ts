@@ -2,7 +2,7 @@
 // Connectors never decide this themselves; they throw what the wire gave them and
 // classifyTransportError maps it here, so the policy is visible and testable in one place.
 import { ConnectorError } from './errors/connector-error.ts';
-import type { ErrorCode } from './errors/error-codes.ts';
+import type { ConnectorErrorCode } from './errors/connector-error.ts';
 import { HttpStatusError, MalformedBodyError, SoapFaultError } from './errors/transport-errors.ts';
 
 export type TransportAction = 'retry' | 'fail' | 'reauthenticate';
@@ -12,7 +12,7 @@ export interface TransportRule {
   when: string;
   test: (err: unknown) => boolean;
   action: TransportAction;
-  code: ErrorCode;
+  code: ConnectorErrorCode;
 }
 
 export interface Classified {
@@ -26,21 +26,21 @@ const status = (err: unknown): number | undefined => (err instanceof HttpStatusE
 const fault = (err: unknown): string | undefined => (err instanceof SoapFaultError ? err.faultstring.trim() : undefined);
 
 export const TRANSPORT_RULES: readonly TransportRule[] = [
-  { when: 'caller aborted (AbortSignal)', test: isAbortLike, action: 'fail', code: 'ABORTED' },
-  { when: 'HTTP 429', test: (e) => status(e) === 429, action: 'retry', code: 'HTTP_RATE_LIMITED' },
-  { when: 'HTTP 500, 502, 503, 504', test: (e) => [500, 502, 503, 504].includes(status(e) ?? 0), action: 'retry', code: 'HTTP_UNAVAILABLE' },
-  { when: 'HTTP 401', test: (e) => status(e) === 401, action: 'reauthenticate', code: 'HTTP_UNAUTHORIZED' },
-  { when: 'HTTP 403', test: (e) => status(e) === 403, action: 'fail', code: 'HTTP_FORBIDDEN' },
-  { when: 'HTTP 404', test: (e) => status(e) === 404, action: 'fail', code: 'HTTP_NOT_FOUND' },
-  { when: 'other HTTP 4xx', test: (e) => { const s = status(e) ?? 0; return s >= 400 && s < 500; }, action: 'fail', code: 'HTTP_CLIENT_ERROR' },
-  { when: 'other HTTP status', test: (e) => status(e) !== undefined, action: 'fail', code: 'HTTP_STATUS' },
-  { when: 'SOAP fault SYSTEM_BUSY', test: (e) => fault(e) === 'SYSTEM_BUSY', action: 'retry', code: 'SOAP_SYSTEM_BUSY' },
-  { when: 'SOAP fault AUTH_FAILED', test: (e) => fault(e) === 'AUTH_FAILED', action: 'fail', code: 'SOAP_AUTH_FAILED' },
-  { when: 'SOAP fault INVALID_PARAM', test: (e) => fault(e) === 'INVALID_PARAM', action: 'fail', code: 'SOAP_INVALID_PARAM' },
-  { when: 'other SOAP fault', test: (e) => fault(e) !== undefined, action: 'fail', code: 'SOAP_FAULT' },
-  { when: 'non-JSON / HTML / truncated JSON or XML body on a 2xx', test: (e) => e instanceof MalformedBodyError, action: 'retry', code: 'BODY_MALFORMED' },
-  { when: 'request timeout', test: isTimeout, action: 'retry', code: 'TIMEOUT' },
-  { when: 'socket error (ECONNRESET, ECONNREFUSED, ETIMEDOUT, EPIPE, socket hang up ...)', test: isSocketError, action: 'retry', code: 'NETWORK' },
+  { when: 'caller aborted (AbortSignal)', test: isAbortLike, action: 'fail', code: 'LIFECERT_CONNECTOR_ABORTED' },
+  { when: 'HTTP 429', test: (e) => status(e) === 429, action: 'retry', code: 'LIFECERT_HTTP_RATE_LIMITED' },
+  { when: 'HTTP 500, 502, 503, 504', test: (e) => [500, 502, 503, 504].includes(status(e) ?? 0), action: 'retry', code: 'LIFECERT_HTTP_UNAVAILABLE' },
+  { when: 'HTTP 401', test: (e) => status(e) === 401, action: 'reauthenticate', code: 'LIFECERT_HTTP_UNAUTHORIZED' },
+  { when: 'HTTP 403', test: (e) => status(e) === 403, action: 'fail', code: 'LIFECERT_HTTP_FORBIDDEN' },
+  { when: 'HTTP 404', test: (e) => status(e) === 404, action: 'fail', code: 'LIFECERT_HTTP_NOT_FOUND' },
+  { when: 'other HTTP 4xx', test: (e) => { const s = status(e) ?? 0; return s >= 400 && s < 500; }, action: 'fail', code: 'LIFECERT_HTTP_CLIENT_ERROR' },
+  { when: 'other HTTP status', test: (e) => status(e) !== undefined, action: 'fail', code: 'LIFECERT_HTTP_STATUS_UNEXPECTED' },
+  { when: 'SOAP fault SYSTEM_BUSY', test: (e) => fault(e) === 'SYSTEM_BUSY', action: 'retry', code: 'LIFECERT_SOAP_SYSTEM_BUSY' },
+  { when: 'SOAP fault AUTH_FAILED', test: (e) => fault(e) === 'AUTH_FAILED', action: 'fail', code: 'LIFECERT_SOAP_AUTH_FAILED' },
+  { when: 'SOAP fault INVALID_PARAM', test: (e) => fault(e) === 'INVALID_PARAM', action: 'fail', code: 'LIFECERT_SOAP_INVALID_PARAM' },
+  { when: 'other SOAP fault', test: (e) => fault(e) !== undefined, action: 'fail', code: 'LIFECERT_SOAP_FAULT' },
+  { when: 'non-JSON / HTML / truncated JSON or XML body on a 2xx', test: (e) => e instanceof MalformedBodyError, action: 'retry', code: 'LIFECERT_CONNECTOR_BODY_MALFORMED' },
+  { when: 'request timeout', test: isTimeout, action: 'retry', code: 'LIFECERT_CONNECTOR_TIMEOUT' },
+  { when: 'socket error (ECONNRESET, ECONNREFUSED, ETIMEDOUT, EPIPE, socket hang up ...)', test: isSocketError, action: 'retry', code: 'LIFECERT_CONNECTOR_NETWORK' },
 ];
 
 /**
@@ -67,7 +67,7 @@ export function classifyTransportError(err: unknown, context: { request?: string
   }
   return {
     action: 'fail',
-    error: new ConnectorError('UNEXPECTED', messageOf(err), { cause: err, ...(request ? { request } : {}) }),
+    error: new ConnectorError('LIFECERT_CONNECTOR_UNEXPECTED', messageOf(err), { cause: err, ...(request ? { request } : {}) }),
   };
 }
 

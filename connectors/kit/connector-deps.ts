@@ -1,7 +1,8 @@
 // What a connector takes besides its configuration: the clock, randomness and sleep, so that
 // tests can pin them. Production leaves them out.
-import type { RetryOptions, Sleep } from './retry.ts';
-import type { ConnectorError } from './errors/connector-error.ts';
+import { describeError } from '../../lib/errors.ts';
+import type { ErrorCode } from '../../lib/errors.ts';
+import type { RetryHook, RetryOptions, Sleep } from './retry.ts';
 
 export interface ConnectorDeps {
   /** waits between retries; default an abortable setTimeout */
@@ -10,8 +11,22 @@ export interface ConnectorDeps {
   random?: () => number;
   /** wall clock in ms (signatures, tokens, WS-Security Created); default Date.now */
   now?: () => number;
-  /** observe retries (logs, metrics) */
-  onRetry?: (error: ConnectorError, attempt: number, delayMs: number) => void;
+  /** observe every retry of this connector (metrics); a pull's own observer comes with its PullOptions */
+  onRetry?: RetryHook;
+}
+
+/** What a client call takes from the pull it serves: the abort signal and the pull's retry observer. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  onRetry?: RetryHook;
+}
+
+/** The call options of a pull, only those that are set. */
+export function callOptions(options: CallOptions): CallOptions {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  };
 }
 
 /** The retry settings every connector schema carries under `retry`. */
@@ -22,7 +37,12 @@ export interface RetryConfig {
   maxRetryAfterMs: number;
 }
 
-export function retryOptions(config: RetryConfig, deps: ConnectorDeps, signal?: AbortSignal, request?: string): RetryOptions {
+export function retryOptions(config: RetryConfig, deps: ConnectorDeps, call: CallOptions = {}, request?: string): RetryOptions {
+  const { signal } = call;
+  const hooks = [deps.onRetry, call.onRetry].filter((h): h is RetryHook => h !== undefined);
+  const onRetry: RetryHook | undefined = hooks.length === 0 ? undefined : hooks.length === 1 ? hooks[0] : (error, attempt, delayMs) => {
+    for (const h of hooks) h(error, attempt, delayMs);
+  };
   return {
     maxAttempts: config.maxAttempts,
     baseDelayMs: config.baseDelayMs,
@@ -31,15 +51,14 @@ export function retryOptions(config: RetryConfig, deps: ConnectorDeps, signal?: 
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.now ? { now: deps.now } : {}),
-    ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
+    ...(onRetry ? { onRetry } : {}),
     ...(signal ? { signal } : {}),
     ...(request ? { request } : {}),
   };
 }
 
 /** A check() answer from any error, never a throw. */
-export function checkFailure(err: unknown): { ok: false; error: string; code: string } {
-  const code = typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'UNEXPECTED';
-  const error = err instanceof Error ? err.message : String(err);
-  return { ok: false, error, code };
+export function checkFailure(err: unknown): { ok: false; error: string; code: ErrorCode } {
+  const { code, message } = describeError(err, 'LIFECERT_CONNECTOR_UNEXPECTED');
+  return { ok: false, error: message, code };
 }

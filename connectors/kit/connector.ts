@@ -4,6 +4,8 @@
 // Node-RED node unchanged.
 
 import type { CursorState, VersionOrder } from '../../schemas/types.ts';
+import type { ErrorCode } from '../../lib/errors.ts';
+import type { RetryHook } from './retry.ts';
 
 /** One record as the source served it. */
 export interface PulledRecord {
@@ -45,9 +47,12 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** page size to ask for (each source has its own maximum) */
   pageSize?: number;
+  /** observe each retry of this pull (the pipeline logs it with source, dataset and code) */
+  onRetry?: RetryHook;
 }
 
-export type CheckResult = { ok: true } | { ok: false; error: string; code: string };
+/** `code` is a registry code (lib/errors.ts), so the dashboard can tell bad credentials from a source that is down. */
+export type CheckResult = { ok: true } | { ok: false; error: string; code: ErrorCode };
 
 export interface Connector<S extends CursorState = CursorState> {
   /** `ministry`, `bigdata`, `police-4401`, `civil`, `health` */

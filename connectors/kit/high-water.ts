@@ -3,6 +3,7 @@
 // may add records up to one day older than what it already served (sources.md).
 import type { PulledRecord } from './connector.ts';
 import { endOfChinaDay, parseUpdateTime, toChinaIso } from '../../lib/china-time.ts';
+import { ConnectorError } from './errors/connector-error.ts';
 
 export type HighWaterState = {
   /** newest committed update time, ISO 8601 +08:00; null: nothing committed yet */
@@ -22,7 +23,7 @@ export function windowStartMs(state: HighWaterState | null | undefined, initialD
 
 /** The last instant a run takes: the end of its as-of China day. */
 export function asOfEndMs(asOf: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new TypeError(`asOf must be YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new ConnectorError('LIFECERT_CONNECTOR_INPUT_INVALID', `asOf must be YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
   return endOfChinaDay(asOf);
 }
 

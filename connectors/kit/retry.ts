@@ -6,6 +6,9 @@ import { ConnectorError } from './errors/connector-error.ts';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** Observes a retry: the failure that caused it, the attempt that failed (from 1), the wait before the next. */
+export type RetryHook = (error: ConnectorError, attempt: number, delayMs: number) => void;
+
 export interface RetryOptions {
   /** total attempts, the first included; default 5 */
   maxAttempts?: number;
@@ -13,7 +16,7 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** cap of any one backoff in ms; default 30 000 */
   maxDelayMs?: number;
-  /** the longest Retry-After honoured; a longer one fails with RETRY_AFTER_TOO_LONG; default 300 000 */
+  /** the longest Retry-After honoured; a longer one fails with LIFECERT_CONNECTOR_RETRY_AFTER_TOO_LONG; default 300 000 */
   maxRetryAfterMs?: number;
   /** aborts the waits and is checked before every attempt */
   signal?: AbortSignal;
@@ -31,7 +34,7 @@ export interface RetryOptions {
    */
   reauthenticate?: () => Promise<void>;
   /** observe each retry (logging, metrics) */
-  onRetry?: (error: ConnectorError, attempt: number, delayMs: number) => void;
+  onRetry?: RetryHook;
 }
 
 export const RETRY_DEFAULTS = Object.freeze({
@@ -56,10 +59,10 @@ export const abortableSleep: Sleep = (ms, signal) =>
   });
 
 export function abortedError(request?: string): ConnectorError {
-  return new ConnectorError('ABORTED', 'the pull was aborted', request ? { request } : {});
+  return new ConnectorError('LIFECERT_CONNECTOR_ABORTED', 'the pull was aborted', request ? { request } : {});
 }
 
-/** Throw ABORTED when the signal is aborted: called between pages. */
+/** Throw LIFECERT_CONNECTOR_ABORTED when the signal is aborted: called between pages. */
 export function throwIfAborted(signal: AbortSignal | undefined, request?: string): void {
   if (signal?.aborted) throw abortedError(request);
 }
@@ -93,7 +96,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
         ...(options.request !== undefined ? { request: options.request } : {}),
         ...(options.now ? { now: options.now } : {}),
       });
-      if (error.code === 'ABORTED') throw error;
+      if (error.code === 'LIFECERT_CONNECTOR_ABORTED') throw error;
       if (options.signal?.aborted) throw abortedError(options.request);
 
       if (action === 'reauthenticate' && options.reauthenticate && !reauthenticated) {
@@ -110,7 +113,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       if (error.retryAfterMs !== undefined) {
         if (error.retryAfterMs > maxRetryAfterMs) {
           throw new ConnectorError(
-            'RETRY_AFTER_TOO_LONG',
+            'LIFECERT_CONNECTOR_RETRY_AFTER_TOO_LONG',
             `the source asked to wait ${Math.round(error.retryAfterMs / 1000)} s (Retry-After), more than the ${Math.round(maxRetryAfterMs / 1000)} s allowed: ${error.message}`,
             { cause: error, attempts: attempt, ...(error.request ? { request: error.request } : {}) },
           );

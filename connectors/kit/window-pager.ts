@@ -34,7 +34,7 @@ export interface WindowPagerOptions<T> {
   /** the state the pull started from */
   state: HighWaterState | null;
   signal?: AbortSignal;
-  /** passes over the window before giving up with SOURCE_UNSTABLE; default 6 */
+  /** passes over the window before giving up with LIFECERT_CONNECTOR_SOURCE_UNSTABLE; default 6 */
   maxPasses?: number;
 }
 
@@ -126,7 +126,7 @@ export async function* pageWindow<T>(options: WindowPagerOptions<T>): AsyncGener
     if (changeMarkMs === undefined) return;
     since = Math.max(since, changeMarkMs - LATE_ARRIVAL_MS);
   }
-  throw new ConnectorError('SOURCE_UNSTABLE', `the source kept changing while it was paged (${maxPasses} passes); the pull stops here and resumes from the last committed state`);
+  throw new ConnectorError('LIFECERT_CONNECTOR_SOURCE_UNSTABLE', `the source kept changing while it was paged (${maxPasses} passes); the pull stops here and resumes from the last committed state`);
 }
 
 function earlierHighWater(a: string | null, b: string): string | null {

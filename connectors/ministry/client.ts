@@ -8,7 +8,7 @@ import { ConnectorError } from '../kit/errors/connector-error.ts';
 import { HttpStatusError, MalformedBodyError, SoapFaultError } from '../kit/errors/transport-errors.ts';
 import { withRetry } from '../kit/retry.ts';
 import { retryOptions } from '../kit/connector-deps.ts';
-import type { ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
+import type { CallOptions, ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 import { UsernameTokenDigestSecurity } from './ws-security.ts';
 
 export const MINISTRY_WSDL_PATH = path.join(import.meta.dirname, 'ministry.wsdl');
@@ -96,16 +96,16 @@ export class MinistryClient {
     this.endpointPath = new URL(config.url).pathname;
   }
 
-  async queryCertData(req: QueryCertDataRequest, options: { signal?: AbortSignal; maxAttempts?: number } = {}): Promise<QueryCertDataResult> {
+  async queryCertData(req: QueryCertDataRequest, options: CallOptions & { maxAttempts?: number } = {}): Promise<QueryCertDataResult> {
     const request = `POST ${this.endpointPath} QueryCertData dataType=${req.dataType} areaCode=${req.areaCode} startDate=${req.startDate} endDate=${req.endDate} pageNo=${req.pageNo} pageSize=${req.pageSize}`;
     const { result, body } = await this.invoke('QueryCertDataAsync', req, request, options);
     const r = asObject(result);
     const resultCode = text(r.resultCode);
     if (resultCode !== '0000') {
-      throw new ConnectorError('RESULT_NOT_OK', `ministry QueryCertData answered resultCode ${resultCode || '(none)'}: ${text(r.resultMsg)}`, { request });
+      throw new ConnectorError('LIFECERT_CONNECTOR_RESULT_NOT_OK', `ministry QueryCertData answered resultCode ${resultCode || '(none)'}: ${text(r.resultMsg)}`, { request });
     }
     const totalCount = Number(r.totalCount);
-    if (!Number.isFinite(totalCount)) throw new ConnectorError('RESPONSE_SHAPE', `${request}: the answer lacks totalCount`, { request });
+    if (!Number.isFinite(totalCount)) throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${request}: the answer lacks totalCount`, { request });
     return {
       resultCode,
       resultMsg: text(r.resultMsg),
@@ -134,16 +134,16 @@ export class MinistryClient {
     const r = asObject(result);
     const resultCode = text(r.resultCode);
     if (resultCode !== '0000') {
-      throw new ConnectorError('RESULT_NOT_OK', `ministry ${operation} answered resultCode ${resultCode || '(none)'}: ${text(r.resultMsg)}`, { request });
+      throw new ConnectorError('LIFECERT_CONNECTOR_RESULT_NOT_OK', `ministry ${operation} answered resultCode ${resultCode || '(none)'}: ${text(r.resultMsg)}`, { request });
     }
     return { resultCode, resultMsg: text(r.resultMsg), acceptedCount: Number(r.acceptedCount), body };
   }
 
-  private async invoke(method: string, args: unknown, request: string, options: { signal?: AbortSignal; maxAttempts?: number }): Promise<{ result: unknown; body: string }> {
+  private async invoke(method: string, args: unknown, request: string, options: CallOptions & { maxAttempts?: number }): Promise<{ result: unknown; body: string }> {
     const client = await this.soapClient();
     const fn = client[method] as SoapAsyncMethod | undefined;
-    if (typeof fn !== 'function') throw new ConnectorError('UNEXPECTED', `the ministry WSDL has no operation ${method}`);
-    const retry = retryOptions(this.config.retry, this.deps, options.signal, request);
+    if (typeof fn !== 'function') throw new ConnectorError('LIFECERT_CONNECTOR_UNEXPECTED', `the ministry WSDL has no operation ${method}`);
+    const retry = retryOptions(this.config.retry, this.deps, options, request);
     if (options.maxAttempts !== undefined) retry.maxAttempts = options.maxAttempts;
     return withRetry(async () => {
       try {
@@ -169,7 +169,7 @@ export class MinistryClient {
       })
       .catch((err: unknown) => {
         this.client = null;
-        throw new ConnectorError('CONFIG_INVALID', `the ministry WSDL could not be loaded: ${(err as Error).message}`, { cause: err });
+        throw new ConnectorError('LIFECERT_CONNECTOR_CONFIG_INVALID', `the ministry WSDL could not be loaded: ${(err as Error).message}`, { cause: err });
       });
     return this.client;
   }

@@ -2,7 +2,7 @@
 // cursor, endDate = the run's as-of date, pageNo paging (kit/window-pager.ts).
 import type { CheckResult, Connector, Page, PullOptions, PulledRecord } from '../kit/connector.ts';
 import { loadConnectorSchema, validateConfig } from '../kit/config.ts';
-import { checkFailure } from '../kit/connector-deps.ts';
+import { callOptions, checkFailure } from '../kit/connector-deps.ts';
 import type { RetryConfig } from '../kit/connector-deps.ts';
 import { assertDataset } from '../kit/datasets.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
@@ -77,7 +77,7 @@ async function* pullDataType(client: MinistryClient, config: Readonly<MinistryCo
     fetchPage: async (sinceMs, pageIndex, pageSize) => {
       const res = await client.queryCertData(
         { dataType, areaCode: config.areaCode, startDate: yyyymmdd(chinaDate(sinceMs)), endDate, pageNo: pageIndex + 1, pageSize },
-        options.signal ? { signal: options.signal } : {},
+        callOptions(options),
       );
       return { items: res.records, total: res.totalCount, body: res.body, request: res.request };
     },

@@ -1,6 +1,6 @@
 // Ministry platform records (sources.md §1) → canonical events (normalization.md).
 import type { AliveSignal, EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
-import { publishedFields } from '../../schemas/index.ts';
+import { UnknownDatasetError, publishedFields } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   AUTH_CHANNEL, AUTH_RESULT, GUANGDONG_PREFIX, INSURANCE_TYPE, RESIDENTS_PENSION, RecordCheck,
@@ -88,7 +88,7 @@ export function normalizeMinistry(dataset: string, raw: unknown, ctx: NormalizeC
           detail: {},
         };
       default:
-        throw new Error(`ministry dataType ${dataset} has no mapping`);
+        throw new UnknownDatasetError(CHANNEL, dataset);
     }
   });
 }

@@ -4,7 +4,7 @@ import { createHttpClient, isRecord, joinUrl, parseJsonBody } from '../kit/http.
 import type { HttpClient, HttpResponse } from '../kit/http.ts';
 import { withRetry } from '../kit/retry.ts';
 import { retryOptions } from '../kit/connector-deps.ts';
-import type { ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
+import type { CallOptions, ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 import { OAuthTokenSource } from './oauth.ts';
 
 export interface PoliceClientConfig {
@@ -52,12 +52,12 @@ export class PoliceClient {
   }
 
   /** `GET /hukou/changes?since=YYYY-MM-DD&offset=N&limit=M` */
-  async fetchChanges(since: string, offset: number, limit: number, options: { signal?: AbortSignal; maxAttempts?: number } = {}): Promise<PoliceChangesPage> {
+  async fetchChanges(since: string, offset: number, limit: number, options: CallOptions & { maxAttempts?: number } = {}): Promise<PoliceChangesPage> {
     const query = new URLSearchParams({ since, offset: String(offset), limit: String(limit) }).toString();
     return this.authorized('GET', `/hukou/changes?${query}`, undefined, options, (res) => {
       const json = parseJsonBody(res);
       if (!isRecord(json) || !Array.isArray(json.items) || !json.items.every(isRecord) || typeof json.total !== 'number') {
-        throw new ConnectorError('RESPONSE_SHAPE', `${res.request}: the answer lacks total or items`, { request: res.request });
+        throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${res.request}: the answer lacks total or items`, { request: res.request });
       }
       return { total: json.total, items: json.items as PoliceItem[], body: res.body, request: res.request };
     });
@@ -68,7 +68,7 @@ export class PoliceClient {
     return this.authorized('POST', '/hukou/feedback', JSON.stringify(items), options, (res) => {
       const json = parseJsonBody(res);
       if (!isRecord(json) || typeof json.accepted !== 'number') {
-        throw new ConnectorError('RESPONSE_SHAPE', `${res.request}: the answer lacks accepted`, { request: res.request });
+        throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${res.request}: the answer lacks accepted`, { request: res.request });
       }
       return { accepted: json.accepted };
     });
@@ -78,9 +78,9 @@ export class PoliceClient {
    * A call with a bearer token. On 401 the token is dropped and the call repeated once with a
    * new one; a second 401 is final.
    */
-  private async authorized<T>(method: 'GET' | 'POST', pathAndQuery: string, body: string | undefined, options: { signal?: AbortSignal; maxAttempts?: number }, read: (res: HttpResponse) => T): Promise<T> {
+  private async authorized<T>(method: 'GET' | 'POST', pathAndQuery: string, body: string | undefined, options: CallOptions & { maxAttempts?: number }, read: (res: HttpResponse) => T): Promise<T> {
     const url = joinUrl(this.config.url, pathAndQuery);
-    const retry = retryOptions(this.config.retry, this.deps, options.signal, `${method} ${new URL(url).pathname}`);
+    const retry = retryOptions(this.config.retry, this.deps, options, `${method} ${new URL(url).pathname}`);
     if (options.maxAttempts !== undefined) retry.maxAttempts = options.maxAttempts;
     return withRetry(
       async () => {

@@ -2,7 +2,7 @@
 // window that changes while it is paged: see kit/window-pager.ts for how late rows are caught.
 import type { CheckResult, Connector, Page, PullOptions, PulledRecord } from '../kit/connector.ts';
 import { loadConnectorSchema, validateConfig } from '../kit/config.ts';
-import { checkFailure } from '../kit/connector-deps.ts';
+import { callOptions, checkFailure } from '../kit/connector-deps.ts';
 import type { ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 import { assertDataset } from '../kit/datasets.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
@@ -67,7 +67,7 @@ async function* pullHukou(client: PoliceClient, config: Readonly<PoliceConfig>, 
   yield* pageWindow<PoliceItem>({
     // `since` is a China date: the window starts at the beginning of that day
     ...dateWindow(state, config, options),
-    fetchPage: (sinceMs, pageIndex, pageSize) => client.fetchChanges(chinaDate(sinceMs), pageIndex * pageSize, pageSize, options.signal ? { signal: options.signal } : {}),
+    fetchPage: (sinceMs, pageIndex, pageSize) => client.fetchChanges(chinaDate(sinceMs), pageIndex * pageSize, pageSize, callOptions(options)),
     toRecord: (item): PulledRecord => ({
       recordId: item.id === undefined || item.id === null ? '' : String(item.id),
       raw: item,

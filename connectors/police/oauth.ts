@@ -59,7 +59,7 @@ export class OAuthTokenSource {
       });
       const json = parseJsonBody(res);
       if (!isRecord(json) || typeof json.access_token !== 'string' || json.access_token === '') {
-        throw new ConnectorError('RESPONSE_SHAPE', `${res.request}: the token answer lacks access_token`, { request: res.request });
+        throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${res.request}: the token answer lacks access_token`, { request: res.request });
       }
       const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 0);
       this.token = json.access_token;

@@ -98,7 +98,7 @@ describe('big-data connector', () => {
     const { pages, error } = await collectUntilError(connector().pull('death', null, { asOf: '2026-11-28' }));
     assert.equal(pages.length, 0, 'no state advanced');
     assert.ok(error instanceof ConnectorError);
-    assert.equal(error.code, 'BODY_MALFORMED');
+    assert.equal(error.code, 'LIFECERT_CONNECTOR_BODY_MALFORMED');
     assert.equal(error.attempts, 3);
     assert.match(error.message, /not valid JSON.*gave up after 3 attempts/);
   });
@@ -107,7 +107,7 @@ describe('big-data connector', () => {
     nock(BASE).get((uri) => uri.startsWith(recordsPath)).reply(401, { code: 'SIGNATURE_INVALID', message: 'bad signature' });
     const { error } = await collectUntilError(connector().pull('death', null, { asOf: '2026-11-28' }));
     assert.ok(error instanceof ConnectorError);
-    assert.equal(error.code, 'HTTP_UNAUTHORIZED');
+    assert.equal(error.code, 'LIFECERT_HTTP_UNAUTHORIZED');
     assert.equal(error.kind, 'auth');
     assert.match(error.message, /SIGNATURE_INVALID/);
   });
@@ -132,7 +132,7 @@ describe('big-data connector', () => {
           ac.abort();
         }
       })(),
-      (err: unknown) => err instanceof ConnectorError && err.code === 'ABORTED',
+      (err: unknown) => err instanceof ConnectorError && err.code === 'LIFECERT_CONNECTOR_ABORTED',
     );
     assert.deepEqual(seen, ['J1', 'J2']);
   });
@@ -151,7 +151,7 @@ describe('big-data connector', () => {
 
   it('refuses an unknown dataset and an invalid configuration', async () => {
     await assert.rejects(collect(connector().pull('weather', null, { asOf: '2026-11-28' })), /DATASET|does not pull/);
-    assert.throws(() => createBigdataConnector({ url: BASE, appId: 'x' }), (e: unknown) => e instanceof ConnectorError && e.code === 'CONFIG_INVALID' && /appSecret/.test(e.message));
+    assert.throws(() => createBigdataConnector({ url: BASE, appId: 'x' }), (e: unknown) => e instanceof ConnectorError && e.code === 'LIFECERT_CONNECTOR_CONFIG_INVALID' && /appSecret/.test(e.message));
     assert.throws(() => createBigdataConnector({ url: BASE, appId: 'x', appSecret: 'y', pageSize: 1001 }), /pageSize|must be <= 1000/);
   });
 });

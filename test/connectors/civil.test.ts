@@ -96,7 +96,7 @@ describe('civil connector', () => {
     const { pages, error } = await collectUntilError(connector().pull('cremation', null, { asOf: '2026-11-28' }));
     assert.deepEqual(pages.flatMap((p) => p.records.map((r) => r.recordId)), ['HH_440106_20261104.csv:2']);
     assert.ok(error instanceof CivilInboxError);
-    assert.equal(error.code, 'CIVIL_HEADER_MISMATCH');
+    assert.equal(error.code, 'LIFECERT_CIVIL_HEADER_MISMATCH');
     assert.equal(error.kind, 'data');
     assert.deepEqual(error.files, ['HH_440106_20261103.csv']);
     assert.ok(!('HH_440106_20261103.csv' in pages.at(-1)!.state.files), 'its state is not committed');
@@ -116,7 +116,7 @@ describe('civil connector', () => {
           ac.abort();
         }
       })(),
-      (e: unknown) => e instanceof ConnectorError && e.code === 'ABORTED',
+      (e: unknown) => e instanceof ConnectorError && e.code === 'LIFECERT_CONNECTOR_ABORTED',
     );
     assert.deepEqual(got, ['HH_440106_20261103.csv:2']);
     const resumed = await collect(connector().pull('cremation', last, { asOf: '2026-11-28' }));

@@ -5,6 +5,7 @@ import type { Connector, CursorState, Page, PulledRecord } from '../../connector
 import { createSchemaValidator } from '../../connectors/kit/config.ts';
 import { isAbortError } from '../../connectors/kit/errors/connector-error.ts';
 import { chinaDate, parseUpdateTime } from '../../lib/china-time.ts';
+import { isErrorCode } from '../../lib/errors.ts';
 import { stableStringify } from '../../connectors/kit/high-water.ts';
 
 export interface ConformanceFixture<S extends CursorState = CursorState> {
@@ -93,7 +94,7 @@ export function runConformance<S extends CursorState>(name: string, makeConnecto
       assert.equal(result.ok, false);
       if (!result.ok) {
         assert.ok(result.error.length > 0);
-        assert.ok(result.code.length > 0);
+        assert.ok(isErrorCode(result.code), `${result.code} is a code of the registry`);
       }
     });
 
@@ -155,7 +156,7 @@ export function runConformance<S extends CursorState>(name: string, makeConnecto
         failure = err;
       }
       assert.equal(seen, 1, 'no page after the abort');
-      assert.ok(isAbortError(failure), `expected an ABORTED error, got ${String(failure)}`);
+      assert.ok(isAbortError(failure), `expected a LIFECERT_CONNECTOR_ABORTED error, got ${String(failure)}`);
     });
   });
 }

@@ -50,7 +50,7 @@ describe('health connector', () => {
     const { pages, error } = await collectUntilError(connector().pull('checkups', null, { asOf: '2026-11-28' }));
     assert.equal(pages.length, 0);
     assert.ok(error instanceof ConnectorError);
-    assert.equal(error.code, 'HTTP_UNAVAILABLE');
+    assert.equal(error.code, 'LIFECERT_HTTP_UNAVAILABLE');
     assert.match(error.message, /HTTP 500 .*Internal Server Error.*gave up after 3 attempts/);
   });
 

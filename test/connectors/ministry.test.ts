@@ -95,7 +95,7 @@ describe('ministry connector', () => {
       const { pages, error } = await collectUntilError(connector(sleep).pull('DEATH', null, { asOf: '2026-11-28' }));
       assert.equal(pages.length, 0);
       assert.ok(error instanceof ConnectorError);
-      assert.equal(error.code, `SOAP_${code}`);
+      assert.equal(error.code, `LIFECERT_SOAP_${code}`);
       assert.equal(error.retryable, false);
       assert.deepEqual(waits, []);
     });
@@ -105,7 +105,7 @@ describe('ministry connector', () => {
     nock(BASE).post(PATH).reply(200, queryResponse([], 0, 1, '1001', '参数错误'));
     const { error } = await collectUntilError(connector().pull('DEATH', null, { asOf: '2026-11-28' }));
     assert.ok(error instanceof ConnectorError);
-    assert.equal(error.code, 'RESULT_NOT_OK');
+    assert.equal(error.code, 'LIFECERT_CONNECTOR_RESULT_NOT_OK');
     assert.match(error.message, /1001.*参数错误/);
   });
 
@@ -115,7 +115,7 @@ describe('ministry connector', () => {
     const { pages, error } = await collectUntilError(connector().pull('DEATH', null, { asOf: '2026-11-28' }));
     assert.equal(pages.length, 0);
     assert.ok(error instanceof ConnectorError);
-    assert.equal(error.code, 'BODY_MALFORMED');
+    assert.equal(error.code, 'LIFECERT_CONNECTOR_BODY_MALFORMED');
     assert.match(error.message, /not a complete SOAP envelope.*gave up after 3 attempts/);
   });
 

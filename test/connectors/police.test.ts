@@ -89,7 +89,7 @@ describe('police connector', () => {
     nock(BASE).get((uri) => uri.startsWith(`${CITY}/hukou/changes`)).times(2).reply(401, { error: 'invalid_token' });
     const { error } = await collectUntilError(connector().pull('hukou', null, { asOf: '2026-11-28' }));
     assert.ok(error instanceof ConnectorError);
-    assert.equal(error.code, 'HTTP_UNAUTHORIZED');
+    assert.equal(error.code, 'LIFECERT_HTTP_UNAUTHORIZED');
     assert.equal(error.retryable, false);
   });
 
@@ -148,7 +148,7 @@ describe('police connector', () => {
           if (first.includes('P4')) ac.abort();
         }
       })(),
-      (e: unknown) => e instanceof ConnectorError && e.code === 'ABORTED',
+      (e: unknown) => e instanceof ConnectorError && e.code === 'LIFECERT_CONNECTOR_ABORTED',
     );
     assert.ok(!first.includes('L1'));
     assert.equal(saved?.highWater, '2026-11-11T08:00:00+08:00', 'held at the newest row before the change');
@@ -195,7 +195,7 @@ describe('police connector, malformed bodies', () => {
     const { pages, error } = await collectUntilError(connector().pull('hukou', null, { asOf: '2026-11-28' }));
     assert.equal(pages.length, 0);
     assert.ok(error instanceof ConnectorError);
-    assert.equal(error.code, 'BODY_MALFORMED');
+    assert.equal(error.code, 'LIFECERT_CONNECTOR_BODY_MALFORMED');
     assert.match(error.message, /not valid JSON/);
   });
 });

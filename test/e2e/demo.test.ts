@@ -112,15 +112,15 @@ describe('lifecert demo, end to end through the simulators', function () {
         // bad input: a clear message, exit 1, and no file left behind
         const empty = await lifecert(['export', '--period', '2001-01', '--data-dir', path.join(out, 'data'), '--out', path.join(out, 'none.jsonl')]);
         assert.equal(empty.code, 1);
-        assert.match(empty.stderr, /holds no results for period 2001-01/);
+        assert.match(empty.stderr, /LIFECERT_CLI_RESULTS_MISSING: .*holds no results for period 2001-01/);
         assert.deepEqual(fs.readdirSync(out).filter((f) => f.startsWith('none.jsonl')), []);
         const nowhere = await lifecert(['export', '--period', period, '--data-dir', path.join(out, 'no-such-dir')]);
         assert.equal(nowhere.code, 1);
-        assert.match(nowhere.stderr, /no embedded mirror in/);
+        assert.match(nowhere.stderr, /LIFECERT_CLI_MIRROR_MISSING: no embedded mirror in/);
         assert.equal(fs.existsSync(path.join(out, 'no-such-dir')), false, 'reading never creates a mirror');
         const badFormat = await lifecert(['export', '--period', period, '--format', 'xml', '--data-dir', path.join(out, 'data')]);
         assert.equal(badFormat.code, 1);
-        assert.match(badFormat.stderr, /--format must be one of jsonl, csv/);
+        assert.match(badFormat.stderr, /LIFECERT_CLI_ARGUMENT_INVALID: --format must be one of jsonl, csv/);
       } finally {
         fs.rmSync(out, { recursive: true, force: true });
       }
@@ -140,6 +140,13 @@ describe('lifecert demo, end to end through the simulators', function () {
       assert.match(demo.stdout, /export --period 2026-11 --data-dir /);
       checkDemoFiles(out, readExpected(path.join(dir, 'w.expected.json')), 700);
       assert.equal(fs.existsSync(path.join(out, 'world.json')), false, 'a given world is not copied');
+      // the structured log went to a file, not into the summary
+      assert.doesNotMatch(demo.stdout, /"level"/);
+      const log = fs.readFileSync(path.join(out, 'demo.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event?: string; status?: string; step?: string });
+      assert.deepEqual(log.filter((l) => l.event === 'run.step' && l.status === 'done').map((l) => l.step), ['world', 'pull', 'match']);
+      assert.equal(log.filter((l) => l.event === 'pull.end').length, Object.keys(readExpected(path.join(dir, 'w.expected.json')).counts).length);
+      assert.equal(log.at(-1)?.event, 'run.end');
+      assert.equal(log.at(-1)?.status, 'succeeded');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -110,6 +110,17 @@ describe('lifecert run against configured sources (PostgreSQL mirror, sandbox so
     assert.equal(results.length, world.roster.length);
     assert.deepEqual(results.flatMap((r) => resultDifferences(r, expected.results[r.personId])), []);
     assert.ok(cases.length > 0, 'the world has suspects');
+
+    // stderr holds the log: the run, its steps, every pull and retry, as JSON lines without a secret
+    type LogLine = { event?: string; step?: string; status?: string; channel?: string; dataset?: string; code?: string; runId?: string };
+    const log = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
+    assert.deepEqual(log.filter((l) => l.event === 'run.start' || l.event === 'run.end').map((l) => l.status ?? 'started'), ['started', 'succeeded']);
+    assert.deepEqual(log.filter((l) => l.event === 'run.step' && l.status === 'done').map((l) => l.step), ['migrate', 'pull', 'match']);
+    assert.deepEqual(log.filter((l) => l.event === 'pull.end').map((l) => `${l.channel}/${l.dataset}`).sort(), Object.keys(expected.counts).sort());
+    assert.equal(new Set(log.map((l) => l.runId)).size, 1, 'every line names the run');
+    assert.ok(log.some((l) => l.event === 'pull.retry' && /^LIFECERT_[A-Z]+_/.test(l.code ?? '')), 'the sandbox faults cause retries, logged with their codes');
+    const c = SANDBOX_CREDENTIALS;
+    for (const secret of [c.ministry.password, c.bigdata.appSecret, c.police.clientSecret, c.health.apiKey]) assert.ok(!run.stderr.includes(secret), 'no secret in the log');
   });
 
   it('a second run of the period pulls only what is new and changes neither results nor cases', async () => {
@@ -125,16 +136,17 @@ describe('lifecert run against configured sources (PostgreSQL mirror, sandbox so
   it('refuses a bad period, an unknown step and a missing secret with a clear message', async () => {
     const badPeriod = await lifecert(['run', '--period', '2026-13']);
     assert.equal(badPeriod.code, 1);
-    assert.match(badPeriod.stderr, /--period YYYY-MM is required/);
+    assert.match(badPeriod.stderr, /^lifecert: LIFECERT_CLI_ARGUMENT_INVALID: --period YYYY-MM is required$/m);
     const badStep = await lifecert(['run', '--period', world.period, '--steps', 'pull,dance']);
     assert.equal(badStep.code, 1);
-    assert.match(badStep.stderr, /unknown or not yet available step 'dance'/);
+    assert.match(badStep.stderr, /LIFECERT_CLI_ARGUMENT_INVALID: unknown or not yet available step 'dance'/);
     const saved = env.T_HEALTH_KEY;
     delete env.T_HEALTH_KEY;
     try {
       const noSecret = await lifecert(['run', '--period', world.period, '--steps', 'match']);
       assert.equal(noSecret.code, 1);
-      assert.match(noSecret.stderr, /T_HEALTH_KEY/);
+      assert.match(noSecret.stderr, /^lifecert: LIFECERT_CONFIG_SECRET_MISSING: .*T_HEALTH_KEY/m);
+      assert.match(noSecret.stderr, /"event":"run.end","status":"failed","code":"LIFECERT_CONFIG_SECRET_MISSING"/);
     } finally {
       env.T_HEALTH_KEY = saved;
     }

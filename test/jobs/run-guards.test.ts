@@ -149,7 +149,7 @@ describe('jobs: pulls that run at once (PostgreSQL, Redis, sandbox sources)', fu
     const run = await waitForRun(jobs, runId);
     assert.equal(run.state, 'FAILED');
     assert.ok(validateStatus(run), JSON.stringify(validateStatus.errors));
-    assert.equal(run.error?.code, 'INGEST_DATASET_FAILED');
+    assert.equal(run.error?.code, 'LIFECERT_PIPELINE_DATASET_FAILED');
     assert.match(run.error?.message ?? '', /health\/[a-z-]+/);
     assert.equal(run.progress.pull?.state, 'FAILED');
     assert.equal(run.progress.match?.total, null, 'the match never planned its shards');

@@ -123,8 +123,8 @@ forEachDatabase('db adapter', ({ db, kind }) => {
   });
 
   it('refuses rows of the wrong width and table names that are not identifiers', async () => {
-    await assert.rejects(db().copyInto('kinds', ['n', 'label'], [[1]]), (e: unknown) => e instanceof MirrorError && e.code === 'MIRROR_INPUT_INVALID');
-    await assert.rejects(db().copyInto('kinds; DROP TABLE kinds', ['n'], [[1]]), (e: unknown) => e instanceof MirrorError && e.code === 'MIRROR_IDENTIFIER_INVALID');
+    await assert.rejects(db().copyInto('kinds', ['n', 'label'], [[1]]), (e: unknown) => e instanceof MirrorError && e.code === 'LIFECERT_MIRROR_INPUT_INVALID');
+    await assert.rejects(db().copyInto('kinds; DROP TABLE kinds', ['n'], [[1]]), (e: unknown) => e instanceof MirrorError && e.code === 'LIFECERT_MIRROR_IDENTIFIER_INVALID');
   });
 });
 
@@ -153,7 +153,7 @@ describe('db adapter: configuration and the PGlite lock file', function () {
   it('gives a clear error when PostgreSQL is unreachable', async () => {
     await assert.rejects(openDatabase({ databaseUrl: 'postgres://postgres:secret@127.0.0.1:1/none' }), (e: unknown) => {
       assert.ok(e instanceof MirrorError);
-      assert.equal(e.code, 'MIRROR_CONFIG_INVALID');
+      assert.equal(e.code, 'LIFECERT_MIRROR_CONFIG_INVALID');
       assert.match(e.message, /cannot connect to PostgreSQL/);
       assert.doesNotMatch(e.message, /secret/, 'the password stays out of the message');
       return true;
@@ -168,7 +168,7 @@ describe('db adapter: configuration and the PGlite lock file', function () {
       assert.ok(fs.existsSync(path.join(dir, 'pglite.lock')));
       await assert.rejects(openDatabase({ dataDir: dir }), (e: unknown) => {
         assert.ok(e instanceof MirrorError);
-        assert.equal(e.code, 'MIRROR_DATA_DIR_LOCKED');
+        assert.equal(e.code, 'LIFECERT_MIRROR_DATA_DIR_LOCKED');
         assert.match(e.message, new RegExp(`process ${process.pid}`));
         return true;
       });
@@ -177,7 +177,7 @@ describe('db adapter: configuration and the PGlite lock file', function () {
         const { openDatabase } = await import(${JSON.stringify(path.resolve('mirror/db.ts'))});
         try { await openDatabase({ dataDir: ${JSON.stringify(dir)} }); console.log('OPENED'); }
         catch (e) { console.log(e.code); }`], { encoding: 'utf8' });
-      assert.equal(child.stdout.trim(), 'MIRROR_DATA_DIR_LOCKED', child.stderr);
+      assert.equal(child.stdout.trim(), 'LIFECERT_MIRROR_DATA_DIR_LOCKED', child.stderr);
       await first.close();
       assert.ok(!fs.existsSync(path.join(dir, 'pglite.lock')), 'close releases the lock');
       const second = await openDatabase({ dataDir: dir });
@@ -206,6 +206,6 @@ describe('db adapter: configuration and the PGlite lock file', function () {
   it('refuses use after close', async () => {
     const db = await openDatabase({ dataDir: 'memory://' });
     await db.close();
-    await assert.rejects(async () => db.query('SELECT 1'), (e: unknown) => e instanceof MirrorError && e.code === 'MIRROR_CLOSED');
+    await assert.rejects(async () => db.query('SELECT 1'), (e: unknown) => e instanceof MirrorError && e.code === 'LIFECERT_MIRROR_CLOSED');
   });
 });

@@ -29,7 +29,7 @@ forEachDatabase('migrations', ({ db }) => {
 
   it('refuses to run when an applied migration was edited', async () => {
     const edited: Migration[] = loadMigrations().map((m, i) => (i === 0 ? { ...m, sql: `${m.sql}\n-- edited`, checksum: 'different' } : m));
-    await assert.rejects(migrate(db(), edited), (e: unknown) => e instanceof MirrorError && e.code === 'MIRROR_MIGRATION_CHANGED');
+    await assert.rejects(migrate(db(), edited), (e: unknown) => e instanceof MirrorError && e.code === 'LIFECERT_MIRROR_MIGRATION_CHANGED');
   });
 
   it('a failing migration applies nothing of that run', async () => {
@@ -39,7 +39,7 @@ forEachDatabase('migrations', ({ db }) => {
       { version: '900', name: 'good', sql: 'CREATE TABLE probe_good (x int);', checksum: 'g' },
       { version: '901', name: 'bad', sql: 'CREATE TABLE probe_bad (x int); SELECT no_such_function();', checksum: 'b' },
     ];
-    await assert.rejects(migrate(db(), extra), (e: unknown) => e instanceof MirrorError && e.code === 'MIRROR_MIGRATION_FAILED' && /901_bad/.test(e.message));
+    await assert.rejects(migrate(db(), extra), (e: unknown) => e instanceof MirrorError && e.code === 'LIFECERT_MIRROR_MIGRATION_FAILED' && /901_bad/.test(e.message));
     const { rows } = await db().query<{ n: number }>(
       `SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('probe_good', 'probe_bad')`,
     );

@@ -61,7 +61,7 @@ describe('a mirror in its own schema', function () {
 
   it('refuses a schema name that is not a plain lower-case identifier', async () => {
     for (const schema of ['Demo', 'a;drop', '1x', '']) {
-      await assert.rejects(openDatabase({ dataDir: 'memory://', schema }), (e: unknown) => e instanceof MirrorError && e.code === 'MIRROR_CONFIG_INVALID');
+      await assert.rejects(openDatabase({ dataDir: 'memory://', schema }), (e: unknown) => e instanceof MirrorError && e.code === 'LIFECERT_MIRROR_CONFIG_INVALID');
     }
   });
 });

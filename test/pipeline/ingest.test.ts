@@ -138,7 +138,7 @@ forEachDatabase('ingest', ({ db }) => {
     source.failAt = { dataset: 'deaths', page: 2, error: new Error('connection reset by source') };
     await assert.rejects(ingest(), (e: unknown) => {
       assert.ok(e instanceof IngestError);
-      assert.equal(e.code, 'INGEST_DATASET_FAILED');
+      assert.equal(e.code, 'LIFECERT_PIPELINE_DATASET_FAILED');
       assert.equal(e.pagesCommitted, 2);
       assert.match(e.message, /health\/deaths failed after 2 committed pages: connection reset by source/);
       return true;
@@ -213,8 +213,8 @@ forEachDatabase('ingest', ({ db }) => {
   });
 
   it('refuses an unknown dataset or a malformed as-of date before touching anything', async () => {
-    await assert.rejects(ingest({ dataset: 'nope' }), (e: unknown) => e instanceof IngestError && e.code === 'INGEST_INPUT_INVALID');
-    await assert.rejects(ingest({ asOf: '2026-11-31x' }), (e: unknown) => e instanceof IngestError && e.code === 'INGEST_INPUT_INVALID');
+    await assert.rejects(ingest({ dataset: 'nope' }), (e: unknown) => e instanceof IngestError && e.code === 'LIFECERT_PIPELINE_INPUT_INVALID');
+    await assert.rejects(ingest({ asOf: '2026-11-31x' }), (e: unknown) => e instanceof IngestError && e.code === 'LIFECERT_PIPELINE_INPUT_INVALID');
     assert.deepEqual(await listPulls(db()), []);
   });
 

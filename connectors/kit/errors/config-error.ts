@@ -6,7 +6,7 @@ export class ConfigError extends ConnectorError {
   readonly problems: readonly string[];
 
   constructor(connector: string, problems: readonly string[]) {
-    super('CONFIG_INVALID', `${connector} configuration is invalid: ${problems.join('; ')}`);
+    super('LIFECERT_CONNECTOR_CONFIG_INVALID', `${connector} configuration is invalid: ${problems.join('; ')}`);
     this.problems = problems;
   }
 }

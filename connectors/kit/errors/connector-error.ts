@@ -1,5 +1,8 @@
-import { ERROR_CODES } from './error-codes.ts';
-import type { ErrorCode, ErrorKind } from './error-codes.ts';
+import { LifecertError } from '../../../lib/errors.ts';
+import type { CodeOf } from '../../../lib/errors.ts';
+
+/** The codes a connector reports: its own, the REST sources' HTTP statuses, the SOAP faults, the civil drop. */
+export type ConnectorErrorCode = CodeOf<'CONNECTOR' | 'HTTP' | 'SOAP' | 'CIVIL'>;
 
 export interface ConnectorErrorOptions {
   cause?: unknown;
@@ -14,24 +17,20 @@ export interface ConnectorErrorOptions {
 }
 
 /**
- * Every failure a connector reports. `code` is stable (see error-codes.ts); `kind` and
- * `retryable` follow from it so that callers never parse messages.
+ * Every failure a connector reports. `code` comes from the registry (lib/errors.ts); `kind`
+ * and `retryable` follow from it so that callers never parse messages. `status` is what the
+ * source answered, not `httpStatus` (what the gateway answers).
  */
-export class ConnectorError extends Error {
+export class ConnectorError extends LifecertError {
   override readonly name: string = 'ConnectorError';
-  readonly code: ErrorCode;
-  readonly kind: ErrorKind;
-  readonly retryable: boolean;
+  declare readonly code: ConnectorErrorCode;
   readonly status?: number;
   readonly retryAfterMs?: number;
   readonly request?: string;
   attempts?: number;
 
-  constructor(code: ErrorCode, message: string, options: ConnectorErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.kind = ERROR_CODES[code].kind;
-    this.retryable = ERROR_CODES[code].retryable;
+  constructor(code: ConnectorErrorCode, message: string, options: ConnectorErrorOptions = {}) {
+    super(code, message, options.cause === undefined ? {} : { cause: options.cause });
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.request !== undefined) this.request = options.request;
@@ -45,5 +44,5 @@ export function isConnectorError(err: unknown): err is ConnectorError {
 
 /** True when the error means "the caller aborted" rather than "the source failed". */
 export function isAbortError(err: unknown): boolean {
-  return err instanceof ConnectorError && err.code === 'ABORTED';
+  return err instanceof ConnectorError && err.code === 'LIFECERT_CONNECTOR_ABORTED';
 }

@@ -1,0 +1,213 @@
+// The one error registry of the hub (after fastify's lib/errors.js): every error the hub
+// raises has a code `LIFECERT_<AREA>_<WHAT>` listed here with its kind, whether it is worth
+// repeating, the HTTP status the gateway answers with it and a line for the operator. Callers
+// (the retry loop, the CLI, the logs, the gateway, the jobs) read these fields and never parse
+// messages. docs/errors.md is generated from this table (`npm run docs:errors`); a test holds
+// the two together and checks that every code is raised somewhere.
+//
+// Not here, because they are contracts rather than hub errors: the rejection reason codes of
+// normalization.md (ID_FORMAT, REQUIRED_MISSING ...) and the sources' own wire faults
+// (SYSTEM_BUSY, AUTH_FAILED ...), which classify.ts maps onto codes of this table.
+import { maskText } from './mask.ts';
+
+export const ERROR_KINDS = ['config', 'transient', 'auth', 'rate-limited', 'data', 'system', 'input', 'conflict', 'not-found'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** What the gateway answers (api.md): 4xx the caller's request, 5xx the hub or a source behind it. */
+export const HTTP_STATUSES = [400, 401, 403, 404, 409, 422, 500, 502, 503] as const;
+export type HttpStatus = (typeof HTTP_STATUSES)[number];
+
+export interface ErrorSpec {
+  kind: ErrorKind;
+  /** repeating the same call may succeed: withRetry retries these (until its attempts run out) */
+  retryable: boolean;
+  httpStatus: HttpStatus;
+  /** one line, for the operator */
+  description: string;
+}
+
+export const ERRORS = {
+  // connectors: the kit and every source
+  LIFECERT_CONNECTOR_CONFIG_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'the connector configuration does not match its schema' },
+  LIFECERT_CONNECTOR_DATASET_UNKNOWN: { kind: 'config', retryable: false, httpStatus: 404, description: 'the connector was asked for a dataset it does not serve' },
+  LIFECERT_CONNECTOR_INPUT_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a connector was called with a malformed argument (an as-of date that is not YYYY-MM-DD)' },
+  LIFECERT_CONNECTOR_NETWORK: { kind: 'transient', retryable: true, httpStatus: 503, description: 'a socket error (reset, refused, hang-up) before a full response arrived' },
+  LIFECERT_CONNECTOR_TIMEOUT: { kind: 'transient', retryable: true, httpStatus: 503, description: 'no complete response within the configured timeout' },
+  LIFECERT_CONNECTOR_BODY_MALFORMED: { kind: 'transient', retryable: true, httpStatus: 502, description: 'a 2xx response whose body is not the JSON/XML the interface promises (HTML, truncated)' },
+  LIFECERT_CONNECTOR_RESPONSE_SHAPE: { kind: 'system', retryable: false, httpStatus: 502, description: 'a well-formed response that lacks the fields the interface defines' },
+  LIFECERT_CONNECTOR_RESULT_NOT_OK: { kind: 'system', retryable: false, httpStatus: 502, description: 'the source answered with a result code other than success (its message says why)' },
+  LIFECERT_CONNECTOR_SOURCE_UNSTABLE: { kind: 'transient', retryable: false, httpStatus: 503, description: 'the source kept changing while being paged; the pull stopped after its re-pass limit' },
+  LIFECERT_CONNECTOR_RETRY_AFTER_TOO_LONG: { kind: 'rate-limited', retryable: false, httpStatus: 503, description: 'the source asked to wait longer than the configured maximum' },
+  LIFECERT_CONNECTOR_ABORTED: { kind: 'system', retryable: false, httpStatus: 503, description: 'the pull was aborted by its caller; the last committed cursor stays' },
+  LIFECERT_CONNECTOR_FEEDBACK_REFUSED: { kind: 'system', retryable: false, httpStatus: 502, description: 'a feedback endpoint answered but did not accept the items' },
+  LIFECERT_CONNECTOR_UNEXPECTED: { kind: 'system', retryable: false, httpStatus: 500, description: 'an error the connector did not anticipate' },
+  // HTTP statuses of the REST sources (big-data center, police, health)
+  LIFECERT_HTTP_NOT_FOUND: { kind: 'config', retryable: false, httpStatus: 502, description: 'HTTP 404 from a source: the configured URL or path is wrong' },
+  LIFECERT_HTTP_RATE_LIMITED: { kind: 'rate-limited', retryable: true, httpStatus: 503, description: 'HTTP 429 from a source: wait for Retry-After, then repeat' },
+  LIFECERT_HTTP_UNAVAILABLE: { kind: 'transient', retryable: true, httpStatus: 503, description: 'HTTP 500/502/503/504 from a source: it or its gateway is temporarily failing' },
+  LIFECERT_HTTP_UNAUTHORIZED: { kind: 'auth', retryable: false, httpStatus: 502, description: 'HTTP 401 from a source: credentials refused (a token is renewed once before this is final)' },
+  LIFECERT_HTTP_FORBIDDEN: { kind: 'auth', retryable: false, httpStatus: 502, description: 'HTTP 403 from a source: the credentials lack the right for this call' },
+  LIFECERT_HTTP_CLIENT_ERROR: { kind: 'system', retryable: false, httpStatus: 502, description: 'another HTTP 4xx from a source: it refused the request as malformed' },
+  LIFECERT_HTTP_STATUS_UNEXPECTED: { kind: 'system', retryable: false, httpStatus: 502, description: 'an HTTP status from a source that the connector does not expect' },
+  // the ministry's SOAP faults (faultstring)
+  LIFECERT_SOAP_SYSTEM_BUSY: { kind: 'transient', retryable: true, httpStatus: 503, description: 'ministry SOAP fault SYSTEM_BUSY: retried with backoff' },
+  LIFECERT_SOAP_AUTH_FAILED: { kind: 'auth', retryable: false, httpStatus: 502, description: 'ministry SOAP fault AUTH_FAILED: the WS-Security token was refused' },
+  LIFECERT_SOAP_INVALID_PARAM: { kind: 'system', retryable: false, httpStatus: 502, description: 'ministry SOAP fault INVALID_PARAM: the request parameters were refused' },
+  LIFECERT_SOAP_FAULT: { kind: 'system', retryable: false, httpStatus: 502, description: 'another ministry SOAP fault' },
+  // the civil-affairs file drop
+  LIFECERT_CIVIL_HEADER_MISMATCH: { kind: 'data', retryable: false, httpStatus: 422, description: 'a civil CSV whose header is not the agreed one; the file is left unread' },
+  LIFECERT_CIVIL_CSV_MALFORMED: { kind: 'data', retryable: false, httpStatus: 422, description: 'a civil CSV that cannot be parsed (an unclosed quote ...); the file is left unread' },
+  LIFECERT_CIVIL_FILE_UNREADABLE: { kind: 'system', retryable: false, httpStatus: 500, description: 'a civil inbox or outbox file or folder could not be read' },
+  LIFECERT_CIVIL_OUTBOX_WRITE_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'a civil feedback file could not be written to the outbox' },
+  // the record schemas
+  LIFECERT_SCHEMA_DATASET_UNKNOWN: { kind: 'config', retryable: false, httpStatus: 500, description: 'a (channel, dataset) pair that sources.md does not define reached normalization (a wiring error, not bad data)' },
+  // the T+1 mirror
+  LIFECERT_MIRROR_DATA_DIR_LOCKED: { kind: 'conflict', retryable: false, httpStatus: 409, description: 'the embedded data folder is held by another live process (its lock file)' },
+  LIFECERT_MIRROR_CONFIG_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'DATABASE_URL, the schema name or the data folder is missing or unusable' },
+  LIFECERT_MIRROR_MIGRATION_CHANGED: { kind: 'config', retryable: false, httpStatus: 500, description: 'an applied migration file was edited afterwards: the schema no longer matches the files' },
+  LIFECERT_MIRROR_MIGRATION_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'a migration failed; nothing of that migrate() call was applied' },
+  LIFECERT_MIRROR_IDENTIFIER_INVALID: { kind: 'system', retryable: false, httpStatus: 500, description: 'a table or column name that is not a plain SQL identifier' },
+  LIFECERT_MIRROR_INPUT_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a value the store refuses (roster entry, page, batch size) before touching the database' },
+  LIFECERT_MIRROR_CLOSED: { kind: 'system', retryable: false, httpStatus: 500, description: 'the database was used after close()' },
+  LIFECERT_MIRROR_INVARIANT_BROKEN: { kind: 'system', retryable: false, httpStatus: 500, description: 'the database or a driver answered against an assumption of the store (a bug)' },
+  // the decision engine
+  LIFECERT_MATCH_INPUT_INVALID: { kind: 'input', retryable: false, httpStatus: 422, description: 'a roster entry or match option the rules cannot be applied to; nothing is guessed' },
+  // ingest, match and export
+  LIFECERT_PIPELINE_INPUT_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a pull was asked for with a bad argument (unknown dataset, malformed as-of date)' },
+  LIFECERT_PIPELINE_DATASET_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'the connector, normalization or the database failed a pull; pages before it stay committed (the cause has its own code)' },
+  LIFECERT_PIPELINE_ABORTED: { kind: 'system', retryable: false, httpStatus: 503, description: 'the caller stopped the pull between pages; the next pull resumes from the last committed cursor' },
+  LIFECERT_PIPELINE_RUN_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'one or more datasets of a run failed; the others finished' },
+  LIFECERT_PIPELINE_NORMALIZATION_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'normalization threw on a record instead of staging, rejecting or skipping it (a bug); the page is not staged' },
+  LIFECERT_EXPORT_INPUT_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'an export was asked for with a bad period, list or format' },
+  // the report
+  LIFECERT_REPORT_VALUE_INVALID: { kind: 'data', retryable: false, httpStatus: 500, description: 'a result or number that the report cannot show truthfully (wrong period, unknown decision, not a whole number)' },
+  // queues and workers (jobs/)
+  LIFECERT_JOBS_REQUEST_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a run request that is malformed: period, as-of date, steps, connectors or who asked' },
+  LIFECERT_JOBS_STEP_UNAVAILABLE: { kind: 'input', retryable: false, httpStatus: 422, description: 'a step api.md names that this hub cannot run yet (feedback)' },
+  LIFECERT_JOBS_CONNECTOR_UNKNOWN: { kind: 'config', retryable: false, httpStatus: 400, description: 'a connector the configuration does not have (a worker without it fails the job for good)' },
+  LIFECERT_JOBS_SCHEDULE_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'a configured schedule BullMQ cannot schedule (cron pattern, time zone): a configuration error at start' },
+  LIFECERT_JOBS_QUEUE_UNAVAILABLE: { kind: 'transient', retryable: true, httpStatus: 503, description: 'Redis could not be reached or refused the flow' },
+  LIFECERT_JOBS_DATASET_BUSY: { kind: 'conflict', retryable: true, httpStatus: 409, description: 'another pull holds the dataset and this job cannot wait for it in the queue' },
+  LIFECERT_JOBS_WORKER_STOPPING: { kind: 'transient', retryable: true, httpStatus: 503, description: 'the worker is shutting down; its pulls stop after the page in hand and go back to the queue' },
+  LIFECERT_JOBS_JOB_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'a job failed for a reason that carried no code of its own' },
+  LIFECERT_JOBS_OPTIONS_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'worker options or REDIS_URL out of range (a programming or command-line error)' },
+  // the hub configuration file
+  LIFECERT_CONFIG_UNREADABLE: { kind: 'config', retryable: false, httpStatus: 500, description: 'the configuration file cannot be read or is not JSON' },
+  LIFECERT_CONFIG_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'the configuration does not match config.schema.json' },
+  LIFECERT_CONFIG_SECRET_INLINE: { kind: 'config', retryable: false, httpStatus: 500, description: 'a secret written in the configuration file instead of {"env": "VARIABLE"}' },
+  LIFECERT_CONFIG_SECRET_MISSING: { kind: 'config', retryable: false, httpStatus: 500, description: 'a secret reference that is malformed or names an environment variable that is not set' },
+  LIFECERT_CONFIG_ENV_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'an environment setting (LIFECERT_LOG_LEVEL, LIFECERT_LOG_FORMAT) has a value the hub does not know' },
+  // the command line
+  LIFECERT_CLI_COMMAND_UNKNOWN: { kind: 'input', retryable: false, httpStatus: 400, description: 'lifecert was called with a command it does not have' },
+  LIFECERT_CLI_ARGUMENT_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a missing, unknown or malformed command-line option' },
+  LIFECERT_CLI_MIRROR_MISSING: { kind: 'not-found', retryable: false, httpStatus: 404, description: 'a reading command found no mirror where it was pointed (it never creates one)' },
+  LIFECERT_CLI_RESULTS_MISSING: { kind: 'not-found', retryable: false, httpStatus: 404, description: 'the mirror holds no results table, or no results for the period asked for' },
+  LIFECERT_CLI_UNEXPECTED: { kind: 'system', retryable: false, httpStatus: 500, description: 'an error without a code of this table reached the command line (a bug: give it a code)' },
+  // the sandbox, as the command line sees it (its simulators keep their own protocol errors)
+  LIFECERT_SANDBOX_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'the sandbox could not generate, read or serve a world (its message says why)' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The codes of one area: `CodeOf<'MIRROR'>` is every `LIFECERT_MIRROR_*`. */
+export type CodeOf<Area extends string> = Extract<ErrorCode, `LIFECERT_${Area}_${string}`>;
+
+export const ERROR_CODE_PATTERN = /^LIFECERT_[A-Z]+_[A-Z0-9_]+$/;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}
+
+export interface LifecertErrorOptions {
+  cause?: unknown;
+  /** facts for the operator and the logs (ids, counts, the request); never a secret */
+  details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The base of every hub error: `code` from the registry, and `kind`, `retryable`, `httpStatus`
+ * following from it. Subclasses (ConnectorError, MirrorError, IngestError ...) keep their own
+ * fields and a stable `name`, so existing `instanceof` checks keep working.
+ */
+export class LifecertError extends Error {
+  override readonly name: string = 'LifecertError';
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly retryable: boolean;
+  readonly httpStatus: HttpStatus;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: LifecertErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const spec: ErrorSpec = ERRORS[code];
+    this.code = code;
+    this.kind = spec.kind;
+    this.retryable = spec.retryable;
+    this.httpStatus = spec.httpStatus;
+    this.details = options.details ?? {};
+  }
+}
+
+/** A LifecertError of `code`: for places that need no fields beyond the registry's. */
+export function createError(code: ErrorCode, message: string, options: LifecertErrorOptions = {}): LifecertError {
+  return new LifecertError(code, message, options);
+}
+
+export function isLifecertError(err: unknown): err is LifecertError {
+  return err instanceof LifecertError;
+}
+
+/**
+ * The registry code a thrown value carries, or null: a LifecertError, or the one coded error
+ * of schemas/ (which imports nothing and so cannot extend the base).
+ */
+export function errorCodeOf(err: unknown): ErrorCode | null {
+  const own = err !== null && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  return isErrorCode(own) ? own : null;
+}
+
+export interface DescribedError extends ErrorSpec {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The registry's view of any thrown value: its own code, else `fallback` — the code of the place that caught it. */
+export function describeError(err: unknown, fallback: ErrorCode): DescribedError {
+  const code = errorCodeOf(err) ?? fallback;
+  const message = err instanceof Error ? err.message || err.name : String(err);
+  return { code, message, ...ERRORS[code] };
+}
+
+/**
+ * The body api.md gives every error: `{"error":{"code":"LIFECERT_<AREA>_<WHAT>","message":"..."}}`,
+ * the message masked (api.md: never a full identity number, a name or a secret).
+ */
+export function errorBody(described: Pick<DescribedError, 'code' | 'message'>): { error: { code: ErrorCode; message: string } } {
+  return { error: { code: described.code, message: maskText(described.message) } };
+}
+
+/** docs/errors.md, generated from the table (`npm run docs:errors`). */
+export function errorsMarkdown(): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const rows = (Object.entries(ERRORS) as [ErrorCode, ErrorSpec][]).map(
+    ([code, s]) => `| \`${code}\` | ${s.kind} | ${s.retryable ? 'yes' : 'no'} | ${s.httpStatus} | ${cell(s.description)} |`,
+  );
+  return [
+    '# Error codes',
+    '',
+    '<!-- generated from lib/errors.ts by `npm run docs:errors`; do not edit by hand -->',
+    '',
+    'Every error the hub raises carries one of these codes. The gateway answers',
+    '`{"error":{"code":"LIFECERT_<AREA>_<WHAT>","message":"..."}}` with the HTTP status shown; the',
+    'command line prints `lifecert: <code>: <message>` and exits non-zero; the logs carry the code.',
+    '*Retryable* means repeating the same call may succeed: connectors retry these with backoff.',
+    '',
+    'Rejection reason codes of records (`ID_FORMAT`, `REQUIRED_MISSING` ...) are data outcomes, not',
+    'errors: they are listed in normalization.md.',
+    '',
+    '| code | kind | retryable | HTTP status | description |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
