@@ -1,12 +1,10 @@
 // Health commission items (sources.md §5) → canonical events (normalization.md).
 import type { EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
-import { publishedFields } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   HEALTH_ID_TYPE, RecordCheck, aliveStrength, asFields, decide, normalizeName, readShape, stringField,
 } from '../kit/normalize/index.ts';
-
-const CHANNEL = 'health';
+import { HEALTH_RAW } from './raw-records.ts';
 
 interface HealthDataset {
   recordId: string;
@@ -27,11 +25,11 @@ function datasetOf(dataset: string): HealthDataset {
 }
 
 export function normalizeHealth(dataset: string, raw: unknown, ctx: NormalizeContext): Normalized {
-  const fields = publishedFields(CHANNEL, dataset);
+  const fields = HEALTH_RAW.fields(dataset);
   const d = datasetOf(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { channel: CHANNEL, dataset, fields, wholeRecordField: 'idType' }, asFields),
+      readShape(raw, { schema: HEALTH_RAW, dataset, fields, wholeRecordField: 'idType' }, asFields),
       ctx,
     );
     // Step 1: a passport or HK/Macau/Taiwan permit cannot match a resident roster: out of scope,
