@@ -11,7 +11,8 @@ import { generateWorld, writeWorld } from '../sandbox/generate.ts';
 import { readWorld } from '../sandbox/read-world.ts';
 import { spawnSandbox } from '../sandbox/child.ts';
 import type { World } from '../sandbox/world.ts';
-import { buildConnectors, sandboxSources } from '../config/index.ts';
+import { buildConnectors } from '../config/index.ts';
+import { sandboxSources } from '../sandbox/hub-sources.ts';
 import { openDatabase } from '../mirror/db.ts';
 import type { Db } from '../mirror/db.ts';
 import { migrate } from '../mirror/migrate.ts';
@@ -20,6 +21,7 @@ import { ingestDataset } from '../pipeline/ingest.ts';
 import { matchPeriod } from '../pipeline/match.ts';
 import { exportList } from '../pipeline/export.ts';
 import { reportedPersonIdOf, rawFieldOf } from '../connectors/normalize.ts';
+import { defaultRegistry } from '../connectors/registry.ts';
 import { renderReport, ResultTally } from '../report/index.ts';
 import type { ConnectorTiming, ReportRejection, ReportCase } from '../report/index.ts';
 import type { PullCounts, RejectionCode, Result } from '../schemas/types.ts';
@@ -189,6 +191,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       database: db.kind === 'postgres' ? 'PostgreSQL' : 'PGlite',
       results: tally.summary(),
       roster: new Map(world.roster.map((e) => [e.personId, { name: e.name, areaCode: e.areaCode }])),
+      sources: defaultRegistry.labels(),
       counts: sortedCounts,
       rejections,
       cases: cases.rows.map((c): ReportCase => ({ caseId: c.case_id, areaCode: c.area_code, personId: c.person_id, reasons: c.reasons as ReportCase['reasons'], openedAt: c.opened_at })),
