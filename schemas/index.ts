@@ -34,8 +34,11 @@ const SCHEMA_FILES = [
   'results.schema.json',
 ] as const;
 
-/** A JSON Schema document as read from its file. */
-export type JsonSchema = { $id: string; $defs?: Record<string, JsonSchema>; properties?: Record<string, unknown>; $ref?: string } & Record<string, unknown>;
+/** A JSON Schema, or a part of one. */
+export type JsonSchemaNode = { $defs?: Record<string, JsonSchemaNode>; properties?: Record<string, unknown>; $ref?: string } & Record<string, unknown>;
+
+/** A JSON Schema document as read from its file: its `$id` names it. */
+export type JsonSchema = JsonSchemaNode & { $id: string };
 
 /** A schema file of this folder, parsed (the raw-record schemas are read by their sources' definitions). */
 export function readSchemaFile(file: string): JsonSchema {
@@ -99,7 +102,7 @@ export function compileRawSchema(document: JsonSchema, options: RawSchemaOptions
   own.addSchema(document);
   const fieldsAt = options.fieldsAt ?? [];
   const defs = document.$defs ?? {};
-  const resolve = (schema: JsonSchema | undefined): JsonSchema | undefined => {
+  const resolve = (schema: JsonSchemaNode | undefined): JsonSchemaNode | undefined => {
     const ref = schema?.$ref;
     if (typeof ref !== 'string') return schema;
     const m = /^#\/\$defs\/([^/]+)$/.exec(ref);
@@ -109,7 +112,7 @@ export function compileRawSchema(document: JsonSchema, options: RawSchemaOptions
   for (const dataset of options.datasets) {
     let shape = resolve(defs[dataset]);
     if (!shape) throw new Error(`${options.source}: the raw schema ${document.$id} has no $defs/${dataset}`);
-    for (const key of fieldsAt) shape = resolve(shape?.properties?.[key] as JsonSchema | undefined);
+    for (const key of fieldsAt) shape = resolve(shape?.properties?.[key] as JsonSchemaNode | undefined);
     const validate = own.getSchema(`${document.$id}#/$defs/${dataset}`);
     if (!validate) throw new Error(`${options.source}: $defs/${dataset} of ${document.$id} does not compile`);
     byDataset.set(dataset, { validate, fields: Object.freeze(Object.keys(shape?.properties ?? {})) });
