@@ -13,7 +13,7 @@ import { servesChannel } from '../connectors/kit/source-definition.ts';
 import type { SourceDefinition } from '../connectors/kit/source-definition.ts';
 import { defaultRegistry } from '../connectors/registry.ts';
 import type { SourceRegistry } from '../connectors/registry.ts';
-import type { SourceConfig, SourcesConfig } from '../schemas/sources.ts';
+import type { SourceConfig, SourcesConfig } from '../schemas/config.ts';
 
 export type { SourceConfig, SourcesConfig };
 

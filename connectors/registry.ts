@@ -4,7 +4,7 @@
 // immutable, so a test that registers one more source (`defaultRegistry.with(extra)`) leaves
 // every other caller's registry as it was.
 import { UnknownDatasetError } from '../schemas/index.ts';
-import type { SourceLabel } from '../schemas/sources.ts';
+import type { SourceLabel } from '../schemas/source-label.ts';
 import { servesChannel } from './kit/source-definition.ts';
 import type { SourceDefinition } from './kit/source-definition.ts';
 import { bigdata } from './bigdata/index.ts';

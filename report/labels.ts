@@ -1,7 +1,7 @@
 // Chinese labels (with the code kept beside them) for the codes the report shows. Source
 // channels are named from the labels the report is given (ReportInput.sources), never from a
 // list of sources kept here.
-import type { SourceLabel } from '../schemas/sources.ts';
+import type { SourceLabel } from '../schemas/source-label.ts';
 import type { Action, Decision, ReasonCode, RejectionCode } from '../schemas/types.ts';
 
 export const DECISIONS: readonly Decision[] = ['eligible', 'ineligible', 'suspect', 'excluded'];

@@ -1,5 +1,5 @@
 // What the report is made of: everything `lifecert demo` knows at the end of a run.
-import type { SourceLabel } from '../schemas/sources.ts';
+import type { SourceLabel } from '../schemas/source-label.ts';
 import type { PullCounts, RejectionCode, ReasonCode, Result } from '../schemas/types.ts';
 import type { ResultSummary } from './aggregate.ts';
 

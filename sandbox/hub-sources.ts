@@ -1,17 +1,16 @@
-// How the hub reaches this sandbox: the `sources` section of a hub configuration pointing every
-// connector at its simulator (sandbox.md addresses) with the sandbox's own credentials. Built
-// in memory for the demo, the tests and the benchmarks, never written out. A new simulator
-// adds its entry here.
+// What a hub needs to reach a sandbox: the sources section at the sandbox's addresses
+// (sandbox.md) with the sandbox's own credentials. It belongs to the sandbox, not to config/:
+// production configuration never learns the sandbox's secrets.
 import path from 'node:path';
-import type { SourceConfig, SourcesConfig } from '../schemas/sources.ts';
+import type { SourcesConfig } from '../schemas/config.ts';
 import { SANDBOX_CREDENTIALS } from './world.ts';
 
 /**
- * The sources section for a sandbox at `url` whose civil drop is `civilDir` (inbox and outbox
- * inside it), one police entry per city; `overrides` are merged into each source's entry (every
- * police city's).
+ * The sources section for a sandbox at `url`, its civil drop in `civilDir`, police for
+ * `cities` — built in memory for the demo, the tests and the benchmarks, never written out.
+ * `overrides` are merged into each source's entry (every city's for police).
  */
-export function sandboxSources(url: string, civilDir: string, cities: readonly string[], overrides: Readonly<Record<string, SourceConfig>> = {}): SourcesConfig {
+export function sandboxSources(url: string, civilDir: string, cities: readonly string[], overrides: Partial<Record<keyof SourcesConfig, Record<string, unknown>>> = {}): SourcesConfig {
   const c = SANDBOX_CREDENTIALS;
   return {
     ministry: { url: `${url}/ministry/ws/cert`, username: c.ministry.username, password: c.ministry.password, ...overrides.ministry },

@@ -3,7 +3,7 @@
 // The registry (connectors/registry.ts) holds the definitions; nothing outside a source's
 // folder names the source, so adding one is writing its folder and its simulator.
 import type { RawSchema } from '../../schemas/index.ts';
-import type { SourceLabel } from '../../schemas/sources.ts';
+import type { SourceLabel } from '../../schemas/source-label.ts';
 import type { Normalized, NormalizeContext, Origin } from '../../schemas/types.ts';
 import type { Connector, CursorState } from './connector.ts';
 import type { ConnectorDeps } from './connector-deps.ts';

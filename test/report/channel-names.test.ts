@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { renderReport } from '../../report/index.ts';
 import { channelNaming } from '../../report/labels.ts';
 import { cityName } from '../../report/counties.ts';
-import type { SourceLabel } from '../../schemas/sources.ts';
+import type { SourceLabel } from '../../schemas/source-label.ts';
 import { defaultRegistry } from '../../connectors/registry.ts';
 import { EMPTY_INPUT } from './fixture.ts';
 import { tableRows } from './html-table.ts';

@@ -9,7 +9,7 @@ import { parseUpdateTime } from '../../../lib/china-time.ts';
 import { sandboxSources } from '../../../sandbox/hub-sources.ts';
 import { startSandbox } from '../../../sandbox/server.ts';
 import type { World } from '../../../sandbox/world.ts';
-import type { SourceConfig } from '../../../schemas/sources.ts';
+import type { SourceConfig } from '../../../schemas/config.ts';
 
 export const ASOF = '2026-11-28';
 /** update times in the sources' `YYYY-MM-DD HH:mm:ss` China time, in serving order */
