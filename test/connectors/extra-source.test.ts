@@ -3,6 +3,8 @@
 // makes the configuration accept it, normalization map it, ingest stage it, the report name it
 // and the conformance suite run it, while the built-in registry stays as it was.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { buildConnectors, HubConfigError, resolveHubConfig } from '../../config/index.ts';
 import { createNormalizer, normalize as builtinNormalize, UnknownDatasetError } from '../../connectors/normalize.ts';
 import { createRegistry, defaultRegistry, SourceRegistryError } from '../../connectors/registry.ts';
@@ -124,3 +126,18 @@ const harness: SourceHarness = {
 // the suite over the extended registry, for the source the built-in suite does not cover
 runRegistryConformance(registry, { [NAME]: harness }, [NAME]);
 
+
+describe('the conformance suite over a registry', () => {
+  it('fails a registered source that no harness drives', function () {
+    this.timeout(60_000);
+    const mocha = path.join(import.meta.dirname, '../../node_modules/.bin/mocha');
+    const fixture = path.join(import.meta.dirname, 'extra-source/no-harness.fixture.ts');
+    const run = spawnSync(process.execPath, [mocha, '--no-config', '--reporter', 'json', fixture], { encoding: 'utf8' });
+    const report = JSON.parse(run.stdout) as { stats: { passes: number; failures: number }; failures: { fullTitle: string; err: { message: string } }[] };
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(report.stats.passes, 0);
+    assert.equal(report.stats.failures, 1);
+    assert.equal(report.failures[0].fullTitle, 'connector conformance: death-register has a conformance harness');
+    assert.match(report.failures[0].err.message, /death-register is registered but no conformance harness drives it/);
+  });
+});
