@@ -29,7 +29,8 @@ function example(): Record<string, unknown> {
       health: { url: 'https://health.example', apiKey: { env: 'HEALTH_KEY' } },
     },
     provincial: { url: 'https://province.example', appId: 'prov', appSecret: { env: 'PROVINCIAL_SECRET' } },
-    schedules: { pull: '0 2 * * *' },
+    schedules: [{ name: 'nightly-pull', cron: '0 2 * * *', run: { steps: ['pull'] } }],
+    pullLimits: { police: { concurrency: 2 } },
   };
 }
 
@@ -75,6 +76,7 @@ describe('config: the hub configuration over the source registry', () => {
 
   it('refuses a source no one registered, a police entry that is not a list, and a city configured twice', () => {
     rejects({ sources: { registry: {} } }, /\/sources must NOT have additional properties \(registry\)/);
+    rejects({ pullLimits: { registry: { concurrency: 1 } } }, /\/pullLimits must NOT have additional properties \(registry\)/);
     const single = example();
     (single.sources as Record<string, unknown>).police = { city: '4401', url: 'https://p.example', clientId: 'x', clientSecret: { env: 'POLICE_4401' } };
     rejects(single, /\/sources\/police must be array/);

@@ -45,8 +45,12 @@ describe('an extra source, registered', () => {
   });
 
   it('is accepted by the configuration, checked against its own schema, its secret from the environment', () => {
-    const file = { sources: { [NAME]: { url: 'http://deaths.example/register', token: { env: 'DEATHS_TOKEN' }, pageSize: 20 }, civil: { inboxDir: '/in', outboxDir: '/out' } } };
+    const file = {
+      sources: { [NAME]: { url: 'http://deaths.example/register', token: { env: 'DEATHS_TOKEN' }, pageSize: 20 }, civil: { inboxDir: '/in', outboxDir: '/out' } },
+      pullLimits: { [NAME]: { concurrency: 1 } },
+    };
     const config = resolveHubConfig(file, ENV, 'test', registry);
+    assert.deepEqual(config.pullLimits, { [NAME]: { concurrency: 1 } });
     assert.equal((config.sources[NAME] as Record<string, unknown>).token, TOKEN);
     assert.deepEqual(buildConnectors(config.sources, registry).map((c) => c.channel), ['civil', NAME]);
     const tooBig = { sources: { [NAME]: { ...file.sources[NAME], pageSize: 1000 } } };
