@@ -137,12 +137,14 @@ export function resolveHubConfig(raw: unknown, env: NodeJS.ProcessEnv, origin = 
   // before the schema, which would only say "must be object" about a secret written in clear
   refuseLiteralSecrets(raw, registry, origin);
   const validate = hubValidator(registry);
-  // the validator fills in defaults: let it work on a copy, the factories apply them again
-  if (!validate(structuredClone(raw))) {
+  // the validator fills in defaults (schedules' time zone, each source's settings): on a copy,
+  // so that the caller's value stays as read
+  const filled = structuredClone(raw);
+  if (!validate(filled)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
     throw new HubConfigError(`${origin} is invalid: ${problems.join('; ')}`);
   }
-  const input = raw as { sources?: Record<string, SourceConfig | readonly SourceConfig[]>; provincial?: JsonObject; schedules?: ScheduleConfig[]; pullLimits?: Record<string, PullLimit> };
+  const input = filled as { sources?: Record<string, SourceConfig | readonly SourceConfig[]>; provincial?: JsonObject; schedules?: ScheduleConfig[]; pullLimits?: Record<string, PullLimit> };
   const sources: Record<string, SourceConfig | readonly SourceConfig[]> = {};
   for (const d of registry.sources) {
     const value = input.sources?.[d.name];

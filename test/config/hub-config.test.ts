@@ -96,11 +96,13 @@ describe('config: the hub configuration over the source registry', () => {
     rejects(unset, /sources\.health\.apiKey: environment variable NOT_SET_ANYWHERE is not set/);
   });
 
-  it('leaves the file as read: defaults are the factories\' to apply', () => {
+  it('fills in each source\'s defaults on a copy, leaving the value read as it was', () => {
     const raw = example();
     const before = JSON.stringify(raw);
-    resolveHubConfig(raw, ENV);
+    const config = resolveHubConfig(raw, ENV);
     assert.equal(JSON.stringify(raw), before);
+    assert.equal((config.sources.health as Record<string, unknown>).pageSize, 200);
+    assert.deepEqual((config.sources.police as Record<string, unknown>[]).map((c) => c.tokenRenewSeconds), [30, 30]);
   });
 
   it('reads the shipped example configuration', () => {
