@@ -20,6 +20,7 @@ import { ingestDataset } from '../pipeline/ingest.ts';
 import { matchPeriod } from '../pipeline/match.ts';
 import { exportList } from '../pipeline/export.ts';
 import { reportedPersonIdOf, rawFieldOf } from '../connectors/normalize.ts';
+import { defaultRegistry } from '../connectors/registry.ts';
 import { renderReport, ResultTally } from '../report/index.ts';
 import type { ConnectorTiming, ReportRejection, ReportCase } from '../report/index.ts';
 import type { FeedbackItem, PullCounts, RejectionCode, Result } from '../schemas/types.ts';
@@ -197,6 +198,7 @@ async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (l
       database: db.kind === 'postgres' ? 'PostgreSQL' : 'PGlite',
       results: tally.summary(),
       roster: new Map(world.roster.map((e) => [e.personId, { name: e.name, areaCode: e.areaCode }])),
+      sources: defaultRegistry.labels(),
       counts: sortedCounts,
       rejections,
       cases,

@@ -2,10 +2,13 @@
 // its own rate limit and cap on pulls at once (BullMQ limits are per queue); the shards of the
 // match in one queue; the run's own jobs (match plan, closing publish, schedule firings) in
 // another. Job ids are derived from the run, so adding a job twice adds it once.
+import { defaultRegistry } from '../connectors/registry.ts';
 import type { RunStep } from '../schemas/runs.ts';
 
-export const SOURCES = ['ministry', 'bigdata', 'police', 'civil', 'health'] as const;
-export type Source = (typeof SOURCES)[number];
+/** The sources with a pull queue each: the registered ones (connectors/registry.ts). */
+export const SOURCES: readonly string[] = defaultRegistry.sources.map((d) => d.name);
+/** a source's name */
+export type Source = string;
 
 /** BullMQ key prefix unless told otherwise (LIFECERT_QUEUE_PREFIX) */
 export const DEFAULT_PREFIX = 'lifecert';
@@ -23,8 +26,7 @@ export function allQueueNames(): string[] {
 
 /** `police-4401` → `police`; null for a channel of no known source. */
 export function sourceOf(channel: string): Source | null {
-  const base = channel.startsWith('police-') ? 'police' : channel;
-  return (SOURCES as readonly string[]).includes(base) ? (base as Source) : null;
+  return defaultRegistry.sourceOf(channel)?.name ?? null;
 }
 
 /** One pull of one (channel, dataset) within a run. */

@@ -23,7 +23,7 @@ function checkItem(item: FeedbackItem): void {
     : !STATES.has(item.state) ? `state ${JSON.stringify(item.state)}`
     : !/^\d{4}-\d{2}-\d{2}$/.test(item.verifiedDate) ? `verifiedDate ${JSON.stringify(item.verifiedDate)} (YYYY-MM-DD)`
     : null;
-  if (problem) throw new MirrorError('MIRROR_INPUT_INVALID', `feedback item ${JSON.stringify(item.feedbackId)} of ${JSON.stringify(`${item.channel}/${item.dataset} ${item.recordId}`)}: ${problem}`);
+  if (problem) throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `feedback item ${JSON.stringify(item.feedbackId)} of ${JSON.stringify(`${item.channel}/${item.dataset} ${item.recordId}`)}: ${problem}`);
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { Action, Decision, Result } from '../schemas/types.ts';
 import { addMonths, chinaDate, parseUpdateTime } from '../lib/china-time.ts';
 import type { ReportCase, ReportRejection } from './report-input.ts';
-import { ACTIONS, DECISIONS, compareBytes, compareChannels } from './labels.ts';
+import { ACTIONS, DECISIONS, compareBytes } from './labels.ts';
 import { createError } from '../lib/errors.ts';
 
 /** Examples shown per source, dataset and rejection code. */
@@ -135,8 +135,11 @@ export interface RejectionGroup {
 
 const byRecord = (a: ReportRejection, b: ReportRejection) => compareBytes(a.recordId, b.recordId) || compareBytes(a.field, b.field);
 
-/** Rejections per source, dataset and code, with a few examples each, in source order. */
-export function summarizeRejections(rejections: Iterable<ReportRejection>): RejectionGroup[] {
+/**
+ * Rejections per source, dataset and code, with a few examples each, channels in the order of
+ * `compareChannels` (the report's: the sources' order; default code-unit order).
+ */
+export function summarizeRejections(rejections: Iterable<ReportRejection>, compareChannels: (a: string, b: string) => number = compareBytes): RejectionGroup[] {
   const groups = new Map<string, RejectionGroup>();
   for (const r of rejections) {
     const key = `${r.channel}\u0000${r.dataset}\u0000${r.reasonCode}`;

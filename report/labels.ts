@@ -1,4 +1,7 @@
-// Chinese labels (with the code kept beside them) for the codes the report shows.
+// Chinese labels (with the code kept beside them) for the codes the report shows. Source
+// channels are named from the labels the report is given (ReportInput.sources), never from a
+// list of sources kept here.
+import type { SourceLabel } from '../schemas/source-label.ts';
 import type { Action, Decision, ReasonCode, RejectionCode } from '../schemas/types.ts';
 
 export const DECISIONS: readonly Decision[] = ['eligible', 'ineligible', 'suspect', 'excluded'];
@@ -78,30 +81,50 @@ export const FEEDBACK_STATE_LABEL: Readonly<Record<string, string>> = {
   FAILED: '发送失败',
 };
 
-/** Source channels in the order of sources.md. */
-const CHANNEL_ORDER = ['ministry', 'bigdata', 'police', 'civil', 'health'];
-
-const CHANNEL_LABEL: Readonly<Record<string, string>> = {
-  ministry: '人社部全国数据',
-  bigdata: '省政务大数据中心',
-  civil: '民政殡葬',
-  health: '卫生健康',
-};
-
-/** `police-4401` → `广州市公安局` (city from the county table), other channels by name. */
-export function channelLabel(channel: string, cityName: (code4: string) => string | undefined): string {
-  const police = /^police-(\d{4})$/.exec(channel);
-  if (police) return `${cityName(police[1]) ?? police[1]}公安局`;
-  return CHANNEL_LABEL[channel] ?? channel;
+/** A channel's name in the report. */
+export interface ChannelName {
+  zh: string;
+  /** '' for a channel no source claims */
+  en: string;
 }
 
-/** Sort key of a channel: sources.md order, police cities by code, unknown channels last. */
-export function compareChannels(a: string, b: string): number {
-  const rank = (c: string) => {
-    const i = CHANNEL_ORDER.indexOf(c.startsWith('police-') ? 'police' : c);
-    return i < 0 ? CHANNEL_ORDER.length : i;
+/** How the report names and orders channels: built from the sources' labels it is given. */
+export interface ChannelNaming {
+  /** `police-4401` → 广州市公安局 (the city from the area table); a channel no source claims is named by itself */
+  name(channel: string): ChannelName;
+  /** Sort order: the sources' order, instances by key, channels no source claims last. */
+  compare(a: string, b: string): number;
+}
+
+/**
+ * Channel names and order from the source labels (the source registry's, in its order).
+ * `areaName` names an instance whose key is an area code (the report's city table).
+ */
+export function channelNaming(sources: readonly SourceLabel[], areaName: (code: string) => string | undefined): ChannelNaming {
+  const find = (channel: string): { rank: number; label: SourceLabel; instance: string | null } | null => {
+    for (let rank = 0; rank < sources.length; rank++) {
+      const label = sources[rank];
+      if (!label.instance && channel === label.source) return { rank, label, instance: null };
+      if (label.instance && channel.startsWith(`${label.source}-`)) return { rank, label, instance: channel.slice(label.source.length + 1) };
+    }
+    return null;
   };
-  return rank(a) - rank(b) || compareBytes(a, b);
+  const fill = (text: string, label: SourceLabel, instance: string | null): string => {
+    if (instance === null) return text;
+    const area = label.instance === 'area' ? (areaName(instance) ?? instance) : instance;
+    return text.replaceAll('{area}', area).replaceAll('{instance}', instance);
+  };
+  return {
+    name(channel: string): ChannelName {
+      const found = find(channel);
+      if (!found) return { zh: channel, en: '' };
+      return { zh: fill(found.label.zh, found.label, found.instance), en: fill(found.label.en, found.label, found.instance) };
+    },
+    compare(a: string, b: string): number {
+      const rank = (c: string) => find(c)?.rank ?? sources.length;
+      return rank(a) - rank(b) || compareBytes(a, b);
+    },
+  };
 }
 
 /** Code-unit order; equal to UTF-8 byte order for the codes and ids compared here (all in the BMP). */

@@ -25,9 +25,9 @@ import {
   FEEDBACK_STATE_LABEL,
   REASONS,
   WORKLIST_ACTIONS,
-  channelLabel,
+  type ChannelNaming,
+  channelNaming,
   compareBytes,
-  compareChannels,
   reasonLabel,
   rejectionLabel,
 } from './labels.ts';
@@ -156,7 +156,13 @@ interface PullRow {
   timing: ConnectorTiming | undefined;
 }
 
-function pullsTable(input: ReportInput): SafeHtml {
+/** A channel's Chinese name (the English one as its tooltip) and, in code type, `code`. */
+function channelCell(naming: ChannelNaming, channel: string, code: string): SafeHtml {
+  const { zh, en } = naming.name(channel);
+  return html`<span${en ? html` title="${en}"` : ''}>${zh}</span> <span class="code">${code}</span>`;
+}
+
+function pullsTable(input: ReportInput, naming: ChannelNaming): SafeHtml {
   const rows = new Map<string, PullRow>();
   const rowOf = (channel: string, dataset: string) => {
     const key = `${channel}/${dataset}`;
@@ -174,19 +180,19 @@ function pullsTable(input: ReportInput): SafeHtml {
   }
   for (const t of input.timings) rowOf(t.channel, t.dataset).timing = t;
   if (rows.size === 0) return html`<p class="empty">本次未拉取任何数据源。No source was pulled.</p>`;
-  const sorted = [...rows.values()].sort((a, b) => compareChannels(a.channel, b.channel) || compareBytes(a.dataset, b.dataset));
+  const sorted = [...rows.values()].sort((a, b) => naming.compare(a.channel, b.channel) || compareBytes(a.dataset, b.dataset));
   const total = sumCounts(input.counts);
   const seconds = input.timings.reduce((s, t) => s + (Number.isFinite(t.seconds) && t.seconds > 0 ? t.seconds : 0), 0);
   const timedPulled = input.timings.reduce((s, t) => s + t.pulled, 0);
   const countCells = (c: PullCounts | undefined) =>
     c ? html`${num(c.pulled)}${num(c.staged)}${num(c.rejected)}${num(c.skipped)}<td class="n">${formatPercent(c.rejected, c.pulled)}</td>` : html`<td class="n">—</td><td class="n">—</td><td class="n">—</td><td class="n">—</td><td class="n">—</td>`;
-  const body = sorted.map((r) => html`<tr><td>${channelLabel(r.channel, cityName)} <span class="code">${r.channel}</span></td><td><span class="code">${r.dataset}</span></td>${countCells(r.counts)}<td class="n">${r.timing ? formatSeconds(r.timing.seconds) : '—'}</td><td class="n">${r.timing ? formatRate(r.timing.pulled, r.timing.seconds) : '—'}</td></tr>\n`);
+  const body = sorted.map((r) => html`<tr><td>${channelCell(naming, r.channel, r.channel)}</td><td><span class="code">${r.dataset}</span></td>${countCells(r.counts)}<td class="n">${r.timing ? formatSeconds(r.timing.seconds) : '—'}</td><td class="n">${r.timing ? formatRate(r.timing.pulled, r.timing.seconds) : '—'}</td></tr>\n`);
   return html`<table class="pulls"><thead><tr>${th('来源', 'source')}${th('数据集', 'dataset')}${th('拉取', 'pulled', true)}${th('入库', 'staged', true)}${th('拒收', 'rejected', true)}${th('跳过', 'skipped', true)}${th('拒收率', 'rejection rate', true)}${th('耗时（秒）', 'seconds', true)}${th('条/秒', 'records/s', true)}</tr></thead><tbody>
 ${body}<tr class="total"><td>合计 Total</td><td></td>${countCells(total)}<td class="n">${formatSeconds(seconds)}</td><td class="n">${formatRate(timedPulled, seconds)}</td></tr></tbody></table>
 <p class="note-text">拉取 = 入库 + 拒收 + 跳过。跳过指非居民身份证、本人领取或认证失败等不参与认证的记录。pulled = staged + rejected + skipped. Connectors of different sources run side by side, so their seconds add up to more than the run took.</p>`;
 }
 
-function rejectionsSection(groups: RejectionGroup[], input: ReportInput): SafeHtml {
+function rejectionsSection(groups: RejectionGroup[], input: ReportInput, naming: ChannelNaming): SafeHtml {
   if (groups.length === 0) return html`<p class="empty">本期没有拒收记录。No records were rejected.</p>`;
   const quarantined = groups.reduce((n, g) => n + g.count, 0);
   const rows: SafeHtml[] = [];
@@ -195,7 +201,7 @@ function rejectionsSection(groups: RejectionGroup[], input: ReportInput): SafeHt
     const prev = groups[i - 1];
     if (!prev || prev.channel !== g.channel || prev.dataset !== g.dataset) {
       const datasetTotal = groups.filter((o) => o.channel === g.channel && o.dataset === g.dataset).reduce((n, o) => n + o.count, 0);
-      rows.push(html`<tr class="rejection-source"><td colspan="5">${channelLabel(g.channel, cityName)} <span class="code">${g.channel}/${g.dataset}</span></td><td class="n">${formatCount(datasetTotal)}</td></tr>\n`);
+      rows.push(html`<tr class="rejection-source"><td colspan="5">${channelCell(naming, g.channel, `${g.channel}/${g.dataset}`)}</td><td class="n">${formatCount(datasetTotal)}</td></tr>\n`);
     }
     rows.push(html`<tr class="rejection-group"><td colspan="5">${rejectionLabel(g.reasonCode)} <span class="code">${g.reasonCode}</span></td><td class="n">${formatCount(g.count)}</td></tr>\n`);
     for (const e of g.examples) {
@@ -209,8 +215,8 @@ function rejectionsSection(groups: RejectionGroup[], input: ReportInput): SafeHt
 ${rows}</tbody></table>`;
 }
 
-function feedbackTable(feedback: FeedbackSummary): SafeHtml {
-  const channels = Object.keys(feedback.byChannel).sort(compareChannels);
+function feedbackTable(feedback: FeedbackSummary, naming: ChannelNaming): SafeHtml {
+  const channels = Object.keys(feedback.byChannel).sort(naming.compare);
   if (channels.length === 0) return html`<p class="empty">本期没有反馈事项。No feedback items.</p>`;
   const extra = new Set<string>();
   for (const c of channels) for (const s of Object.keys(feedback.byChannel[c].states)) if (!FEEDBACK_STATES.includes(s)) extra.add(s);
@@ -224,7 +230,7 @@ function feedbackTable(feedback: FeedbackSummary): SafeHtml {
   }
   const cells = (f: FeedbackSummary['byChannel'][string]) => html`${num(f.REJECTED)}${num(f.CORRECTED)}${states.map((s) => num(f.states[s] ?? 0))}`;
   return html`<table class="feedback"><thead><tr>${th('来源', 'channel')}${th('拒收反馈', 'REJECTED', true)}${th('核查更正', 'CORRECTED', true)}${states.map((s) => th(FEEDBACK_STATE_LABEL[s] ?? s, s, true))}</tr></thead><tbody>
-${channels.map((c) => html`<tr><td>${channelLabel(c, cityName)} <span class="code">${c}</span></td>${cells(feedback.byChannel[c])}</tr>\n`)}<tr class="total"><td>合计 Total</td>${cells(total)}</tr></tbody></table>
+${channels.map((c) => html`<tr><td>${channelCell(naming, c, c)}</td>${cells(feedback.byChannel[c])}</tr>\n`)}<tr class="total"><td>合计 Total</td>${cells(total)}</tr></tbody></table>
 <p class="note-text">状态为本次运行结束时的投递状态；发送失败的事项可由经办人员重新发送。States at the end of the run; FAILED items can be resent by an operator.</p>`;
 }
 
@@ -237,7 +243,8 @@ export function renderReport(input: ReportInput): string {
   const results = isSummary(input.results) ? input.results : summarizeResults(input.results, input.period);
   const caseList = [...input.cases];
   const cases = summarizeCases(caseList, input.asOf);
-  const rejections = summarizeRejections(input.rejections);
+  const naming = channelNaming(input.sources, cityName);
+  const rejections = summarizeRejections(input.rejections, naming.compare);
   const pulls = sumCounts(input.counts);
   const names = input.countyNames;
   const reasonBars = results.reasons.map((r) => ({
@@ -274,9 +281,9 @@ ${section('counties', '各县（区）认证结果', 'Decisions per county', htm
 ${section('reasons', '认证原因', 'Reasons', html`${reasonChart('chart-reasons', reasonBars, results.total.persons)}${reasonTable(results)}`)}
 ${section('worklists', '县级工作清单', 'Worklists', worklistTable(results, names))}
 ${section('cases', '疑点核查案件', 'Suspect cases', casesSection(cases, input))}
-${section('pulls', '数据源拉取', 'Source pulls and connector timings', pullsTable(input))}
-${section('rejections', '拒收记录', 'Rejected records', rejectionsSection(rejections, input))}
-${section('feedback', '数据反馈', 'Feedback to source departments', feedbackTable(input.feedback))}
+${section('pulls', '数据源拉取', 'Source pulls and connector timings', pullsTable(input, naming))}
+${section('rejections', '拒收记录', 'Rejected records', rejectionsSection(rejections, input, naming))}
+${section('feedback', '数据反馈', 'Feedback to source departments', feedbackTable(input.feedback, naming))}
 <footer>本报告由 lifecert demo 生成，按《个人信息保护法》要求对身份证号和姓名脱敏。Generated by lifecert demo; personal information is masked. ${input.generatedAt}</footer>
 </main>
 </body>

@@ -1,4 +1,5 @@
 // What the report is made of: everything `lifecert demo` knows at the end of a run.
+import type { SourceLabel } from '../schemas/source-label.ts';
 import type { PullCounts, RejectionCode, ReasonCode, Result } from '../schemas/types.ts';
 import type { ResultSummary } from './aggregate.ts';
 
@@ -68,6 +69,8 @@ export interface ReportInput {
   roster: RosterLookup;
   /** areaCode → county name; the built-in Guangdong table fills the gaps */
   countyNames?: Readonly<Record<string, string>>;
+  /** how each source's channels are named, in the order they are listed (the source registry's `labels()`) */
+  sources: readonly SourceLabel[];
   /** `"<channel>/<dataset>"` → counts, as in counts.json */
   counts: Readonly<Record<string, PullCounts>>;
   rejections: Iterable<ReportRejection>;

@@ -1,5 +1,7 @@
 // The record JSON Schemas, compiled once (ajv, draft 2020-12), and their validators.
-// The schemas are the source of truth for record shapes; types.ts follows them.
+// The schemas are the source of truth for record shapes; types.ts follows them. The raw-record
+// schemas (raw-<source>.schema.json) are compiled by compileRawSchema for the source definition
+// that names them (connectors/<source>/), so this folder keeps no list of sources.
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -32,11 +34,6 @@ export class UnknownDatasetError extends Error {
 }
 
 const SCHEMA_FILES = [
-  'raw-ministry.schema.json',
-  'raw-bigdata.schema.json',
-  'raw-police.schema.json',
-  'raw-civil.schema.json',
-  'raw-health.schema.json',
   'event.schema.json',
   'rejection.schema.json',
   'world.schema.json',
@@ -44,18 +41,27 @@ const SCHEMA_FILES = [
   'feedback-item.schema.json',
 ] as const;
 
-type JsonSchema = { $id: string; $defs?: Record<string, JsonSchema>; properties?: Record<string, unknown> } & Record<string, unknown>;
+/** A JSON Schema, or a part of one. */
+export type JsonSchemaNode = { $defs?: Record<string, JsonSchemaNode>; properties?: Record<string, unknown>; $ref?: string } & Record<string, unknown>;
 
-function readSchema(file: string): JsonSchema {
+/** A JSON Schema document as read from its file: its `$id` names it. */
+export type JsonSchema = JsonSchemaNode & { $id: string };
+
+/** A schema file of this folder, parsed (the raw-record schemas are read by their sources' definitions). */
+export function readSchemaFile(file: string): JsonSchema {
   return JSON.parse(fs.readFileSync(path.join(import.meta.dirname, file), 'utf8')) as JsonSchema;
 }
 
-const schemas = new Map<string, JsonSchema>(SCHEMA_FILES.map((f) => [f, readSchema(f)]));
+const schemas = new Map<string, JsonSchema>(SCHEMA_FILES.map((f) => [f, readSchemaFile(f)]));
 
 // ajv is CommonJS: under Node's ESM interop its default import is the module object.
 const AjvClass = Ajv2020.default;
-const ajv = new AjvClass({ allErrors: true, strict: true, strictRequired: false });
-addFormats.default(ajv);
+const newAjv = () => {
+  const ajv = new AjvClass({ allErrors: true, strict: true, strictRequired: false });
+  addFormats.default(ajv);
+  return ajv;
+};
+const ajv = newAjv();
 for (const schema of schemas.values()) ajv.addSchema(schema);
 
 function compiled(file: string, pointer = ''): ValidateFunction {
@@ -66,50 +72,79 @@ function compiled(file: string, pointer = ''): ValidateFunction {
   return fn;
 }
 
-/** The raw schema file of a channel (every `police-<city4>` shares the `police` schema). */
-function rawFileOf(channel: string): string | null {
-  if (channel === 'ministry' || channel === 'bigdata' || channel === 'police' || channel === 'civil' || channel === 'health') {
-    return `raw-${channel}.schema.json`;
+/** How a source's raw-record schema document is laid out. */
+export interface RawSchemaOptions {
+  /** the source's name, for messages */
+  source: string;
+  /** the source's datasets: each one's record schema is `$defs/<dataset>` of the document */
+  datasets: readonly string[];
+  /**
+   * where the source's own fields sit inside the carried record: civil carries
+   * `{file, line, row}` and its fields are the `row`'s (`['row']`); default the record itself
+   */
+  fieldsAt?: readonly string[];
+}
+
+/** One source's raw-record schemas compiled: shape validation and the published field names per dataset. */
+export interface RawSchema {
+  readonly source: string;
+  readonly datasets: readonly string[];
+  has(dataset: string): boolean;
+  /** the published field names of a dataset's record, in the order the contract lists them (civil: header order) */
+  fields(dataset: string): readonly string[];
+  /**
+   * Shape errors of a raw record of `dataset` (an object of string fields; civil: {file, line, row}).
+   * Content is not judged here: dirty values are normalization's to handle.
+   */
+  validate(dataset: string, raw: unknown): SchemaError[];
+}
+
+/**
+ * Compile a source's raw-record schema document (draft 2020-12, one `$defs` entry per dataset).
+ * Each source gets its own ajv, so that two registries holding sources whose schemas share an
+ * `$id` (tests) do not collide.
+ */
+export function compileRawSchema(document: JsonSchema, options: RawSchemaOptions): RawSchema {
+  const own = newAjv();
+  own.addSchema(document);
+  const fieldsAt = options.fieldsAt ?? [];
+  const defs = document.$defs ?? {};
+  const resolve = (schema: JsonSchemaNode | undefined): JsonSchemaNode | undefined => {
+    const ref = schema?.$ref;
+    if (typeof ref !== 'string') return schema;
+    const m = /^#\/\$defs\/([^/]+)$/.exec(ref);
+    return m ? resolve(defs[m[1]]) : undefined;
+  };
+  const byDataset = new Map<string, { validate: ValidateFunction; fields: readonly string[] }>();
+  for (const dataset of options.datasets) {
+    let shape = resolve(defs[dataset]);
+    if (!shape) throw new Error(`${options.source}: the raw schema ${document.$id} has no $defs/${dataset}`);
+    for (const key of fieldsAt) shape = resolve(shape?.properties?.[key] as JsonSchemaNode | undefined);
+    const validate = own.getSchema(`${document.$id}#/$defs/${dataset}`);
+    if (!validate) throw new Error(`${options.source}: $defs/${dataset} of ${document.$id} does not compile`);
+    byDataset.set(dataset, { validate, fields: Object.freeze(Object.keys(shape?.properties ?? {})) });
   }
-  return /^police-[0-9]{4}$/.test(channel) ? 'raw-police.schema.json' : null;
-}
-
-interface RawValidator {
-  validate: ValidateFunction;
-  /** the published field names in the order sources.md lists them (civil: header order) */
-  fields: readonly string[];
-}
-
-const rawValidators = new Map<string, RawValidator>();
-for (const file of SCHEMA_FILES.filter((f) => f.startsWith('raw-'))) {
-  const defs = schemas.get(file)?.$defs ?? {};
-  for (const [dataset, def] of Object.entries(defs)) {
-    if (file === 'raw-civil.schema.json' && dataset !== 'cremation') continue;
-    if (file === 'raw-ministry.schema.json' && dataset === 'record') continue;
-    const shape = file === 'raw-civil.schema.json' ? defs.row : def.$ref ? defs.record : def;
-    rawValidators.set(`${file}#${dataset}`, {
-      validate: compiled(file, `#/$defs/${dataset}`),
-      fields: Object.keys(shape.properties ?? {}),
-    });
-  }
-}
-
-function rawValidator(channel: string, dataset: string): RawValidator {
-  const file = rawFileOf(channel);
-  const v = file === null ? undefined : rawValidators.get(`${file}#${dataset}`);
-  if (!v) throw new UnknownDatasetError(channel, dataset);
-  return v;
-}
-
-/** Whether a (channel, dataset) pair is one sources.md defines. */
-export function isKnownDataset(channel: string, dataset: string): boolean {
-  const file = rawFileOf(channel);
-  return file !== null && rawValidators.has(`${file}#${dataset}`);
-}
-
-/** The published field names of a dataset's raw record, in sources.md order (civil: header order). */
-export function publishedFields(channel: string, dataset: string): readonly string[] {
-  return rawValidator(channel, dataset).fields;
+  const entry = (dataset: string) => {
+    const e = byDataset.get(dataset);
+    if (!e) throw new UnknownDatasetError(options.source, dataset);
+    return e;
+  };
+  // an error inside the fields is named by the field; anything else concerns the whole record
+  const fieldOf = (pointer: string): string | null => {
+    const tokens = pointer.split('/').slice(1).map(unescapePointer);
+    if (tokens.length <= fieldsAt.length || fieldsAt.some((k, i) => tokens[i] !== k)) return null;
+    return tokens[fieldsAt.length];
+  };
+  return Object.freeze({
+    source: options.source,
+    datasets: Object.freeze([...options.datasets]),
+    has: (dataset: string) => byDataset.has(dataset),
+    fields: (dataset: string) => entry(dataset).fields,
+    validate(dataset: string, raw: unknown): SchemaError[] {
+      const { validate } = entry(dataset);
+      return validate(raw) ? [] : toErrors(validate.errors, fieldOf);
+    },
+  });
 }
 
 function unescapePointer(token: string): string {
@@ -122,22 +157,6 @@ function toErrors(errors: ErrorObject[] | null | undefined, fieldOf: (path: stri
     field: fieldOf(e.instancePath),
     message: `${e.instancePath || '(record)'} ${e.message ?? 'is invalid'}`,
   }));
-}
-
-/**
- * Shape errors of a raw source record (an object of string fields; civil: {file, line, row}).
- * Content is not judged here: dirty values are normalization's to handle. Throws
- * UnknownDatasetError for a (channel, dataset) pair sources.md does not define.
- */
-export function validateRaw(channel: string, dataset: string, raw: unknown): SchemaError[] {
-  const { validate } = rawValidator(channel, dataset);
-  if (validate(raw)) return [];
-  const civil = channel === 'civil';
-  return toErrors(validate.errors, (p) => {
-    const tokens = p.split('/').slice(1).map(unescapePointer);
-    if (civil) return tokens.length >= 2 && tokens[0] === 'row' ? tokens[1] : null;
-    return tokens.length >= 1 ? tokens[0] : null;
-  });
 }
 
 const validateEventFn = compiled('event.schema.json');

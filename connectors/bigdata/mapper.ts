@@ -1,20 +1,19 @@
 // Provincial big-data center records (sources.md §2) → canonical events (normalization.md).
 // The center relays other departments' data: the origin is the department named in SJLY.
 import type { EventBody, Normalized, NormalizeContext, Origin } from '../../schemas/types.ts';
-import { UnknownDatasetError, publishedFields } from '../../schemas/index.ts';
+import { UnknownDatasetError } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   BIGDATA_CANCEL_REASON, BIGDATA_HUKOU_STATUS, BIGDATA_ORIGIN, RecordCheck, asFields, decide,
   isDeathReason, lookupCode, normalizeName, readShape, stringField,
 } from '../kit/normalize/index.ts';
-
-const CHANNEL = 'bigdata';
+import { BIGDATA_RAW } from './raw-records.ts';
 
 export function normalizeBigdata(dataset: string, raw: unknown, ctx: NormalizeContext): Normalized {
-  const fields = publishedFields(CHANNEL, dataset);
+  const fields = BIGDATA_RAW.fields(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { channel: CHANNEL, dataset, fields, wholeRecordField: 'GMSFHM' }, asFields),
+      readShape(raw, { schema: BIGDATA_RAW, dataset, fields, wholeRecordField: 'GMSFHM' }, asFields),
       ctx,
     );
     const personId = r.identity('GMSFHM');
@@ -74,7 +73,7 @@ export function normalizeBigdata(dataset: string, raw: unknown, ctx: NormalizeCo
         return { kind: 'IMPRISONED', origin, ...event, date, ...(endDate === undefined ? {} : { endDate }), detail: {} };
       }
       default:
-        throw new UnknownDatasetError(CHANNEL, dataset);
+        throw new UnknownDatasetError('bigdata', dataset);
     }
   });
 }

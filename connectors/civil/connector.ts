@@ -31,8 +31,7 @@ import { CivilInboxError } from './inbox-error.ts';
 import { decodeLines, encodeLines } from './line-set.ts';
 import { areaCodeOfInboxFile, CivilOutbox } from './outbox.ts';
 import type { CivilFeedbackRow, WrittenFeedbackFile } from './outbox.ts';
-
-export const CIVIL_DATASETS = ['cremation'] as const;
+import { CIVIL_DATASETS } from './raw-records.ts';
 
 /** Records per page when the caller asks for no page size. */
 export const CIVIL_PAGE_RECORDS = 500;

@@ -1,10 +1,9 @@
 // Civil affairs cremation rows (sources.md §4) → DEATH events (normalization.md).
 import type { CivilRaw, EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
-import { publishedFields } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import { RecordCheck, decide, normalizeName, readShape, type RawFields } from '../kit/normalize/index.ts';
+import { CIVIL_RAW } from './raw-records.ts';
 
-const CHANNEL = 'civil';
 export const CIVIL_DATASET = 'cremation';
 
 function isCivilRaw(raw: unknown): raw is CivilRaw {
@@ -14,10 +13,10 @@ function isCivilRaw(raw: unknown): raw is CivilRaw {
 }
 
 export function normalizeCivil(dataset: string, raw: unknown, ctx: NormalizeContext): Normalized {
-  const fields = publishedFields(CHANNEL, dataset);
+  const fields = CIVIL_RAW.fields(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { channel: CHANNEL, dataset, fields, wholeRecordField: '身份证号码' }, (v) => (v as CivilRaw).row as RawFields),
+      readShape(raw, { schema: CIVIL_RAW, dataset, fields, wholeRecordField: '身份证号码' }, (v) => (v as CivilRaw).row as RawFields),
       ctx,
     );
     const personId = r.identity('身份证号码');

@@ -1,12 +1,11 @@
 // Health commission items (sources.md §5) → canonical events (normalization.md).
 import type { EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
-import { UnknownDatasetError, publishedFields } from '../../schemas/index.ts';
+import { UnknownDatasetError } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   HEALTH_ID_TYPE, RecordCheck, aliveStrength, asFields, decide, normalizeName, readShape, stringField,
 } from '../kit/normalize/index.ts';
-
-const CHANNEL = 'health';
+import { HEALTH_RAW } from './raw-records.ts';
 
 interface HealthDataset {
   recordId: string;
@@ -22,16 +21,16 @@ const DATASETS: Readonly<Record<string, HealthDataset>> = {
 
 function datasetOf(dataset: string): HealthDataset {
   const d = DATASETS[dataset];
-  if (!d) throw new UnknownDatasetError(CHANNEL, dataset);
+  if (!d) throw new UnknownDatasetError('health', dataset);
   return d;
 }
 
 export function normalizeHealth(dataset: string, raw: unknown, ctx: NormalizeContext): Normalized {
-  const fields = publishedFields(CHANNEL, dataset);
+  const fields = HEALTH_RAW.fields(dataset);
   const d = datasetOf(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { channel: CHANNEL, dataset, fields, wholeRecordField: 'idType' }, asFields),
+      readShape(raw, { schema: HEALTH_RAW, dataset, fields, wholeRecordField: 'idType' }, asFields),
       ctx,
     );
     // Step 1: a passport or HK/Macau/Taiwan permit cannot match a resident roster: out of scope,

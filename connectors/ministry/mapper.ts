@@ -1,13 +1,12 @@
 // Ministry platform records (sources.md §1) → canonical events (normalization.md).
 import type { AliveSignal, EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
-import { UnknownDatasetError, publishedFields } from '../../schemas/index.ts';
+import { UnknownDatasetError } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   AUTH_CHANNEL, AUTH_RESULT, GUANGDONG_PREFIX, INSURANCE_TYPE, RESIDENTS_PENSION, RecordCheck,
   aliveStrength, asFields, decide, isSixDigitCode, normalizeName, quote, readShape, stringField,
 } from '../kit/normalize/index.ts';
-
-const CHANNEL = 'ministry';
+import { MINISTRY_RAW } from './raw-records.ts';
 
 /** What `eventDate` means per dataType (for messages). */
 const EVENT_DATE: Readonly<Record<string, string>> = {
@@ -24,10 +23,10 @@ const EVENT_DATE: Readonly<Record<string, string>> = {
 const SIGNAL_OF: Readonly<Record<string, AliveSignal>> = { TRAVEL: 'TRAVEL', MEDICAL: 'MEDICAL' };
 
 export function normalizeMinistry(dataset: string, raw: unknown, ctx: NormalizeContext): Normalized {
-  const fields = publishedFields(CHANNEL, dataset);
+  const fields = MINISTRY_RAW.fields(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { channel: CHANNEL, dataset, fields, wholeRecordField: 'aac002' }, asFields),
+      readShape(raw, { schema: MINISTRY_RAW, dataset, fields, wholeRecordField: 'aac002' }, asFields),
       ctx,
     );
     const personId = r.identity('aac002');
@@ -88,7 +87,7 @@ export function normalizeMinistry(dataset: string, raw: unknown, ctx: NormalizeC
           detail: {},
         };
       default:
-        throw new UnknownDatasetError(CHANNEL, dataset);
+        throw new UnknownDatasetError('ministry', dataset);
     }
   });
 }

@@ -10,8 +10,7 @@ import { chinaDate, normalizeUpdateTime } from '../../lib/china-time.ts';
 import { dateWindow, pageWindow } from '../kit/window-pager.ts';
 import { PoliceClient } from './client.ts';
 import type { PoliceFeedbackItem, PoliceItem } from './client.ts';
-
-export const POLICE_DATASETS = ['hukou'] as const;
+import { POLICE_DATASETS } from './raw-records.ts';
 
 export interface PoliceConfig {
   city: string;

@@ -2,25 +2,21 @@
 // Police write status and reason as text; the code tables map them to the same canonical
 // values as the big-data center's numeric codes.
 import type { EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
-import { publishedFields } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   POLICE_CANCEL_REASON, POLICE_HUKOU_STATUS, RecordCheck, asFields, decide, isDeathReason,
   normalizeName, readShape, stringField,
 } from '../kit/normalize/index.ts';
+import { POLICE_RAW } from './raw-records.ts';
 
 /** The one police dataset. */
 export const POLICE_DATASET = 'hukou';
 
-/** Every city endpoint (`police-4401`, `police-4403`, ...) shares this one interface. */
-const CHANNEL = 'police';
-
 export function normalizePolice(dataset: string, raw: unknown, ctx: NormalizeContext): Normalized {
-  const channel = CHANNEL;
-  const fields = publishedFields(channel, dataset);
+  const fields = POLICE_RAW.fields(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { channel, dataset, fields, wholeRecordField: 'sfzh' }, asFields),
+      readShape(raw, { schema: POLICE_RAW, dataset, fields, wholeRecordField: 'sfzh' }, asFields),
       ctx,
     );
     const personId = r.identity('sfzh');

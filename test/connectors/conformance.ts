@@ -1,14 +1,21 @@
 // The connector conformance suite (BullMQ-adapter style): the same tests run against every
-// connector by swapping one factory. The lead also runs it against the sandbox simulators.
+// connector by swapping one factory. `runRegistryConformance` runs them for every dataset of
+// every source in a registry, each against the source's fake (nock, or a folder for a file
+// drop) and against its simulator, as the source's harness sets them up.
 import assert from 'node:assert/strict';
 import type { Connector, CursorState, Page, PulledRecord } from '../../connectors/kit/connector.ts';
-import { createSchemaValidator } from '../../connectors/kit/config.ts';
+import { createSchemaValidator, secretPaths } from '../../connectors/kit/config.ts';
 import { isAbortError } from '../../connectors/kit/errors/connector-error.ts';
+import { servesChannel } from '../../connectors/kit/source-definition.ts';
+import type { SourceDefinition } from '../../connectors/kit/source-definition.ts';
+import type { SourceRegistry } from '../../connectors/registry.ts';
 import { chinaDate, parseUpdateTime } from '../../lib/china-time.ts';
 import { isErrorCode } from '../../lib/errors.ts';
 import { stableStringify } from '../../connectors/kit/high-water.ts';
 
 export interface ConformanceFixture<S extends CursorState = CursorState> {
+  /** the source the connector belongs to: its channel and datasets are checked against it */
+  definition: SourceDefinition;
   connector: Connector<S>;
   /** the dataset the suite pulls */
   dataset: string;
@@ -80,8 +87,12 @@ export function runConformance<S extends CursorState>(name: string, makeConnecto
         if (SECRET_NAME.test(prop)) assert.equal(sub.secret, true, `${prop} looks like a secret but is not marked`);
       }
       for (const s of f.secrets ?? []) assert.equal(props[s]?.secret, true, `${s} must be marked secret`);
+      // the hub checks configuration files against the definition's schema: it must be the connector's
+      assert.deepEqual(spec, f.definition.configSchema);
+      assert.deepEqual(secretPaths(spec), secretPaths(f.definition.configSchema));
       assert.ok(f.connector.datasets.includes(f.dataset));
-      assert.match(f.connector.channel, /^(ministry|bigdata|police-\d{4}|civil|health)$/);
+      assert.ok(f.definition.datasets.includes(f.dataset), `${f.dataset} is not a dataset of ${f.definition.name}`);
+      assert.ok(servesChannel(f.definition, f.connector.channel), `channel ${f.connector.channel} is not one of ${f.definition.name}'s`);
     });
 
     it('check() resolves ok against a working source', async () => {
@@ -159,4 +170,56 @@ export function runConformance<S extends CursorState>(name: string, makeConnecto
       assert.ok(isAbortError(failure), `expected a LIFECERT_CONNECTOR_ABORTED error, got ${String(failure)}`);
     });
   });
+}
+
+/** One backend of a source for one dataset, as its harness set it up. */
+export interface HarnessFixture<S extends CursorState = CursorState> extends Omit<ConformanceFixture<S>, 'definition' | 'connector' | 'dataset' | 'unreachable'> {
+  /** the connector configuration pointing at the backend */
+  config: unknown;
+  /** a configuration pointing where nothing answers */
+  unreachable?: unknown;
+}
+
+/**
+ * How the suite drives one source: its fake (nock for a network source, a folder for a file
+ * drop) and its simulator, each set up to serve one dataset with records on both sides of the
+ * as-of day. A source's harness lives with its tests; the suite finds it by the source's name.
+ */
+export interface SourceHarness {
+  fake(dataset: string): Promise<HarnessFixture>;
+  simulator(dataset: string): Promise<HarnessFixture>;
+}
+
+const BACKENDS = ['fake', 'simulator'] as const;
+
+/**
+ * The conformance suite for every dataset of every source in `registry` (or only the sources
+ * named in `only`), against each backend of its harness. A registered source without a
+ * harness fails: registering a source means it is held to the contract.
+ */
+export function runRegistryConformance(registry: SourceRegistry, harnesses: Readonly<Record<string, SourceHarness>>, only?: readonly string[]): void {
+  for (const definition of registry.sources) {
+    if (only && !only.includes(definition.name)) continue;
+    const harness = harnesses[definition.name];
+    if (!harness) {
+      describe(`connector conformance: ${definition.name}`, () => {
+        it('has a conformance harness', () => assert.fail(`source ${definition.name} is registered but no conformance harness drives it`));
+      });
+      continue;
+    }
+    for (const dataset of definition.datasets) {
+      for (const backend of BACKENDS) {
+        runConformance(`${definition.name}/${dataset} against its ${backend}`, async () => {
+          const { config, unreachable, ...rest } = await harness[backend](dataset);
+          return {
+            ...rest,
+            definition,
+            dataset,
+            connector: definition.createConnector(config),
+            ...(unreachable === undefined ? {} : { unreachable: () => definition.createConnector(unreachable) }),
+          };
+        });
+      }
+    }
+  }
 }

@@ -83,7 +83,7 @@ forEachDatabase('feedback items', ({ db }) => {
 
   it('refuses a batch holding an item it cannot store as given, naming it, and writes none of the batch', async () => {
     const refuses = (bad: FeedbackItem, pattern: RegExp) =>
-      assert.rejects(saveFeedbackItems(db(), [item(1), bad]), (e: unknown) => e instanceof MirrorError && e.code === 'MIRROR_INPUT_INVALID' && pattern.test(e.message));
+      assert.rejects(saveFeedbackItems(db(), [item(1), bad]), (e: unknown) => e instanceof MirrorError && e.code === 'LIFECERT_MIRROR_INPUT_INVALID' && pattern.test(e.message));
     await refuses(item(2, { state: 'DONE' as FeedbackItem['state'] }), /state "DONE"/);
     await refuses(item(2, { verifiedDate: '20261128' }), /verifiedDate/);
     await refuses(item(2, { recordId: 'HH\u0000.csv:2' }), /recordId is not storable text/);

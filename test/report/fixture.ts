@@ -1,6 +1,7 @@
 // Realistic report inputs: a small run over three counties, and a large generated one.
 import type { Decision, Action, ReasonCode, Result } from '../../schemas/types.ts';
 import type { ReportCase, ReportInput, ReportPerson, ReportRejection } from '../../report/index.ts';
+import { defaultRegistry } from '../../connectors/registry.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
@@ -97,6 +98,7 @@ export function smallFixture(): SmallFixture {
     database: 'PGlite',
     results,
     roster,
+    sources: defaultRegistry.labels(),
     counts: {
       'ministry/DEATH': { pulled: 120, staged: 118, rejected: 2, skipped: 0 },
       'ministry/AUTH': { pulled: 5000, staged: 4990, rejected: 0, skipped: 10 },
@@ -133,6 +135,7 @@ export const EMPTY_INPUT: ReportInput = {
   generatedAt: '2026-11-28T18:05:00+08:00',
   world: { kind: 'file', file: 'world.json', persons: 0 },
   database: 'PostgreSQL',
+  sources: defaultRegistry.labels(),
   results: [],
   roster: new Map(),
   counts: {},

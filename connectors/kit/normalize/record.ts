@@ -3,7 +3,7 @@
 // first failing check ends the record: `RecordCheck` methods throw a private Refusal that
 // `decide` turns into the rejected / skipped outcome, so no mapper can forget to stop.
 import type { EventBody, Normalized, NormalizeContext, RejectionCode, SkipCode } from '../../../schemas/types.ts';
-import { validateRaw } from '../../../schemas/index.ts';
+import type { RawSchema } from '../../../schemas/index.ts';
 import { normalizeIdentity } from './identity.ts';
 import { checkSourceDate } from './date.ts';
 import { lookupCode, type CodeTable } from './codes.ts';
@@ -30,7 +30,8 @@ export function decide(body: () => EventBody): Normalized {
 export type RawFields = Readonly<Record<string, string>>;
 
 export interface ShapeOptions {
-  channel: string;
+  /** the source's raw-record schemas */
+  schema: RawSchema;
   dataset: string;
   /** the fields in published order (a shape error is named by the earliest) */
   fields: readonly string[];
@@ -46,7 +47,7 @@ export interface ShapeOptions {
  * out of a valid record (civil: its `row`).
  */
 export function readShape(raw: unknown, options: ShapeOptions, extract: (raw: unknown) => RawFields): RawFields {
-  const errors = validateRaw(options.channel, options.dataset, raw);
+  const errors = options.schema.validate(options.dataset, raw);
   if (errors.length === 0) return extract(raw);
   const rank = (field: string | null): number => {
     if (field === null) return -1;
