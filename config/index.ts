@@ -236,7 +236,7 @@ export function buildConnectors(sources: SourcesConfig, registry: SourceRegistry
     }
     for (const config of isList(value) ? value : [value]) {
       const connector = d.createConnector(config);
-      if (!servesChannel(d, connector.channel)) throw new Error(`source ${d.name} made a connector for channel ${connector.channel}, which is not its own`);
+      if (!servesChannel(d, connector.channel)) throw new LifecertError('LIFECERT_CONNECTOR_DEFINITION_INVALID', `source ${d.name} made a connector for channel ${connector.channel}, which is not its own`);
       if (channels.has(connector.channel)) throw new HubConfigError('LIFECERT_CONFIG_INVALID', `sources.${d.name}: channel ${connector.channel} is configured twice`);
       channels.add(connector.channel);
       out.push(connector);

@@ -4,6 +4,7 @@
 // immutable, so a test that registers one more source (`defaultRegistry.with(extra)`) leaves
 // every other caller's registry as it was.
 import { UnknownDatasetError } from '../schemas/index.ts';
+import { LifecertError } from '../lib/errors.ts';
 import type { SourceLabel } from '../schemas/source-label.ts';
 import { servesChannel } from './kit/source-definition.ts';
 import type { SourceDefinition } from './kit/source-definition.ts';
@@ -34,8 +35,12 @@ export interface SourceRegistry {
 // lower-case, as channels are in counts.json keys, events and the API; no leading digit or dash
 const NAME = /^[a-z][a-z0-9-]*$/;
 
-export class SourceRegistryError extends Error {
-  override readonly name = 'SourceRegistryError';
+export class SourceRegistryError extends LifecertError {
+  override readonly name: string = 'SourceRegistryError';
+
+  constructor(message: string) {
+    super('LIFECERT_CONNECTOR_DEFINITION_INVALID', message);
+  }
 }
 
 /** A registry of `definitions`; throws SourceRegistryError when two of them claim a name or a channel. */

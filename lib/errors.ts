@@ -29,6 +29,7 @@ export interface ErrorSpec {
 export const ERRORS = {
   // connectors: the kit and every source
   LIFECERT_CONNECTOR_CONFIG_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'the connector configuration does not match its schema' },
+  LIFECERT_CONNECTOR_DEFINITION_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'a source definition the registry cannot take: a bad or repeated name or channel, a dataset without its raw schema, a connector for another source\'s channel' },
   LIFECERT_CONNECTOR_DATASET_UNKNOWN: { kind: 'config', retryable: false, httpStatus: 404, description: 'the connector was asked for a dataset it does not serve' },
   LIFECERT_CONNECTOR_INPUT_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a connector was called with a malformed argument (an as-of date that is not YYYY-MM-DD)' },
   LIFECERT_CONNECTOR_NETWORK: { kind: 'transient', retryable: true, httpStatus: 503, description: 'a socket error (reset, refused, hang-up) before a full response arrived' },

@@ -4,8 +4,8 @@
 // way a source folder under connectors/ would be; registering the definition is all it takes.
 import type { CheckResult, Connector, Page, PullOptions, PulledRecord } from '../../../connectors/kit/connector.ts';
 import { validateConfig } from '../../../connectors/kit/config.ts';
-import { checkFailure, retryOptions } from '../../../connectors/kit/connector-deps.ts';
-import type { ConnectorDeps, RetryConfig } from '../../../connectors/kit/connector-deps.ts';
+import { callOptions, checkFailure, retryOptions } from '../../../connectors/kit/connector-deps.ts';
+import type { CallOptions, ConnectorDeps, RetryConfig } from '../../../connectors/kit/connector-deps.ts';
 import { assertDataset } from '../../../connectors/kit/datasets.ts';
 import { ConnectorError } from '../../../connectors/kit/errors/connector-error.ts';
 import type { HighWaterState } from '../../../connectors/kit/high-water.ts';
@@ -89,15 +89,15 @@ interface DeathRegisterConfig {
 function createDeathRegisterConnector(input: unknown, deps: ConnectorDeps = {}): Connector<HighWaterState> {
   const config = validateConfig<DeathRegisterConfig>(NAME, CONFIG_SCHEMA, input);
   const http = createHttpClient({ timeoutMs: config.timeoutMs });
-  const fetchPage = (sinceMs: number, offset: number, limit: number, signal?: AbortSignal, maxAttempts?: number): Promise<WindowPage<Registration>> => {
+  const fetchPage = (sinceMs: number, offset: number, limit: number, call: CallOptions = {}, maxAttempts?: number): Promise<WindowPage<Registration>> => {
     const query = new URLSearchParams({ since: toChinaIso(sinceMs), offset: String(offset), limit: String(limit) });
-    const retry = retryOptions(config.retry, deps, signal, 'GET /deaths');
+    const retry = retryOptions(config.retry, deps, call, 'GET /deaths');
     if (maxAttempts !== undefined) retry.maxAttempts = maxAttempts;
     return withRetry(async () => {
-      const res = await http.send({ method: 'GET', url: joinUrl(config.url, `/deaths?${query}`), headers: { Authorization: `Bearer ${config.token}` }, ...(signal ? { signal } : {}) });
+      const res = await http.send({ method: 'GET', url: joinUrl(config.url, `/deaths?${query}`), headers: { Authorization: `Bearer ${config.token}` }, ...(call.signal ? { signal: call.signal } : {}) });
       const json = parseJsonBody(res);
       if (!isRecord(json) || typeof json.total !== 'number' || !Array.isArray(json.items) || !json.items.every(isRecord)) {
-        throw new ConnectorError('RESPONSE_SHAPE', `${res.request}: the answer lacks total or items`, { request: res.request });
+        throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${res.request}: the answer lacks total or items`, { request: res.request });
       }
       return { items: json.items as Registration[], total: json.total, body: res.body, request: res.request };
     }, retry);
@@ -109,7 +109,7 @@ function createDeathRegisterConnector(input: unknown, deps: ConnectorDeps = {}):
     spec: () => structuredClone(CONFIG_SCHEMA),
     async check(): Promise<CheckResult> {
       try {
-        await fetchPage(Date.now(), 0, 1, undefined, 1);
+        await fetchPage(Date.now(), 0, 1, {}, 1);
         return { ok: true };
       } catch (err) {
         return checkFailure(err);
@@ -119,7 +119,7 @@ function createDeathRegisterConnector(input: unknown, deps: ConnectorDeps = {}):
       assertDataset(NAME, [DATASET], dataset);
       return pageWindow<Registration>({
         ...dateWindow(state, config, options),
-        fetchPage: (sinceMs, pageIndex, pageSize) => fetchPage(sinceMs, pageIndex * pageSize, pageSize, options.signal),
+        fetchPage: (sinceMs, pageIndex, pageSize) => fetchPage(sinceMs, pageIndex * pageSize, pageSize, callOptions(options)),
         toRecord: (item): PulledRecord => ({ recordId: stringField(item, 'regNo'), raw: item, updatedAt: normalizeUpdateTime(stringField(item, 'registeredAt')) }),
       });
     },
