@@ -68,8 +68,10 @@ function parseOptions(argv: string[]): Options | null {
 interface Engine {
   label: string;
   decide: DecideFn;
-  /** ns per person, one figure per timed round */
+  /** wall-clock ns per person, one figure per timed round */
   rounds: number[];
+  /** CPU ns per person (user + system of this process, GC included), one per round: less moved by other processes */
+  cpuRounds: number[];
 }
 
 /** The engine of a git revision: the revision's tree in a scratch folder, imported from there. */
@@ -82,7 +84,7 @@ async function engineAt(ref: string, teardown: Teardown): Promise<Engine> {
   // packages resolve from the scratch copy as they do from the checkout
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
   const mod = (await import(path.join(dir, 'matching', 'index.ts'))) as { decide: DecideFn };
-  return { label: `${ref} (${commit})`, decide: mod.decide, rounds: [] };
+  return { label: `${ref} (${commit})`, decide: mod.decide, rounds: [], cpuRounds: [] };
 }
 
 const NO_EVENTS: readonly MatchEvent[] = [];
@@ -94,12 +96,14 @@ function decideAll(decide: DecideFn, roster: readonly RosterEntry[], byPerson: R
 }
 
 /** One timed pass; the decisions feed a checksum so that no call can be optimized away. */
-function timedPass(decide: DecideFn, roster: readonly RosterEntry[], byPerson: ReadonlyMap<string, readonly MatchEvent[]>, options: DecideOptions): { ns: number; checksum: number } {
+function timedPass(decide: DecideFn, roster: readonly RosterEntry[], byPerson: ReadonlyMap<string, readonly MatchEvent[]>, options: DecideOptions): { ns: number; cpuNs: number; checksum: number } {
   let checksum = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (const entry of roster) checksum += decide(entry, byPerson.get(entry.personId) ?? NO_EVENTS, options).reasons.length;
   const ms = performance.now() - started;
-  return { ns: (ms * 1e6) / roster.length, checksum };
+  const used = process.cpuUsage(cpu);
+  return { ns: (ms * 1e6) / roster.length, cpuNs: ((used.user + used.system) * 1e3) / roster.length, checksum };
 }
 
 function median(xs: readonly number[]): number {
@@ -117,7 +121,7 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
 
   const engines: Engine[] = [];
   if (options.against !== null) engines.push(await engineAt(options.against, teardown));
-  engines.push({ label: 'this checkout', decide: currentDecide, rounds: [] });
+  engines.push({ label: 'this checkout', decide: currentDecide, rounds: [], cpuRounds: [] });
 
   // Untimed first pass of each engine: warms the JIT and checks that the engines agree.
   const first = engines.map((e) => decideAll(e.decide, w.roster, w.eventsByPerson, decideOptions));
@@ -138,8 +142,9 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
     // alternate which engine goes first, so that drift in machine load falls on both
     const order = r % 2 === 0 ? engines : [...engines].reverse();
     for (const e of order) {
-      const { ns, checksum } = timedPass(e.decide, w.roster, w.eventsByPerson, decideOptions);
+      const { ns, cpuNs, checksum } = timedPass(e.decide, w.roster, w.eventsByPerson, decideOptions);
       e.rounds.push(ns);
+      e.cpuRounds.push(cpuNs);
       checksums.add(checksum);
     }
   }
@@ -153,15 +158,22 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
   out.push(`${options.rounds} timed passes over the roster per engine, alternating; ns per person (decide() only)`);
   out.push('');
   const width = Math.max(...engines.map((e) => e.label.length), 6);
-  out.push(`${'engine'.padEnd(width)}  median ns   min ns   max ns`);
-  out.push(`${'-'.repeat(width)}  ---------  -------  -------`);
+  out.push(`${''.padEnd(width)}  wall ns per person         CPU ns per person`);
+  out.push(`${'engine'.padEnd(width)}  median     min     max    median     min     max`);
+  out.push(`${'-'.repeat(width)}  ------  ------  ------    ------  ------  ------`);
+  const cell = (x: number) => x.toFixed(0).padStart(6);
   for (const e of engines) {
-    out.push(`${e.label.padEnd(width)}  ${median(e.rounds).toFixed(0).padStart(9)}  ${Math.min(...e.rounds).toFixed(0).padStart(7)}  ${Math.max(...e.rounds).toFixed(0).padStart(7)}`);
+    out.push(
+      `${e.label.padEnd(width)}  ${cell(median(e.rounds))}  ${cell(Math.min(...e.rounds))}  ${cell(Math.max(...e.rounds))}    ${cell(median(e.cpuRounds))}  ${cell(Math.min(...e.cpuRounds))}  ${cell(Math.max(...e.cpuRounds))}`,
+    );
   }
   if (engines.length === 2) {
     const [before, after] = engines;
+    const ratio = (a: number, b: number) => `×${(a / b).toFixed(3)}`;
     out.push('');
-    out.push(`this checkout ÷ ${before.label}: median ×${(median(after.rounds) / median(before.rounds)).toFixed(3)}, min ×${(Math.min(...after.rounds) / Math.min(...before.rounds)).toFixed(3)}`);
+    out.push(
+      `this checkout ÷ ${before.label}: wall median ${ratio(median(after.rounds), median(before.rounds))}, min ${ratio(Math.min(...after.rounds), Math.min(...before.rounds))}; CPU median ${ratio(median(after.cpuRounds), median(before.cpuRounds))}, min ${ratio(Math.min(...after.cpuRounds), Math.min(...before.cpuRounds))}`,
+    );
     out.push(`results that differ between the two engines: ${differences} of ${w.roster.length.toLocaleString('en')}`);
     if (firstDifference !== '') out.push(`first difference:\n${firstDifference}`);
   }

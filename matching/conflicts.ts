@@ -15,13 +15,17 @@ const DEATH_DATE_TOLERANCE_DAYS = 31;
 
 export interface Conflicts {
   /** in no particular order, each once */
-  reasons: ReasonCode[];
+  readonly reasons: readonly ReasonCode[];
   /** the events behind them, possibly repeated */
-  evidence: MatchEvent[];
+  readonly evidence: readonly MatchEvent[];
 }
+
+const NO_CONFLICTS: Conflicts = { reasons: [], evidence: [] };
 
 export function findConflicts(counted: CountedEvents, death: DeathEvidence): Conflicts {
   const { alive, hukouNormal, cancellations } = counted;
+  // every conflict needs a death, an effective cancellation or a misnamed event: most persons have none
+  if (counted.deaths.length === 0 && cancellations.length === 0 && counted.misnamedOthers.length === 0) return NO_CONFLICTS;
   const reasons: ReasonCode[] = [];
   const evidence: MatchEvent[] = [];
   const hasHubDeath = death.hasHubDeath;

@@ -12,17 +12,23 @@ import type { MatchEvent } from './types.ts';
 
 export interface Losses {
   /** in no particular order, each once */
-  reasons: ReasonCode[];
+  readonly reasons: readonly ReasonCode[];
   /** the earliest loss date, '' when there is no loss */
-  lossDate: string;
+  readonly lossDate: string;
   /** the events behind them, possibly repeated */
-  evidence: MatchEvent[];
+  readonly evidence: readonly MatchEvent[];
   /** §6: the overpaid month ranges, one per loss (a range per current spell) */
-  overpaid: MonthRange[];
+  readonly overpaid: readonly MonthRange[];
 }
 
+const NO_LOSSES: Losses = { reasons: [], lossDate: '', evidence: [], overpaid: [] };
+
 export function findLosses(counted: CountedEvents, death: DeathEvidence, conflicted: boolean, ctx: PeriodContext): Losses {
-  const losses: Losses = { reasons: [], lossDate: '', evidence: [], overpaid: [] };
+  // every loss needs a death, a cancellation, an imprisonment or another benefit: most persons have none
+  if (counted.deaths.length === 0 && counted.cancellations.length === 0 && counted.prisons.length === 0 && counted.benefits.length === 0) {
+    return NO_LOSSES;
+  }
+  const losses = { reasons: [] as ReasonCode[], lossDate: '', evidence: [] as MatchEvent[], overpaid: [] as MonthRange[] };
   const note = (reason: ReasonCode, date: string): void => {
     if (!losses.reasons.includes(reason)) losses.reasons.push(reason);
     if (losses.lossDate === '' || date < losses.lossDate) losses.lossDate = date;
