@@ -4,7 +4,8 @@
 // time the floor (JSON.parse of the same bytes) on them.
 import { performance } from 'node:perf_hooks';
 import type { Connector } from '../connectors/kit/connector.ts';
-import { buildConnectors, sandboxSources } from '../config/index.ts';
+import { buildConnectors } from '../config/index.ts';
+import { sandboxSources } from '../sandbox/hub-sources.ts';
 import { listPulls, migrate, openDatabase, readPulledRawText, readRawPages } from '../mirror/index.ts';
 import type { Db } from '../mirror/index.ts';
 import { ingestDataset } from '../pipeline/ingest.ts';

@@ -10,19 +10,11 @@ import { createBigdataConnector } from '../connectors/bigdata/connector.ts';
 import { createPoliceConnector } from '../connectors/police/connector.ts';
 import { createCivilConnector } from '../connectors/civil/connector.ts';
 import { createHealthConnector } from '../connectors/health/connector.ts';
-import { SANDBOX_CREDENTIALS } from '../sandbox/world.ts';
+import type { SourcesConfig } from '../schemas/config.ts';
 
 export class HubConfigError extends Error {
   override readonly name = 'HubConfigError';
   readonly code = 'LIFECERT_CONFIG_INVALID';
-}
-
-export interface SourcesConfig {
-  ministry?: Record<string, unknown>;
-  bigdata?: Record<string, unknown>;
-  police?: Record<string, unknown>[];
-  civil?: Record<string, unknown>;
-  health?: Record<string, unknown>;
 }
 
 /** A run started by the clock (config.schema.json `schedules`). */
@@ -142,19 +134,4 @@ export function buildConnectors(sources: SourcesConfig): Connector<CursorState>[
   if (sources.civil) add(createCivilConnector(sources.civil));
   if (sources.health) add(createHealthConnector(sources.health));
   return out;
-}
-
-/**
- * The sources section for a sandbox at `url` (sandbox.md addresses) with the sandbox's own
- * credentials — built in memory for the demo, the tests and the benchmarks, never written out.
- */
-export function sandboxSources(url: string, civilDir: string, cities: readonly string[], overrides: Partial<Record<keyof SourcesConfig, Record<string, unknown>>> = {}): SourcesConfig {
-  const c = SANDBOX_CREDENTIALS;
-  return {
-    ministry: { url: `${url}/ministry/ws/cert`, username: c.ministry.username, password: c.ministry.password, ...overrides.ministry },
-    bigdata: { url: `${url}/bigdata`, appId: c.bigdata.appId, appSecret: c.bigdata.appSecret, ...overrides.bigdata },
-    police: cities.map((city) => ({ city, url: `${url}/police/${city}`, clientId: c.police.clientId, clientSecret: c.police.clientSecret, ...overrides.police })),
-    civil: { inboxDir: path.join(civilDir, 'inbox'), outboxDir: path.join(civilDir, 'outbox'), ...overrides.civil },
-    health: { url: `${url}/health`, apiKey: c.health.apiKey, ...overrides.health },
-  };
 }

@@ -1,7 +1,19 @@
 // Calendar arithmetic for the generator: China dates `YYYY-MM-DD`, months `YYYY-MM`.
-import { addMonths, monthDiff } from '../../lib/china-time.ts';
+// Written here rather than taken from lib/: the oracle decides with these, and it must share no
+// code with matching/ (which uses lib/china-time.ts), so that one slip in a month step cannot
+// make the engine and its check agree on a wrong answer.
 
-export { addMonths, monthDiff };
+/** `YYYY-MM` moved by `n` months (n may be negative). */
+export function addMonths(month: string, n: number): string {
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
+  const year = Math.floor(index / 12);
+  return `${String(year).padStart(4, '0')}-${String(index - year * 12 + 1).padStart(2, '0')}`;
+}
+
+/** `a − b` in calendar months for `YYYY-MM` values. */
+export function monthDiff(a: string, b: string): number {
+  return (Number(a.slice(0, 4)) - Number(b.slice(0, 4))) * 12 + Number(a.slice(5, 7)) - Number(b.slice(5, 7));
+}
 
 // A world needs millions of date steps: day numbers and month ends are memoized (the calendar
 // a world spans is a few tens of thousands of days).

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sandboxSources } from '../../config/index.ts';
+import { sandboxSources } from '../../sandbox/hub-sources.ts';
 import type { HubConfig } from '../../config/index.ts';
 import { createSchemaValidator } from '../../connectors/kit/config.ts';
 import { createJobs, JobsError, runStatusSchema, startWorker } from '../../jobs/index.ts';
