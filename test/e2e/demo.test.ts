@@ -15,6 +15,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { createScratchPostgres } from '../mirror/db-targets.ts';
+import { requirePostgres } from '../support/servers.ts';
 import type { DemoSummary } from '../../cli/demo.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/lifecert.js');
@@ -144,22 +145,26 @@ describe('lifecert demo, end to end through the simulators', function () {
     }
   });
 
-  it('runs on PostgreSQL in a schema of its own; a second demo there starts afresh', async () => {
-    const scratch = await createScratchPostgres();
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-demo-pg-'));
-    try {
-      for (const [seed, persons] of [['demo-pg-1', 500], ['demo-pg-2', 400]] as const) {
-        const summary = await runDemo({ persons, seed, out, databaseUrl: scratch.url, progress: false, log: () => {} });
-        assert.match(summary.database, /\(schema lifecert_demo\)$/);
-        const results = checkDemoFiles(out, readExpected(path.join(out, 'world.expected.json')), persons);
-        checkSummary(summary, persons, results);
+  describe('on PostgreSQL', () => {
+    requirePostgres();
+
+    it('runs on PostgreSQL in a schema of its own; a second demo there starts afresh', async () => {
+      const scratch = await createScratchPostgres();
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-demo-pg-'));
+      try {
+        for (const [seed, persons] of [['demo-pg-1', 500], ['demo-pg-2', 400]] as const) {
+          const summary = await runDemo({ persons, seed, out, databaseUrl: scratch.url, progress: false, log: () => {} });
+          assert.match(summary.database, /\(schema lifecert_demo\)$/);
+          const results = checkDemoFiles(out, readExpected(path.join(out, 'world.expected.json')), persons);
+          checkSummary(summary, persons, results);
+        }
+        const exported = await lifecert(['export', '--period', JSON.parse(fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').split('\n')[0]).period, '--database-url', scratch.url, '--schema', 'lifecert_demo']);
+        assert.equal(exported.code, 0, exported.stderr);
+        assert.equal(exported.stdout, fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8'));
+      } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+        await scratch.drop();
       }
-      const exported = await lifecert(['export', '--period', JSON.parse(fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').split('\n')[0]).period, '--database-url', scratch.url, '--schema', 'lifecert_demo']);
-      assert.equal(exported.code, 0, exported.stderr);
-      assert.equal(exported.stdout, fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8'));
-    } finally {
-      fs.rmSync(out, { recursive: true, force: true });
-      await scratch.drop();
-    }
+    });
   });
 });

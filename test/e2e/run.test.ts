@@ -19,11 +19,13 @@ import { loadRoster } from '../../mirror/roster.ts';
 import type { Result } from '../../schemas/types.ts';
 import { createScratchPostgres } from '../mirror/db-targets.ts';
 import type { ScratchPostgres } from '../mirror/db-targets.ts';
+import { requirePostgres } from '../support/servers.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/lifecert.js');
 const exec = promisify(execFile);
 
 describe('lifecert run against configured sources (PostgreSQL mirror, sandbox sources)', function () {
+  requirePostgres();
   this.timeout(300_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-run-'));
   const generated = generateWorld({ persons: 400, seed: 'run-e2e', faults: true });

@@ -8,8 +8,10 @@ import { stagePage } from '../../mirror/staging.ts';
 import type { RecordToStage } from '../../mirror/staging.ts';
 import { createScratchPostgres, identityNumber } from './db-targets.ts';
 import type { ScratchPostgres } from './db-targets.ts';
+import { requirePostgres } from '../support/servers.ts';
 
 describe('mirror under concurrent workers [postgres]', function () {
+  requirePostgres();
   this.timeout(120_000);
   let scratch: ScratchPostgres;
   let a: Db;

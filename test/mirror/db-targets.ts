@@ -1,20 +1,22 @@
 // Runs a suite against both stores the mirror supports: embedded PGlite (in memory) and a
 // real PostgreSQL, where each suite gets its own fresh database (created here, dropped after)
-// so suites never see each other's rows. LIFECERT_TEST_PG_ADMIN_URL overrides the server.
+// so suites never see each other's rows. LIFECERT_TEST_PG_ADMIN_URL overrides the server; when
+// it does not answer, the PostgreSQL suites skip (test/support/servers.ts).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase } from '../../mirror/db.ts';
 import type { Db, DbKind } from '../../mirror/db.ts';
 import { migrate } from '../../mirror/migrate.ts';
+import { DEFAULT_PG_ADMIN_URL, requirePostgres } from '../support/servers.ts';
 
-export const PG_ADMIN_URL = process.env.LIFECERT_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL = process.env.LIFECERT_TEST_PG_ADMIN_URL || DEFAULT_PG_ADMIN_URL;
 
 export interface ScratchPostgres {
   url: string;
   drop(): Promise<void>;
 }
 
-/** A fresh, empty PostgreSQL database on the test server. */
+/** A fresh, empty PostgreSQL database on the test server (call requirePostgres() in the suite). */
 export async function createScratchPostgres(): Promise<ScratchPostgres> {
   const name = `lifecert_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -50,6 +52,7 @@ export interface DbSuite {
 export function forEachDatabase(title: string, body: (suite: DbSuite) => void, options: { migrate?: boolean } = {}): void {
   for (const kind of ['pglite', 'postgres'] as const) {
     describe(`${title} [${kind}]`, function () {
+      if (kind === 'postgres') requirePostgres();
       this.timeout(120_000);
       let db: Db | undefined;
       let scratch: ScratchPostgres | undefined;

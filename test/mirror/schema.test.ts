@@ -7,6 +7,7 @@ import { migrate } from '../../mirror/migrate.ts';
 import { MirrorError } from '../../mirror/errors.ts';
 import { createScratchPostgres } from './db-targets.ts';
 import type { ScratchPostgres } from './db-targets.ts';
+import { requirePostgres } from '../support/servers.ts';
 
 async function tablesIn(db: Db, schema: string): Promise<string[]> {
   const { rows } = await db.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema]);
@@ -16,31 +17,35 @@ async function tablesIn(db: Db, schema: string): Promise<string[]> {
 describe('a mirror in its own schema', function () {
   this.timeout(120_000);
 
-  it('PostgreSQL: every pooled session works in the schema, created on open; public stays empty', async () => {
-    const scratch: ScratchPostgres = await createScratchPostgres();
-    try {
-      const inSchema = await openDatabase({ databaseUrl: scratch.url, schema: 'lifecert_demo', poolSize: 3 });
+  describe('on PostgreSQL', () => {
+    requirePostgres();
+
+    it('PostgreSQL: every pooled session works in the schema, created on open; public stays empty', async () => {
+      const scratch: ScratchPostgres = await createScratchPostgres();
       try {
-        await migrate(inSchema);
-        // several sessions at once: each must see the schema's tables
-        const counts = await Promise.all([1, 2, 3, 4, 5, 6].map(() => inSchema.query<{ n: number }>('SELECT count(*)::int AS n FROM results')));
-        assert.deepEqual(counts.map((c) => c.rows[0].n), [0, 0, 0, 0, 0, 0]);
-        assert.ok((await tablesIn(inSchema, 'lifecert_demo')).includes('results'));
-        assert.deepEqual(await tablesIn(inSchema, 'public'), []);
-        assert.match(inSchema.location, /\(schema lifecert_demo\)$/);
+        const inSchema = await openDatabase({ databaseUrl: scratch.url, schema: 'lifecert_demo', poolSize: 3 });
+        try {
+          await migrate(inSchema);
+          // several sessions at once: each must see the schema's tables
+          const counts = await Promise.all([1, 2, 3, 4, 5, 6].map(() => inSchema.query<{ n: number }>('SELECT count(*)::int AS n FROM results')));
+          assert.deepEqual(counts.map((c) => c.rows[0].n), [0, 0, 0, 0, 0, 0]);
+          assert.ok((await tablesIn(inSchema, 'lifecert_demo')).includes('results'));
+          assert.deepEqual(await tablesIn(inSchema, 'public'), []);
+          assert.match(inSchema.location, /\(schema lifecert_demo\)$/);
+        } finally {
+          await inSchema.close();
+        }
+        const plain = await openDatabase({ databaseUrl: scratch.url });
+        try {
+          const { rows } = await plain.query<{ t: string | null }>(`SELECT to_regclass('results')::text AS t`);
+          assert.equal(rows[0].t, null, 'without the schema the tables are not on the search path');
+        } finally {
+          await plain.close();
+        }
       } finally {
-        await inSchema.close();
+        await scratch.drop();
       }
-      const plain = await openDatabase({ databaseUrl: scratch.url });
-      try {
-        const { rows } = await plain.query<{ t: string | null }>(`SELECT to_regclass('results')::text AS t`);
-        assert.equal(rows[0].t, null, 'without the schema the tables are not on the search path');
-      } finally {
-        await plain.close();
-      }
-    } finally {
-      await scratch.drop();
-    }
+    });
   });
 
   it('PGlite: the schema holds the tables', async () => {
