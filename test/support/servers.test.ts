@@ -11,14 +11,10 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const MOCHA = path.join(ROOT, 'node_modules/mocha/bin/mocha.js');
 const FIXTURE = path.join(import.meta.dirname, 'fixtures/needs-servers.fixture.ts');
 
-/** A port that was free a moment ago and has nothing listening on it now. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+// Nothing listens on port 1 (tcpmux), an unprivileged process cannot take it, and it is outside
+// the ephemeral range, so a connection there cannot meet itself: a port freed by the test might
+// be taken by another process's server a moment later.
+const CLOSED_PORT = 1;
 
 function runFixture(env: NodeJS.ProcessEnv): { status: number | null; output: string } {
   const child = spawnSync(process.execPath, [MOCHA, '--no-config', '--exit', '--timeout', '30000', FIXTURE], {
@@ -43,7 +39,7 @@ describe('test servers: the guard', function () {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    assert.equal(await reachable('127.0.0.1', port), false);
+    assert.equal(await reachable('127.0.0.1', CLOSED_PORT), false);
   });
 
   it('reads the servers from their variables, with the defaults the README gives', () => {
@@ -59,31 +55,30 @@ describe('test servers: the guard', function () {
   });
 
   it('without the servers: their suites skip, one line per server says how to start it, the rest passes', async () => {
-    const [pgPort, redisPort] = [await closedPort(), await closedPort()];
     const { status, output } = runFixture({
-      LIFECERT_TEST_PG_ADMIN_URL: `postgres://postgres@127.0.0.1:${pgPort}/postgres`,
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      LIFECERT_TEST_PG_ADMIN_URL: `postgres://postgres@127.0.0.1:${CLOSED_PORT}/postgres`,
+      REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}`,
       LIFECERT_REQUIRE_SERVERS: '',
     });
     assert.equal(status, 0, output);
     assert.match(output, /\b1 passing\b/);
     assert.match(output, /\b3 pending\b/);
     assert.doesNotMatch(output, /failing|ECONNREFUSED/);
-    assert.equal(count(output, new RegExp(`PostgreSQL not reachable at 127\\.0\\.0\\.1:${pgPort} — skipped 2 suites; start it with: `)), 1, output);
-    assert.equal(count(output, new RegExp(`Redis not reachable at 127\\.0\\.0\\.1:${redisPort} — skipped 1 suite; start it with: redis-server`)), 1, output);
+    assert.equal(count(output, /PostgreSQL not reachable at 127\.0\.0\.1:1 — skipped 2 suites; start it with: /), 1, output);
+    assert.equal(count(output, /Redis not reachable at 127\.0\.0\.1:1 — skipped 1 suite; start it with: redis-server/), 1, output);
     assert.equal(count(output, /not reachable/), 2, output);
   });
 
   it('under LIFECERT_REQUIRE_SERVERS a missing server fails its suites', async () => {
     const { status, output } = runFixture({
-      LIFECERT_TEST_PG_ADMIN_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/postgres`,
-      REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+      LIFECERT_TEST_PG_ADMIN_URL: `postgres://postgres@127.0.0.1:${CLOSED_PORT}/postgres`,
+      REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}`,
       LIFECERT_REQUIRE_SERVERS: '1',
     });
     assert.notEqual(status, 0, output);
     assert.match(output, /\b1 passing\b/);
     assert.match(output, /\b3 failing\b/);
-    assert.equal(count(output, /not reachable at 127\.0\.0\.1:\d+ and LIFECERT_REQUIRE_SERVERS is set/), 3, output);
+    assert.equal(count(output, /not reachable at 127\.0\.0\.1:1 and LIFECERT_REQUIRE_SERVERS is set/), 3, output);
   });
 
   describe('with the servers', () => {
