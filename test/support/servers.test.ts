@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import nock from 'nock';
 import { postgresAddress, reachable, redisAddress, requirePostgres, requireRedis, serversRequired, startHint } from './servers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -39,6 +40,11 @@ describe('test servers: the guard', function () {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    assert.equal(await reachable('127.0.0.1', CLOSED_PORT), false);
+  });
+
+  it('is not fooled by nock, which answers connections in this process that no server accepted', async () => {
+    if (!nock.isActive()) nock.activate();
     assert.equal(await reachable('127.0.0.1', CLOSED_PORT), false);
   });
 

@@ -4,8 +4,8 @@
 // `npm test` on a machine without servers runs everything else and passes. CI sets
 // LIFECERT_REQUIRE_SERVERS=1 (.ci/run): then a missing server fails the suite instead, and a
 // run that skipped one cannot pass.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 
 export interface ServerAddress {
   name: 'PostgreSQL' | 'Redis';
@@ -29,17 +29,19 @@ export function redisAddress(env: NodeJS.ProcessEnv = process.env): ServerAddres
   return { name: 'Redis', host: url.hostname || '127.0.0.1', port: Number(url.port || 6379), variable: 'REDIS_URL' };
 }
 
+// Run in a process of its own: in the test process nock (through @mswjs/interceptors) patches
+// net.connect and answers a connection that no server accepted, so a probe here would find every
+// port open once a nock suite has loaded.
+const PROBE = `const [host, port, ms] = process.argv.slice(1);
+const s = require('node:net').connect({ host, port: Number(port) });
+s.setTimeout(Number(ms), () => process.exit(1));
+s.once('connect', () => process.exit(0));
+s.once('error', () => process.exit(1));`;
+
 /** True when something accepts a TCP connection at host:port within `timeoutMs`. */
 export function reachable(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
+    execFile(process.execPath, ['-e', PROBE, host, String(port), String(timeoutMs)], { timeout: timeoutMs + 10_000 }, (err) => resolve(err === null));
   });
 }
 
