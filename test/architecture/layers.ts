@@ -37,7 +37,7 @@ export const LAYERS: readonly Layer[] = [
   },
   {
     folder: 'config',
-    holds: '`lifecert.config.json` (schema-validated; secrets only by `{"env": …}` reference) → connectors; what `cli/` and later `jobs/` read',
+    holds: '`lifecert.config.json` (schema-validated; secrets only by `{"env": …}` reference) → connectors; what `cli/` and `jobs/` read',
     mayImport: ['schemas', 'lib', 'connectors'],
   },
   {
@@ -64,9 +64,8 @@ export const LAYERS: readonly Layer[] = [
   },
   {
     folder: 'jobs',
-    holds: 'queues, schedules, workers (BullMQ on Redis): thin wrappers over `pipeline/` and `feedback/`',
+    holds: 'runs as BullMQ flows on Redis (a pull job per source and dataset, shard jobs, publish), schedules, workers: thin wrappers over `pipeline/` and `feedback/`',
     mayImport: ['schemas', 'lib', 'connectors', 'config', 'mirror', 'matching', 'pipeline', 'feedback'],
-    planned: 'issue 9',
   },
   {
     folder: 'gateway',

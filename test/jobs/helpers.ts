@@ -1,11 +1,10 @@
-// What the queue suites share: a check that PostgreSQL and Redis answer (a suite skips itself
-// with the reason when they do not), a BullMQ prefix of its own per suite (parallel runs never
-// see each other's queues) removed afterwards, a mirror with a world's roster, and waiting for
-// a run to finish.
+// What the queue suites share: a BullMQ prefix of its own per suite (parallel runs never see
+// each other's queues) removed afterwards, a mirror with a world's roster, and waiting for a run
+// to finish. Whether PostgreSQL and Redis answer is test/support/servers.ts's to say: call
+// requirePostgres() and requireRedis() first in the suite.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import type { Jobs } from '../../jobs/index.ts';
 import type { RunStatus } from '../../schemas/runs.ts';
 import { openDatabase } from '../../mirror/db.ts';
@@ -13,43 +12,11 @@ import type { Db } from '../../mirror/db.ts';
 import { migrate } from '../../mirror/migrate.ts';
 import { loadRoster } from '../../mirror/roster.ts';
 import type { RosterEntry } from '../../schemas/types.ts';
-import { createScratchPostgres, PG_ADMIN_URL } from '../mirror/db-targets.ts';
+import { createScratchPostgres } from '../mirror/db-targets.ts';
 import type { ScratchPostgres } from '../mirror/db-targets.ts';
+import { testRedisUrl } from '../support/servers.ts';
 
-export const REDIS_URL = process.env.LIFECERT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** null when both servers answer, else why not (for `this.skip()` and its message). */
-export async function servicesDown(): Promise<string | null> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (err) {
-    return `Redis at ${REDIS_URL} does not answer: ${(err as Error).message}`;
-  } finally {
-    redis.disconnect();
-  }
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-  } catch (err) {
-    return `PostgreSQL at ${PG_ADMIN_URL} does not answer: ${(err as Error).message}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-  return null;
-}
-
-/** Skips the suite (and says why) when PostgreSQL or Redis is down. Call first in `before`. */
-export async function requireServices(ctx: Mocha.Context): Promise<void> {
-  const why = await servicesDown();
-  if (why !== null) {
-    process.stderr.write(`    skipped: ${why}\n`);
-    ctx.skip();
-  }
-}
+export const REDIS_URL = testRedisUrl();
 
 export function uniquePrefix(): string {
   return `lifecert-test-${randomBytes(5).toString('hex')}`;

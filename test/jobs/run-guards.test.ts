@@ -14,7 +14,8 @@ import { generateWorld } from '../../sandbox/generate.ts';
 import type { GeneratedWorld } from '../../sandbox/generate.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import type { Sandbox } from '../../sandbox/server.ts';
-import { dropPrefix, mirrorWithRoster, REDIS_URL, requireServices, uniquePrefix, waitForRun } from './helpers.ts';
+import { dropPrefix, mirrorWithRoster, REDIS_URL, uniquePrefix, waitForRun } from './helpers.ts';
+import { requirePostgres, requireRedis } from '../support/servers.ts';
 import type { Mirror } from './helpers.ts';
 
 interface PullSpan {
@@ -43,6 +44,8 @@ function overlaps(spans: PullSpan[], sameDataset: boolean): string[] {
 }
 
 describe('jobs: pulls that run at once (PostgreSQL, Redis, sandbox sources)', function () {
+  requirePostgres();
+  requireRedis();
   this.timeout(300_000);
   let generated: GeneratedWorld;
   let sandbox: Sandbox | undefined;
@@ -68,7 +71,6 @@ describe('jobs: pulls that run at once (PostgreSQL, Redis, sandbox sources)', fu
   }
 
   before(async function () {
-    await requireServices(this);
     generated = generateWorld({ persons: 400, seed: 'jobs-guards', faults: true });
     civilDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-jobs-guards-'));
     sandbox = await startSandbox({ world: generated.world, civilDir, port: 0 });

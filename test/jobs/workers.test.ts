@@ -22,7 +22,8 @@ import type { SandboxProcess } from '../../sandbox/child.ts';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';
 import { createScratchPostgres } from '../mirror/db-targets.ts';
 import type { ScratchPostgres } from '../mirror/db-targets.ts';
-import { countsOf, dropPrefix, mirrorWithRoster, REDIS_URL, requireServices, sortKeys, uniquePrefix, waitForRun } from './helpers.ts';
+import { countsOf, dropPrefix, mirrorWithRoster, REDIS_URL, sortKeys, uniquePrefix, waitForRun } from './helpers.ts';
+import { requirePostgres, requireRedis } from '../support/servers.ts';
 import type { Mirror } from './helpers.ts';
 import { spawnWorker, stopWorker } from './worker-process.ts';
 import type { WorkerProcess } from './worker-process.ts';
@@ -49,6 +50,8 @@ async function publishedState(db: Db, period: string): Promise<{ results: unknow
 const isPage = (e: WorkerEvent, minSeq: number) => e.type === 'page' && e.channel === LONG_PULL.channel && e.dataset === LONG_PULL.dataset && e.seq >= minSeq;
 
 describe('lifecert worker processes (PostgreSQL, Redis, sandbox process)', function () {
+  requirePostgres();
+  requireRedis();
   this.timeout(600_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-workers-'));
   const generated = generateWorld({ persons: 400, seed: 'jobs-workers', faults: true });
@@ -125,7 +128,6 @@ describe('lifecert worker processes (PostgreSQL, Redis, sandbox process)', funct
   }
 
   before(async function () {
-    await requireServices(this);
     const worldFile = writeWorld(generated, { world: path.join(dir, 'world.json') }).world;
     fs.mkdirSync(path.join(dir, 'civil'), { recursive: true });
     sandbox = await spawnSandbox({ worldFile, civilDir: path.join(dir, 'civil') });

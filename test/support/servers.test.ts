@@ -53,6 +53,7 @@ describe('test servers: the guard', function () {
     assert.deepEqual(postgresAddress({ LIFECERT_TEST_PG_ADMIN_URL: 'postgres://u@db.internal:6543/postgres' }).port, 6543);
     assert.deepEqual(redisAddress({ REDIS_URL: 'redis://cache:7000' }), { name: 'Redis', host: 'cache', port: 7000, variable: 'REDIS_URL' });
     assert.equal(redisAddress({}).port, 6379);
+    assert.deepEqual(redisAddress({ REDIS_URL: 'redis://cache:7000', LIFECERT_TEST_REDIS_URL: 'redis://test-cache:7001' }), { name: 'Redis', host: 'test-cache', port: 7001, variable: 'LIFECERT_TEST_REDIS_URL' });
     assert.match(startHint(postgresAddress({})), /pg_ctlcluster .* main start, or point LIFECERT_TEST_PG_ADMIN_URL at one/);
     assert.match(startHint(redisAddress({})), /redis-server --daemonize yes --port 6379/);
     assert.equal(serversRequired({}), false);
@@ -64,6 +65,7 @@ describe('test servers: the guard', function () {
     const { status, output } = runFixture({
       LIFECERT_TEST_PG_ADMIN_URL: `postgres://postgres@127.0.0.1:${CLOSED_PORT}/postgres`,
       REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}`,
+      LIFECERT_TEST_REDIS_URL: '',
       LIFECERT_REQUIRE_SERVERS: '',
     });
     assert.equal(status, 0, output);
@@ -79,6 +81,7 @@ describe('test servers: the guard', function () {
     const { status, output } = runFixture({
       LIFECERT_TEST_PG_ADMIN_URL: `postgres://postgres@127.0.0.1:${CLOSED_PORT}/postgres`,
       REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}`,
+      LIFECERT_TEST_REDIS_URL: '',
       LIFECERT_REQUIRE_SERVERS: '1',
     });
     assert.notEqual(status, 0, output);

@@ -24,9 +24,15 @@ export function postgresAddress(env: NodeJS.ProcessEnv = process.env): ServerAdd
   return { name: 'PostgreSQL', host: url.hostname || '127.0.0.1', port: Number(url.port || 5432), variable: 'LIFECERT_TEST_PG_ADMIN_URL' };
 }
 
+/** The tests' Redis: LIFECERT_TEST_REDIS_URL, else the hub's own REDIS_URL, else the default. */
+export function testRedisUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LIFECERT_TEST_REDIS_URL || env.REDIS_URL || DEFAULT_REDIS_URL;
+}
+
 export function redisAddress(env: NodeJS.ProcessEnv = process.env): ServerAddress {
-  const url = new URL(env.REDIS_URL || DEFAULT_REDIS_URL);
-  return { name: 'Redis', host: url.hostname || '127.0.0.1', port: Number(url.port || 6379), variable: 'REDIS_URL' };
+  const url = new URL(testRedisUrl(env));
+  const variable = env.LIFECERT_TEST_REDIS_URL ? 'LIFECERT_TEST_REDIS_URL' : 'REDIS_URL';
+  return { name: 'Redis', host: url.hostname || '127.0.0.1', port: Number(url.port || 6379), variable };
 }
 
 // Run in a process of its own: in the test process nock (through @mswjs/interceptors) patches
@@ -98,7 +104,7 @@ export function requirePostgres(): void {
   requireServer(() => postgresAddress());
 }
 
-/** The current suite needs Redis (REDIS_URL). */
+/** The current suite needs Redis (LIFECERT_TEST_REDIS_URL, else REDIS_URL). */
 export function requireRedis(): void {
   requireServer(() => redisAddress());
 }
