@@ -3,6 +3,7 @@
 // run in a mocha of its own, with the variables pointing at a port nothing listens on.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import nock from 'nock';
@@ -88,6 +89,23 @@ describe('test servers: the guard', function () {
     assert.match(output, /\b1 passing\b/);
     assert.match(output, /\b3 failing\b/);
     assert.equal(count(output, /not reachable at 127\.0\.0\.1:1 and LIFECERT_REQUIRE_SERVERS is set/), 3, output);
+  });
+
+  it('every test file that opens a server connection calls the guard', () => {
+    // what opens a connection to the tests' PostgreSQL or Redis, and the guard each one needs
+    const needs: Array<[RegExp, RegExp]> = [
+      [/createScratchPostgres\(|mirrorWithRoster\(|new pg\.(Client|Pool)\(/, /requirePostgres\(\)|forEachDatabase\(/],
+      [/new Redis\(|dropPrefix\(/, /requireRedis\(\)/],
+    ];
+    const files = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : []));
+    const unguarded = files(path.join(ROOT, 'test'))
+      .filter((f) => f !== import.meta.filename)
+      .flatMap((f) => {
+        const text = fs.readFileSync(f, 'utf8');
+        return needs.filter(([opens, guard]) => opens.test(text) && !guard.test(text)).map(([, guard]) => `${path.relative(ROOT, f)} lacks ${guard.source}`);
+      });
+    assert.deepEqual(unguarded, []);
   });
 
   describe('with the servers', () => {
