@@ -111,6 +111,15 @@ const MAX_STRING = 2000;
  */
 export function serializeError(err: unknown, depth = 0): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
+  try {
+    return errorFields(err, depth);
+  } catch {
+    // a log line never fails the work it reports on
+    return { type: err.name, message: err.message };
+  }
+}
+
+function errorFields(err: Error, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = { type: err.name, message: err.message };
   const code = errorCodeOf(err);
   const raw = (err as { code?: unknown }).code;
@@ -132,21 +141,32 @@ export function serializeError(err: unknown, depth = 0): Record<string, unknown>
   return out;
 }
 
-function plainField(value: unknown, depth: number): unknown {
+/** how deep plain objects and arrays inside an error are followed (a cycle ends here too) */
+const MAX_NESTING = 6;
+
+function plainField(value: unknown, depth: number, nesting = 0): unknown {
   if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
   if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
   if (value instanceof Error) return depth < 4 ? serializeError(value, depth + 1) : undefined;
   if (value instanceof Uint8Array) return `(${value.byteLength} bytes)`;
-  if (Array.isArray(value)) return value.slice(0, 50).map((v) => plainField(v, depth) ?? null);
-  if (typeof value === 'object') {
+  if (nesting >= MAX_NESTING) return '[…]';
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => plainField(v, depth, nesting + 1) ?? null);
+  if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const field = plainField(v, depth);
+    for (const [k, v] of Object.entries(value)) {
+      const field = plainField(v, depth, nesting + 1);
       if (field !== undefined) out[k] = field;
     }
     return out;
   }
+  // class instances an HTTP library hangs on its errors (requests, sockets, configs) are no log fields
   return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 /** pino's last step before a line is written: mask it as a whole. */

@@ -97,6 +97,23 @@ describe('logs: errors', () => {
   });
 });
 
+describe('logs: errors from libraries', () => {
+  it('log an error whose fields are circular or library objects without failing the caller', () => {
+    const { log, json } = capture();
+    const config: Record<string, unknown> = { url: 'http://x', timeout: 5 };
+    config.self = config;
+    class Socket {
+      readonly owner = this;
+    }
+    const err = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', config, request: new Socket(), chain: [config] });
+    assert.doesNotThrow(() => log.error({ err: new ConnectorError('LIFECERT_CONNECTOR_NETWORK', 'socket hang up', { cause: err }) }, 'pull failed'));
+    const cause = (json()[0].err as Record<string, Record<string, unknown>>).cause;
+    assert.equal(cause.code, 'ECONNRESET');
+    assert.equal((cause.config as Record<string, unknown>).url, 'http://x');
+    assert.equal(cause.request, undefined, 'a class instance is no log field');
+  });
+});
+
 describe('logs: nothing personal or secret leaves unmasked', () => {
   it('redacts secrets in fields at any depth, in headers, query strings, bearer tokens and WS-Security', () => {
     const { log, lines } = capture();
