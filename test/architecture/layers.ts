@@ -32,7 +32,7 @@ export const LAYERS: readonly Layer[] = [
   },
   {
     folder: 'connectors',
-    holds: '`kit/` (the connector contract, paging, retry, error classification, normalization primitives) and one folder per source: client, connector, mapper, feedback client',
+    holds: '`kit/` (the connector contract, paging, retry, error classification, normalization primitives), `registry.ts` (the source registry everything that iterates sources takes) and one folder per source: its definition (`index.ts`), client, connector, mapper, feedback client',
     mayImport: ['schemas', 'lib'],
   },
   {
