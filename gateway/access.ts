@@ -11,7 +11,7 @@ import fp from 'fastify-plugin';
 import type { Db } from '../mirror/db.ts';
 import { findTokenByHash } from '../mirror/users.ts';
 import type { Role, User } from '../schemas/access.ts';
-import { apiError } from './api-error.ts';
+import { gatewayError } from './gateway-error.ts';
 import { inRegion } from './region.ts';
 import { TOKEN_PATTERN, tokenHash } from './tokens.ts';
 
@@ -63,14 +63,14 @@ export function actorOf(principal: Principal): string {
 
 async function authenticate(req: FastifyRequest, options: AccessOptions): Promise<Principal> {
   const header = req.headers.authorization;
-  if (header === undefined || header === '') throw apiError('LIFECERT_AUTH_TOKEN_MISSING', 'this endpoint needs `Authorization: Bearer <token>`');
+  if (header === undefined || header === '') throw gatewayError('LIFECERT_AUTH_TOKEN_MISSING', 'this endpoint needs `Authorization: Bearer <token>`');
   const m = /^Bearer (\S+)$/.exec(header);
-  if (!m) throw apiError('LIFECERT_AUTH_TOKEN_MALFORMED', 'the Authorization header must be `Bearer <token>`');
-  if (!TOKEN_PATTERN.test(m[1])) throw apiError('LIFECERT_AUTH_TOKEN_MALFORMED', 'the token is not of the form the hub issues');
+  if (!m) throw gatewayError('LIFECERT_AUTH_TOKEN_MALFORMED', 'the Authorization header must be `Bearer <token>`');
+  if (!TOKEN_PATTERN.test(m[1])) throw gatewayError('LIFECERT_AUTH_TOKEN_MALFORMED', 'the token is not of the form the hub issues');
   const found = await findTokenByHash(options.db, tokenHash(options.secret, m[1]));
-  if (found === null) throw apiError('LIFECERT_AUTH_TOKEN_UNKNOWN', 'unknown token');
-  if (found.token.revokedAt !== null) throw apiError('LIFECERT_AUTH_TOKEN_REVOKED', 'the token was revoked');
-  if (Date.parse(found.token.expiresAt) <= options.now()) throw apiError('LIFECERT_AUTH_TOKEN_EXPIRED', 'the token has expired');
+  if (found === null) throw gatewayError('LIFECERT_AUTH_TOKEN_UNKNOWN', 'unknown token');
+  if (found.token.revokedAt !== null) throw gatewayError('LIFECERT_AUTH_TOKEN_REVOKED', 'the token was revoked');
+  if (Date.parse(found.token.expiresAt) <= options.now()) throw gatewayError('LIFECERT_AUTH_TOKEN_EXPIRED', 'the token has expired');
   return { user: found.user, tokenId: found.token.tokenId };
 }
 
@@ -84,7 +84,7 @@ export const accessPlugin = fp<AccessOptions>(
       req.principal = principal;
       const held = principal.user.roles;
       if (!held.some((r) => (access.roles as readonly Role[]).includes(r))) {
-        throw apiError('LIFECERT_AUTH_ROLE_FORBIDDEN', `this endpoint is for ${access.roles.join(', ')}; the caller holds ${held.join(', ')}`);
+        throw gatewayError('LIFECERT_AUTH_ROLE_FORBIDDEN', `this endpoint is for ${access.roles.join(', ')}; the caller holds ${held.join(', ')}`);
       }
     });
     app.addHook('preValidation', async (req) => {
@@ -93,7 +93,7 @@ export const accessPlugin = fp<AccessOptions>(
       const principal = req.principal;
       for (const area of await access.scope(req, principal)) {
         if (!inRegion(principal.user.region, area)) {
-          throw apiError('LIFECERT_AUTH_REGION_FORBIDDEN', `${area} lies outside the caller's region ${principal.user.region}`);
+          throw gatewayError('LIFECERT_AUTH_REGION_FORBIDDEN', `${area} lies outside the caller's region ${principal.user.region}`);
         }
       }
     });

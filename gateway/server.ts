@@ -28,8 +28,8 @@ import type { Db } from '../mirror/db.ts';
 import type { Role } from '../schemas/access.ts';
 import { accessPlugin } from './access.ts';
 import type { Access } from './access.ts';
-import { ApiError, GATEWAY_ERRORS } from './api-error.ts';
-import type { GatewayErrorCode } from './api-error.ts';
+import { GatewayError, GATEWAY_ERRORS } from './gateway-error.ts';
+import type { GatewayErrorCode } from './gateway-error.ts';
 import type { ConnectorInfo, GatewayContext, GatewayJobs, ReadinessCheck } from './context.ts';
 import { createGatewayLogger } from './logging.ts';
 import { createMetrics } from './metrics.ts';
@@ -120,8 +120,8 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** The error answer for anything thrown while serving. */
-function toErrorAnswer(err: FastifyError | ApiError | Error): { status: number; code: GatewayErrorCode; message: string } {
-  if (err instanceof ApiError) return { status: err.httpStatus, code: err.code, message: err.message };
+function toErrorAnswer(err: FastifyError | GatewayError | Error): { status: number; code: GatewayErrorCode; message: string } {
+  if (err instanceof GatewayError) return { status: err.httpStatus, code: err.code, message: err.message };
   const fe = err as FastifyError;
   if (fe.validation) return { status: 400, code: 'LIFECERT_API_INPUT_INVALID', message: fe.message };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -219,7 +219,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await app.register(accessPlugin, { db: options.db, secret: options.secret, now });
 
-  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+  app.setErrorHandler((err: FastifyError | GatewayError, req, reply) => {
     const answer = toErrorAnswer(err);
     metrics.apiErrors.inc({ code: answer.code });
     if (answer.status >= 500) req.log.error({ err }, 'request failed');

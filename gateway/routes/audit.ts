@@ -3,7 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { listAudit } from '../../mirror/audit.ts';
 import { maskRecord } from '../../lib/mask-record.ts';
-import { apiError } from '../api-error.ts';
+import { gatewayError } from '../gateway-error.ts';
 import type { GatewayContext } from '../context.ts';
 import { decodeCursor, pageOf, pagingQuery, nextCursorSchema } from '../paging.ts';
 
@@ -13,7 +13,7 @@ const INSTANT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-
 function instant(value: string, name: string): string {
   const iso = value.length === 10 ? `${value}T00:00:00+08:00` : value;
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw apiError('LIFECERT_API_INPUT_INVALID', `${name} is not a real date or time`);
+  if (Number.isNaN(ms)) throw gatewayError('LIFECERT_API_INPUT_INVALID', `${name} is not a real date or time`);
   return new Date(ms).toISOString();
 }
 

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { recordAudit } from '../../mirror/audit.ts';
 import { actorOf, principalOf } from '../access.ts';
-import { apiError } from '../api-error.ts';
+import { gatewayError } from '../gateway-error.ts';
 import { auditEntry } from '../audit-trail.ts';
 import type { GatewayContext, RunStepName } from '../context.ts';
 
@@ -43,10 +43,10 @@ export const runsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       const body = req.body;
       const unknown = (body.connectors ?? []).filter((n) => !ctx.connectors.some((c) => c.channel === n));
       if (unknown.length > 0) {
-        throw apiError('LIFECERT_API_INPUT_INVALID', `unknown connector ${unknown.map((n) => `'${n}'`).join(', ')} (configured: ${ctx.connectors.map((c) => c.channel).join(', ') || 'none'})`);
+        throw gatewayError('LIFECERT_API_INPUT_INVALID', `unknown connector ${unknown.map((n) => `'${n}'`).join(', ')} (configured: ${ctx.connectors.map((c) => c.channel).join(', ') || 'none'})`);
       }
-      if (body.asOf !== undefined && Number.isNaN(Date.parse(`${body.asOf}T00:00:00Z`))) throw apiError('LIFECERT_API_INPUT_INVALID', 'asOf is not a real date');
-      if (ctx.jobs === null) throw apiError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL): it cannot start a run');
+      if (body.asOf !== undefined && Number.isNaN(Date.parse(`${body.asOf}T00:00:00Z`))) throw gatewayError('LIFECERT_API_INPUT_INVALID', 'asOf is not a real date');
+      if (ctx.jobs === null) throw gatewayError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL): it cannot start a run');
       const principal = principalOf(req);
       const { runId } = await ctx.jobs.startRun({ ...body, requestedBy: principal.user.userId });
       await recordAudit(ctx.db, auditEntry(ctx, actorOf(principal), 'run.start', `run:${runId}`, { runId, ...body }));
@@ -66,9 +66,9 @@ export const runsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       },
     },
     async (req) => {
-      if (ctx.jobs === null) throw apiError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL)');
+      if (ctx.jobs === null) throw gatewayError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL)');
       const run = await ctx.jobs.getRun(req.params.runId);
-      if (run === null || run === undefined) throw apiError('LIFECERT_API_RUN_NOT_FOUND', 'no such run');
+      if (run === null || run === undefined) throw gatewayError('LIFECERT_API_RUN_NOT_FOUND', 'no such run');
       return run;
     },
   );

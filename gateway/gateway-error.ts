@@ -22,13 +22,14 @@ export const GATEWAY_ERRORS = {
   LIFECERT_API_ROLES_INCOMPATIBLE: { status: 422, description: 'benefit-assessor together with an approver role (待遇核定人员不得兼任资格认证相关工作)' },
   LIFECERT_GATEWAY_INTERNAL: { status: 500, description: 'an unexpected failure; the log has the details under the request id' },
   LIFECERT_GATEWAY_NOT_READY: { status: 503, description: 'the database, Redis or the queues do not answer' },
+  LIFECERT_GATEWAY_SECRET_MISSING: { status: 500, description: '`lifecert serve` and `lifecert user` refuse to start without LIFECERT_SECRET (the key of the token hashes)' },
   LIFECERT_GATEWAY_QUEUES_UNAVAILABLE: { status: 503, description: 'runs need the queues (REDIS_URL), which this server was started without' },
 } as const;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
 
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
+export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
   readonly code: GatewayErrorCode;
   readonly httpStatus: number;
 
@@ -39,6 +40,6 @@ export class ApiError extends Error {
   }
 }
 
-export function apiError(code: GatewayErrorCode, message: string): ApiError {
-  return new ApiError(code, message);
+export function gatewayError(code: GatewayErrorCode, message: string): GatewayError {
+  return new GatewayError(code, message);
 }

@@ -1,0 +1,79 @@
+// `lifecert serve`: the gateway on HOST:PORT against the mirror of DATABASE_URL (or the
+// embedded one in LIFECERT_DATA_DIR) and the queues of REDIS_URL, until SIGINT or SIGTERM.
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { loadDotEnv, loadHubConfig, buildConnectors } from '../config/index.ts';
+import { createGateway } from '../gateway/server.ts';
+import type { ReadinessCheck } from '../gateway/context.ts';
+import { gatewayError } from '../gateway/gateway-error.ts';
+import { createGatewayLogger } from '../gateway/logging.ts';
+import { requireSecret } from '../gateway/tokens.ts';
+import { loadWorkingCalendar } from '../lib/working-calendar.ts';
+import { databaseOptionsFromEnv, openDatabase } from '../mirror/db.ts';
+import { migrate } from '../mirror/migrate.ts';
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+}
+
+function portOf(value: string | number | undefined): number {
+  const n = Number(value ?? 8080);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw gatewayError('LIFECERT_API_INPUT_INVALID', `PORT must be 0..65535, got '${String(value)}'`);
+  return n;
+}
+
+export async function runServe(options: ServeOptions = {}): Promise<number> {
+  loadDotEnv();
+  const secret = requireSecret();
+  const port = portOf(options.port ?? process.env.PORT);
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  const configFile = path.resolve(process.env.LIFECERT_CONFIG ?? './lifecert.config.json');
+  const config = loadHubConfig(configFile);
+  const connectors = buildConnectors(config.sources).map((c) => ({ channel: c.channel, datasets: [...c.datasets] }));
+  const calendar = config.workingCalendar ? loadWorkingCalendar(path.resolve(path.dirname(configFile), config.workingCalendar)) : loadWorkingCalendar();
+  const logger = createGatewayLogger();
+  const year = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear().toString();
+  if (!calendar.years.includes(year)) logger.warn({ year }, 'the working calendar does not cover this year: only weekends count as non-working days');
+  else if (calendar.provisionalYears.includes(year)) logger.warn({ year }, "this year's working calendar is provisional (statutory holidays only): replace it with the State Council's notice");
+
+  const db = await openDatabase(databaseOptionsFromEnv());
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  // a probe connection only: fails fast instead of queueing commands while Redis is away
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+  redis.on('error', () => undefined);
+  const readiness: Record<string, ReadinessCheck> = {
+    redis: async () => {
+      if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
+      await redis.ping();
+    },
+  };
+  let gateway;
+  try {
+    await migrate(db);
+    gateway = await createGateway({ db, secret, connectors, calendar, logger, readiness });
+    const url = await gateway.listen(port, host);
+    process.stdout.write(`lifecert serve: listening on ${url} — API ${url}/api/v1, docs ${url}/api/v1/docs, metrics ${url}/metrics (mirror ${db.location})\n`);
+  } catch (err) {
+    await gateway?.close().catch(() => undefined);
+    redis.disconnect();
+    await db.close();
+    throw err;
+  }
+  const running = gateway;
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      void running
+        .close()
+        .catch((err: unknown) => logger.error({ err }, 'closing the server failed'))
+        .finally(() => {
+          redis.disconnect();
+          void db.close().finally(resolve);
+        });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
