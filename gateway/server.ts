@@ -79,9 +79,18 @@ export interface GatewayOptions {
   metricsCountyCacheMs?: number;
 }
 
+/** A route as served: what the OpenAPI document must list (hidden: the docs page and mounts). */
+export interface ServedRoute {
+  method: string;
+  url: string;
+  hidden: boolean;
+}
+
 export interface Gateway {
   /** the fastify instance, not listening yet: register more plugins, then `listen` */
   app: FastifyInstance;
+  /** every route registered so far (an index for the dashboard, a check for the OpenAPI document) */
+  routes(): readonly ServedRoute[];
   ctx: GatewayContext;
   metrics: GatewayMetrics;
   /** listens and resolves with the address (`http://127.0.0.1:8080`) */
@@ -173,6 +182,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // an unknown body field is refused (400), not silently dropped
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     bodyLimit: 1024 * 1024,
+  });
+
+  const served: ServedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) served.push({ method, url: route.url, hidden: (route.schema as { hide?: boolean } | undefined)?.hide === true });
   });
 
   // Node-RED's Express apps (and any plain handler) get the raw request, body unread
@@ -276,6 +291,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   return {
     app,
+    routes: () => [...served],
     ctx,
     metrics,
     async listen(port, host) {
