@@ -10,6 +10,11 @@ import type { GatewayContext, RunStepName } from '../context.ts';
 const PERIOD = '^[0-9]{4}-(0[1-9]|1[0-2])$';
 const DATE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 
+function isRealDate(date: string): boolean {
+  const d = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date;
+}
+
 interface RunBody {
   period: string;
   asOf?: string;
@@ -45,7 +50,7 @@ export const runsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       if (unknown.length > 0) {
         throw gatewayError('LIFECERT_API_INPUT_INVALID', `unknown connector ${unknown.map((n) => `'${n}'`).join(', ')} (configured: ${ctx.connectors.map((c) => c.channel).join(', ') || 'none'})`);
       }
-      if (body.asOf !== undefined && Number.isNaN(Date.parse(`${body.asOf}T00:00:00Z`))) throw gatewayError('LIFECERT_API_INPUT_INVALID', 'asOf is not a real date');
+      if (body.asOf !== undefined && !isRealDate(body.asOf)) throw gatewayError('LIFECERT_API_INPUT_INVALID', 'asOf is not a real date');
       if (ctx.jobs === null) throw gatewayError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL): it cannot start a run');
       const principal = principalOf(req);
       const { runId } = await ctx.jobs.startRun({ ...body, requestedBy: principal.user.userId });
