@@ -80,6 +80,8 @@ export interface Caller {
 export interface GatewayHarness {
   kind: DbKind;
   db(): Db;
+  /** the scratch database's URL (postgres only): for commands run in another process */
+  databaseUrl(): string;
   gateway(): Gateway;
   clock: TestClock;
   log: LogCapture;
@@ -139,6 +141,10 @@ export function gatewaySuite(title: string, body: (h: GatewayHarness) => void, o
         db() {
           if (!db) throw new Error('database not open yet');
           return db;
+        },
+        databaseUrl() {
+          if (!scratch) throw new Error('no PostgreSQL database in this suite');
+          return scratch.url;
         },
         gateway() {
           if (!gw) throw new Error('gateway not built yet');
