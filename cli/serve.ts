@@ -32,7 +32,7 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
   const config = loadHubConfig(configFile);
   const connectors = buildConnectors(config.sources).map((c) => ({ channel: c.channel, datasets: [...c.datasets] }));
   const calendar = config.workingCalendar ? loadWorkingCalendar(path.resolve(path.dirname(configFile), config.workingCalendar)) : loadWorkingCalendar();
-  const logger = createGatewayLogger();
+  const logger = createGatewayLogger({ secrets: [secret] });
   const year = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear().toString();
   if (!calendar.years.includes(year)) logger.warn({ year }, 'the working calendar does not cover this year: only weekends count as non-working days');
   else if (calendar.provisionalYears.includes(year)) logger.warn({ year }, "this year's working calendar is provisional (statutory holidays only): replace it with the State Council's notice");

@@ -1,5 +1,5 @@
 // The gateway's log (workflow.md "Privacy"): pino JSON lines in which identity numbers are
-// masked wherever they appear (a URL such as /persons/{personId}/onsite, an error message),
+// masked (and the known secrets replaced) wherever they appear (a URL such as /persons/{personId}/onsite, an error message),
 // request headers are never written (the Authorization header holds a token), and fields that
 // hold secrets are redacted.
 // TODO(errors): build on lib/log.ts (the hub's one logger factory) when it lands.
@@ -31,28 +31,32 @@ export interface GatewayLoggerOptions {
   level?: string;
   /** where the JSON lines go (default stderr, so stdout stays for what a command prints) */
   destination?: DestinationStream;
+  /** secret values (LIFECERT_SECRET, credentials) replaced wherever they would appear in text */
+  secrets?: readonly string[];
 }
 
 export function createGatewayLogger(options: GatewayLoggerOptions = {}): Logger {
+  const secrets = (options.secrets ?? []).filter((v) => v.length >= 4);
+  const clean = (text: string): string => maskIdentityNumbersIn(secrets.reduce((t, v) => t.split(v).join('[redacted]'), text));
   return pino(
     {
       level: options.level ?? process.env.LIFECERT_LOG_LEVEL ?? 'info',
       base: { service: 'lifecert-gateway' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
-        req: (req: RequestLike) => ({ method: req.method, url: maskIdentityNumbersIn(req.url ?? ''), remoteAddress: req.ip }),
+        req: (req: RequestLike) => ({ method: req.method, url: clean(req.url ?? ''), remoteAddress: req.ip }),
         res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode }),
         err: (err: ErrorLike) => ({
           type: err.name,
           code: typeof err.code === 'string' ? err.code : undefined,
-          message: maskIdentityNumbersIn(err.message ?? ''),
-          stack: err.stack === undefined ? undefined : maskIdentityNumbersIn(err.stack),
+          message: clean(err.message ?? ''),
+          stack: err.stack === undefined ? undefined : clean(err.stack),
         }),
       },
       hooks: {
         // the message text of every line: an identity number in it is masked
         logMethod(args, method) {
-          const masked = args.map((a: unknown) => (typeof a === 'string' ? maskIdentityNumbersIn(a) : a));
+          const masked = args.map((a: unknown) => (typeof a === 'string' ? clean(a) : a));
           method.apply(this, masked as Parameters<typeof method>);
         },
       },

@@ -163,7 +163,7 @@ function documentAccess(schema: Record<string, unknown>, access: Access | undefi
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? createGatewayLogger();
+  const logger = options.logger ?? createGatewayLogger({ secrets: [options.secret] });
   const ctx: GatewayContext = {
     db: options.db,
     secret: options.secret,

@@ -1,11 +1,11 @@
 // A gateway over a fresh mirror for each suite (PGlite and PostgreSQL), with a clock the test
 // moves, its log lines captured as JSON, and users of any role and region made on demand.
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { openDatabase } from '../../mirror/db.ts';
 import type { Db, DbKind } from '../../mirror/db.ts';
 import { migrate } from '../../mirror/migrate.ts';
 import { createGateway } from '../../gateway/server.ts';
+import { createGatewayLogger } from '../../gateway/logging.ts';
 import type { Gateway, GatewayOptions } from '../../gateway/server.ts';
 import type { GatewayJobs, RunRequestInput } from '../../gateway/context.ts';
 import { createUser, issueToken } from '../../gateway/user-admin.ts';
@@ -117,7 +117,7 @@ export function gatewaySuite(title: string, body: (h: GatewayHarness) => void, o
           secret: SECRET,
           now: clock.now,
           jobs,
-          logger: pino({ level: 'info' }, log.stream),
+          logger: createGatewayLogger({ level: 'info', destination: log.stream, secrets: [SECRET] }),
           connectors: [
             { channel: 'ministry', datasets: ['death', 'auth'] },
             { channel: 'police-4401', datasets: ['hukou'] },
