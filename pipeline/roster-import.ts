@@ -59,11 +59,20 @@ function isRealDate(date: string): boolean {
 /** The problems of one entry (empty when it is a valid roster entry); values shown masked. */
 export function checkRosterEntry(value: unknown): string[] {
   if (!validateEntry(value)) {
-    return (validateEntry.errors ?? []).map((e) => {
-      const field = e.instancePath.slice(1) || (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty || (e.params as { additionalProperty?: string }).additionalProperty;
-      const what = e.keyword === 'enum' ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : e.message ?? 'is invalid';
-      return field ? `${field} ${what}` : what;
-    });
+    const problems = new Set<string>();
+    for (const e of validateEntry.errors ?? []) {
+      const params = e.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
+      // the if/then/else of a suspended benefit: said once, in the roster's own words
+      if (e.keyword === 'if' || e.keyword === 'not' || e.schemaPath.startsWith('#/then')) {
+        problems.add((value as { benefitStatus?: unknown }).benefitStatus === 'suspended'
+          ? 'a suspended benefit needs suspendReason and suspendedSince'
+          : 'suspendReason and suspendedSince belong to a suspended benefit only');
+      } else if (e.keyword === 'required') problems.add(`${String(params.missingProperty)} is missing`);
+      else if (e.keyword === 'additionalProperties') problems.add(`${String(params.additionalProperty)} is not a roster field`);
+      else if (e.keyword === 'enum') problems.add(`${e.instancePath.slice(1)} must be one of ${(params.allowedValues ?? []).join(', ')}`);
+      else problems.add(`${e.instancePath.slice(1) || 'the entry'} ${e.message ?? 'is invalid'}`);
+    }
+    return [...problems];
   }
   const e = value as RosterEntry;
   const problems: string[] = [];
