@@ -1,9 +1,10 @@
 // `lifecert serve`: the gateway on HOST:PORT against the mirror of DATABASE_URL (or the
-// embedded one in LIFECERT_DATA_DIR) and the queues of REDIS_URL, until SIGINT or SIGTERM.
+// embedded one in LIFECERT_DATA_DIR) and the queues of REDIS_URL (LIFECERT_QUEUE_PREFIX), until
+// SIGINT or SIGTERM. Runs are started here and done by `lifecert worker` processes.
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { loadDotEnv, loadHubConfig, buildConnectors } from '../config/index.ts';
 import { createGateway } from '../gateway/server.ts';
+import { createJobs, DEFAULT_REDIS_URL } from '../jobs/index.ts';
 import type { ReadinessCheck } from '../gateway/context.ts';
 import { gatewayError } from '../gateway/gateway-error.ts';
 import { createGatewayLogger } from '../gateway/logging.ts';
@@ -38,25 +39,25 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
   else if (calendar.provisionalYears.includes(year)) logger.warn({ year }, "this year's working calendar is provisional (statutory holidays only): replace it with the State Council's notice");
 
   const db = await openDatabase(databaseOptionsFromEnv());
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  // a probe connection only: fails fast instead of queueing commands while Redis is away
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
-  redis.on('error', () => undefined);
+  // the queues: runs and pulls are started here and done by `lifecert worker` processes
+  const jobs = createJobs({ db, redisUrl: process.env.REDIS_URL?.trim() || DEFAULT_REDIS_URL, config, prefix: process.env.LIFECERT_QUEUE_PREFIX?.trim() || undefined });
   const readiness: Record<string, ReadinessCheck> = {
     redis: async () => {
-      if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
-      await redis.ping();
+      if (!(await jobs.ping())) throw new Error('Redis does not answer');
+    },
+    queues: async () => {
+      await jobs.queueCounts();
     },
   };
   let gateway;
   try {
     await migrate(db);
-    gateway = await createGateway({ db, secret, connectors, calendar, logger, readiness });
+    gateway = await createGateway({ db, secret, connectors, calendar, logger, jobs, readiness });
     const url = await gateway.listen(port, host);
     process.stdout.write(`lifecert serve: listening on ${url} — API ${url}/api/v1, docs ${url}/api/v1/docs, metrics ${url}/metrics (mirror ${db.location})\n`);
   } catch (err) {
     await gateway?.close().catch(() => undefined);
-    redis.disconnect();
+    await jobs.close();
     await db.close();
     throw err;
   }
@@ -68,8 +69,10 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
         .close()
         .catch((err: unknown) => logger.error({ err }, 'closing the server failed'))
         .finally(() => {
-          redis.disconnect();
-          void db.close().finally(resolve);
+          void jobs
+            .close()
+            .finally(() => db.close())
+            .finally(resolve);
         });
     };
     process.once('SIGINT', () => stop('SIGINT'));

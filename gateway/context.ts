@@ -2,6 +2,7 @@
 // and the queues. Built once by createGateway from its options.
 import type { WorkingCalendar } from '../lib/working-calendar.ts';
 import type { Db } from '../mirror/db.ts';
+import type { Jobs } from '../jobs/index.ts';
 import type { UserAdminContext } from './user-admin.ts';
 
 /** A configured connector as the API names it: its channel and datasets. */
@@ -11,23 +12,8 @@ export interface ConnectorInfo {
   datasets: readonly string[];
 }
 
-export type RunStepName = 'pull' | 'match' | 'publish' | 'feedback';
-
-export interface RunRequestInput {
-  period: string;
-  asOf?: string;
-  steps?: RunStepName[];
-  connectors?: string[];
-  /** the user id of the caller */
-  requestedBy: string;
-}
-
-/** The part of the queues (jobs/) the API uses. */
-export interface GatewayJobs {
-  startRun(req: RunRequestInput): Promise<{ runId: string }>;
-  getRun(runId: string): Promise<unknown>;
-  queueCounts(): Promise<Record<string, Record<string, number>>>;
-}
+/** The part of the queues (jobs/) the API and /metrics use. */
+export type GatewayJobs = Pick<Jobs, 'startRun' | 'getRun' | 'queueCounts' | 'runCounts' | 'runDurations' | 'ping'>;
 
 /** A readiness probe: resolves when the dependency answers, rejects with why not. */
 export type ReadinessCheck = () => Promise<void>;

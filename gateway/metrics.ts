@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { Db } from '../mirror/db.ts';
 import { formatChinaIso } from '../mirror/db.ts';
 import { casesPerCounty, decisionsPerCounty, pullDurations, pullFailures, pullTotals } from '../mirror/hub-metrics.ts';
+import type { QueueState } from '../jobs/index.ts';
+import type { RunState } from '../schemas/runs.ts';
 import type { GatewayJobs } from './context.ts';
 
 export interface MetricsOptions {
@@ -71,7 +73,8 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   const totals = cached(1000, clock, () => pullTotals(options.db));
   const durations = cached(1000, clock, () => pullDurations(options.db));
   const failures = cached(1000, clock, () => pullFailures(options.db));
-  const queues = cached(1000, clock, (): Promise<Record<string, Record<string, number>>> => (options.jobs ? options.jobs.queueCounts() : Promise.resolve({})));
+  const queues = cached(1000, clock, (): Promise<QueueState[]> => (options.jobs ? options.jobs.queueCounts() : Promise.resolve([])));
+  const runStates = cached(1000, clock, (): Promise<Partial<Record<RunState, number>>> => (options.jobs ? options.jobs.runCounts() : Promise.resolve({})));
   const countyMs = options.countyCacheMs ?? 30_000;
   const decisions = cached(countyMs, clock, () => decisionsPerCounty(options.db));
   const cases = cached(countyMs, clock, () => casesPerCounty(options.db, formatChinaIso(options.now())));
@@ -137,15 +140,69 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   });
   new Gauge({
     name: 'lifecert_queue_jobs',
-    help: 'Jobs per queue and state (waiting, active, delayed, failed, completed, stalled, ...), read from Redis',
+    help: 'Jobs per queue and state (waiting, active, delayed, prioritized, waiting-children, completed, failed), read from Redis',
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
-      const counts = await guard('queues', queues);
+      const states = await guard('queues', queues);
       this.reset();
-      for (const [queue, states] of Object.entries(counts ?? {})) {
-        for (const [state, n] of Object.entries(states)) this.set({ queue, state }, n);
-      }
+      for (const q of states ?? []) for (const [state, n] of Object.entries(q.counts)) this.set({ queue: q.queue, state }, n);
+    },
+  });
+  new Counter({
+    name: 'lifecert_queue_stalled_total',
+    help: 'Jobs found stalled (their worker stopped renewing the lock) per queue, as the workers counted them in Redis',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      const states = await guard('queues', queues);
+      this.reset();
+      for (const q of states ?? []) this.inc({ queue: q.queue }, q.stalled);
+    },
+  });
+  new Gauge({
+    name: 'lifecert_queue_paused',
+    help: '1 while the queue is paused',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      const states = await guard('queues', queues);
+      this.reset();
+      for (const q of states ?? []) this.set({ queue: q.queue }, q.paused ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'lifecert_runs',
+    help: 'Runs per state, from the mirror',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await guard('runs', runStates);
+      this.reset();
+      for (const [state, n] of Object.entries(counts ?? {})) this.set({ state }, n ?? 0);
+    },
+  });
+  // finished runs are observed once each: the mark is the finish time of the last one seen, and
+  // scrapes take turns so that two at once do not observe the same run twice
+  let runsSeenUntil: string | undefined;
+  let runsTurn: Promise<void> = Promise.resolve();
+  new Histogram({
+    name: 'lifecert_run_duration_seconds',
+    help: 'Duration of finished runs seen by this gateway process, by final state',
+    labelNames: ['state'],
+    buckets: [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400],
+    registers: [registry],
+    async collect() {
+      const jobs = options.jobs;
+      if (jobs === null) return;
+      runsTurn = runsTurn.then(async () => {
+        const finished = await guard('runs', () => jobs.runDurations({ finishedAfter: runsSeenUntil, limit: 10_000 }));
+        for (const r of finished ?? []) {
+          this.observe({ state: r.state }, r.seconds);
+          runsSeenUntil = r.finishedAt;
+        }
+      });
+      await runsTurn;
     },
   });
   new Gauge({

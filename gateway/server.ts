@@ -38,7 +38,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { connectorsRoutes } from './routes/connectors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { resultsRoutes } from './routes/results.ts';
-import { runsRoutes } from './routes/runs.ts';
+import { RUN_STATUS_SCHEMA, runsRoutes } from './routes/runs.ts';
 import { usersRoutes } from './routes/users.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -129,8 +129,14 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** The error answer for anything thrown while serving. */
-function toErrorAnswer(err: FastifyError | GatewayError | Error): { status: number; code: GatewayErrorCode; message: string } {
+function toErrorAnswer(err: FastifyError | GatewayError | Error): { status: number; code: string; message: string } {
   if (err instanceof GatewayError) return { status: err.httpStatus, code: err.code, message: err.message };
+  // a coded error of the hub that knows its HTTP status (jobs/: a bad run request, Redis away)
+  // (a 500 of theirs stays an internal error: its message is for the log, not the caller)
+  const coded = err as { code?: unknown; httpStatus?: unknown };
+  if (typeof coded.code === 'string' && /^LIFECERT_[A-Z]+_[A-Z0-9_]+$/.test(coded.code) && typeof coded.httpStatus === 'number' && (coded.httpStatus < 500 || coded.httpStatus === 503)) {
+    return { status: coded.httpStatus, code: coded.code, message: err.message };
+  }
   const fe = err as FastifyError;
   if (fe.validation) return { status: 400, code: 'LIFECERT_API_INPUT_INVALID', message: fe.message };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -215,6 +221,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   app.addSchema(errorBodySchema);
   app.addSchema({ ...resultSchema, $id: 'Result', $schema: undefined });
+  app.addSchema(RUN_STATUS_SCHEMA);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

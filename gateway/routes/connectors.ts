@@ -134,7 +134,7 @@ export const connectorsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
       const principal = principalOf(req);
       const now = ctx.now();
       const asOf = chinaDate(now);
-      const { runId } = await ctx.jobs.startRun({ period: asOf.slice(0, 7), asOf, steps: ['pull'], connectors: [connector.channel], requestedBy: principal.user.userId });
+      const { runId } = await ctx.jobs.startRun({ period: asOf.slice(0, 7), asOf, steps: ['pull'], connectors: [connector.channel], requestedBy: actorOf(principal) });
       await recordAudit(ctx.db, auditEntry(ctx, actorOf(principal), 'connector.pull', `run:${runId}`, { runId, connector: connector.channel, asOf }));
       return reply.code(202).send({ runId });
     },

@@ -175,7 +175,7 @@ gatewaySuite('gateway endpoints', (h) => {
       const res = await h.request('POST', '/api/v1/connectors/civil/pull', { token: op44.token });
       assert.equal(res.status, 202);
       const asked = h.jobs.started.at(-1);
-      assert.deepEqual({ steps: asked?.steps, connectors: asked?.connectors, requestedBy: asked?.requestedBy, asOf: asked?.asOf }, { steps: ['pull'], connectors: ['civil'], requestedBy: op44.user.userId, asOf: '2026-11-20' });
+      assert.deepEqual({ steps: asked?.steps, connectors: asked?.connectors, requestedBy: asked?.requestedBy, asOf: asked?.asOf }, { steps: ['pull'], connectors: ['civil'], requestedBy: `user:${op44.user.userId}`, asOf: '2026-11-20' });
       const { rows } = await h.db().query<{ action: string; target: string }>(`SELECT action, target FROM audit_log ORDER BY seq DESC LIMIT 1`);
       assert.deepEqual(rows[0], { action: 'connector.pull', target: `run:${String(res.body.runId)}` });
       const missing = await h.request('POST', '/api/v1/connectors/fax/pull', { token: op44.token });
@@ -189,7 +189,7 @@ gatewaySuite('gateway endpoints', (h) => {
       const res = await h.request('POST', '/api/v1/runs', { token: op44.token, body: { period: '2026-11', asOf: '2026-11-20', steps: ['pull', 'match'], connectors: ['ministry'] } });
       assert.equal(res.status, 202);
       const runId = String(res.body.runId);
-      assert.deepEqual(h.jobs.started.at(-1), { period: '2026-11', asOf: '2026-11-20', steps: ['pull', 'match'], connectors: ['ministry'], requestedBy: op44.user.userId });
+      assert.deepEqual(h.jobs.started.at(-1), { period: '2026-11', asOf: '2026-11-20', steps: ['pull', 'match'], connectors: ['ministry'], requestedBy: `user:${op44.user.userId}` });
       const { rows } = await h.db().query<{ action: string; actor: string; details: Record<string, unknown> }>(`SELECT action, actor, details FROM audit_log ORDER BY seq DESC LIMIT 1`);
       assert.deepEqual(rows[0], { action: 'run.start', actor: `user:${op44.user.userId}`, details: { runId, period: '2026-11', asOf: '2026-11-20', steps: ['pull', 'match'], connectors: ['ministry'] } });
       const got = await h.request('GET', `/api/v1/runs/${runId}`, { token: op44.token });
@@ -197,13 +197,23 @@ gatewaySuite('gateway endpoints', (h) => {
       assert.equal(got.body.runId, runId);
     });
 
-    it('refuses bad bodies (400) and unknown runs (404)', async () => {
-      const bodies: unknown[] = [{}, { period: '2026-13' }, { period: '2026-11', steps: [] }, { period: '2026-11', steps: ['feedback'] }, { period: '2026-11', connectors: ['fax'] }, { period: '2026-11', asOf: '2026-02-30' }, { period: '2026-11', extra: 1 }];
-      for (const body of bodies) {
+    it('refuses bad bodies (400), a step not available yet (422) and unknown runs (404)', async () => {
+      const bodies: [unknown, string][] = [
+        [{}, 'LIFECERT_API_INPUT_INVALID'],
+        [{ period: '2026-13' }, 'LIFECERT_API_INPUT_INVALID'],
+        [{ period: '2026-11', steps: [] }, 'LIFECERT_API_INPUT_INVALID'],
+        [{ period: '2026-11', extra: 1 }, 'LIFECERT_API_INPUT_INVALID'],
+        [{ period: '2026-11', connectors: ['fax'] }, 'LIFECERT_JOBS_CONNECTOR_UNKNOWN'],
+        [{ period: '2026-11', asOf: '2026-02-30' }, 'LIFECERT_JOBS_REQUEST_INVALID'],
+      ];
+      for (const [body, code] of bodies) {
         const res = await h.request('POST', '/api/v1/runs', { token: op44.token, body });
         assert.equal(res.status, 400, JSON.stringify(body));
-        assert.equal(res.body.error?.code, 'LIFECERT_API_INPUT_INVALID');
+        assert.equal(res.body.error?.code, code, JSON.stringify(body));
       }
+      const feedback = await h.request('POST', '/api/v1/runs', { token: op44.token, body: { period: '2026-11', steps: ['pull', 'feedback'] } });
+      assert.equal(feedback.status, 422);
+      assert.equal(feedback.body.error?.code, 'LIFECERT_JOBS_STEP_UNAVAILABLE');
       const raw = await h.gateway().app.inject({ method: 'POST', url: '/api/v1/runs', headers: { authorization: `Bearer ${op44.token}`, 'content-type': 'application/json' }, payload: '{"period":' });
       assert.equal(raw.statusCode, 400);
       assert.equal((JSON.parse(raw.body) as JsonBody).error?.code, 'LIFECERT_API_INPUT_INVALID');

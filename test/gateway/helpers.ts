@@ -7,7 +7,10 @@ import { migrate } from '../../mirror/migrate.ts';
 import { createGateway } from '../../gateway/server.ts';
 import { createGatewayLogger } from '../../gateway/logging.ts';
 import type { Gateway, GatewayOptions } from '../../gateway/server.ts';
-import type { GatewayJobs, RunRequestInput } from '../../gateway/context.ts';
+import type { ConnectorInfo, GatewayJobs } from '../../gateway/context.ts';
+import { planRun } from '../../jobs/index.ts';
+import type { QueueState, RunDuration } from '../../jobs/index.ts';
+import type { RunRequest, RunState, RunStatus } from '../../schemas/runs.ts';
 import { createUser, issueToken } from '../../gateway/user-admin.ts';
 import { loadWorkingCalendar } from '../../lib/working-calendar.ts';
 import type { Role, User } from '../../schemas/access.ts';
@@ -44,23 +47,55 @@ export class LogCapture {
   }
 }
 
+/** The connectors every gateway of these suites is configured with. */
+export const TEST_CONNECTORS: readonly ConnectorInfo[] = [
+  { channel: 'ministry', datasets: ['death', 'auth'] },
+  { channel: 'police-4401', datasets: ['hukou'] },
+  { channel: 'police-4403', datasets: ['hukou'] },
+  { channel: 'civil', datasets: ['cremation'] },
+];
+
 /**
  * Queues as the gateway sees them, kept in memory: the runs asked for. The real queues
- * (jobs/) are exercised by their own suites and by the end-to-end test.
+ * (jobs/) are exercised by their own suites and by this folder's end-to-end test.
  */
 export class RecordingJobs implements GatewayJobs {
-  readonly started: RunRequestInput[] = [];
-  async startRun(req: RunRequestInput): Promise<{ runId: string }> {
+  readonly started: RunRequest[] = [];
+  private readonly connectors: readonly ConnectorInfo[];
+  constructor(connectors: readonly ConnectorInfo[] = TEST_CONNECTORS) {
+    this.connectors = connectors;
+  }
+  async startRun(req: RunRequest): Promise<{ runId: string }> {
+    // the queue side's own checks of a request (steps available, connectors configured, real dates)
+    planRun(req, this.connectors, WORKING_TIME);
     this.started.push(req);
     return { runId: `run-${this.started.length}` };
   }
-  async getRun(runId: string): Promise<unknown> {
+  async getRun(runId: string): Promise<RunStatus | null> {
     const i = Number(runId.replace('run-', '')) - 1;
     const req = this.started[i];
-    return req === undefined ? null : { runId, state: 'QUEUED', period: req.period };
+    if (req === undefined) return null;
+    return {
+      runId, period: req.period, asOf: req.asOf ?? '2026-11-20', steps: req.steps ?? ['pull', 'match', 'publish'], connectors: req.connectors ?? null,
+      state: 'QUEUED', requestedBy: req.requestedBy, createdAt: '2026-11-20T10:00:00+08:00', startedAt: null, finishedAt: null, error: null,
+      progress: {}, datasets: [], summary: null,
+    };
   }
-  async queueCounts(): Promise<Record<string, Record<string, number>>> {
-    return { pull: { waiting: 2, active: 1, failed: 3, stalled: 0 } };
+  async queueCounts(): Promise<QueueState[]> {
+    return [{ queue: 'pull-ministry', counts: { waiting: 2, active: 1, delayed: 0, prioritized: 0, 'waiting-children': 0, completed: 5, failed: 3 }, stalled: 4, paused: false }];
+  }
+  async runCounts(): Promise<Record<RunState, number>> {
+    return { QUEUED: this.started.length, RUNNING: 0, SUCCEEDED: 0, FAILED: 0 };
+  }
+  async runDurations(options: { finishedAfter?: string } = {}): Promise<RunDuration[]> {
+    const all: RunDuration[] = [
+      { runId: 'r1', state: 'SUCCEEDED', steps: ['pull'], finishedAt: '2026-11-20T03:00:00+08:00', seconds: 120, runningSeconds: 100 },
+      { runId: 'r2', state: 'FAILED', steps: ['pull'], finishedAt: '2026-11-20T04:00:00+08:00', seconds: 4000, runningSeconds: 3900 },
+    ];
+    return all.filter((r) => options.finishedAfter === undefined || r.finishedAt > options.finishedAfter);
+  }
+  async ping(): Promise<boolean> {
+    return true;
   }
 }
 
@@ -118,12 +153,7 @@ export function gatewaySuite(title: string, body: (h: GatewayHarness) => void, o
           now: clock.now,
           jobs,
           logger: createGatewayLogger({ level: 'info', destination: log.stream, secrets: [SECRET] }),
-          connectors: [
-            { channel: 'ministry', datasets: ['death', 'auth'] },
-            { channel: 'police-4401', datasets: ['hukou'] },
-            { channel: 'police-4403', datasets: ['hukou'] },
-            { channel: 'civil', datasets: ['cremation'] },
-          ],
+          connectors: TEST_CONNECTORS,
           ...options.gateway,
         });
         await gw.app.ready();

@@ -81,9 +81,19 @@ gatewaySuite(
       assert.equal(sample(text, 'lifecert_cases_overdue', { area_code: '440303' }), 1, 'opened 31 October 23:59 China time');
     });
 
+    it('observes each finished run once in the run-duration histogram', async () => {
+      assert.equal(sample(text, 'lifecert_run_duration_seconds_count', { state: 'SUCCEEDED' }), 1);
+      assert.equal(sample(text, 'lifecert_run_duration_seconds_sum', { state: 'FAILED' }), 4000);
+      const again = (await h.request('GET', '/metrics')).text;
+      assert.equal(sample(again, 'lifecert_run_duration_seconds_count', { state: 'SUCCEEDED' }), 1, 'a second scrape does not count the run again');
+      assert.equal(sample(again, 'lifecert_runs', { state: 'QUEUED' }), 0);
+    });
+
     it('gives the queue depth per queue and state from the queues, and this process’s HTTP requests', () => {
-      assert.equal(sample(text, 'lifecert_queue_jobs', { queue: 'pull', state: 'failed' }), 3);
-      assert.equal(sample(text, 'lifecert_queue_jobs', { queue: 'pull', state: 'waiting' }), 2);
+      assert.equal(sample(text, 'lifecert_queue_jobs', { queue: 'pull-ministry', state: 'failed' }), 3);
+      assert.equal(sample(text, 'lifecert_queue_jobs', { queue: 'pull-ministry', state: 'waiting' }), 2);
+      assert.equal(sample(text, 'lifecert_queue_stalled_total', { queue: 'pull-ministry' }), 4);
+      assert.equal(sample(text, 'lifecert_queue_paused', { queue: 'pull-ministry' }), 0);
       assert.equal(sample(text, 'lifecert_api_errors_total', { code: 'LIFECERT_AUTH_TOKEN_MISSING' }), 1);
       assert.equal(sample(text, 'lifecert_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/results', status: '401' }), 1);
     });

@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { maskPersonId } from '../../lib/mask.ts';
 import { gatewaySuite, SECRET, RecordingJobs } from './helpers.ts';
-import type { RunRequestInput } from '../../gateway/context.ts';
+import type { RunRequest } from '../../schemas/runs.ts';
 import { personOf, seedPull, seedRejection, seedResults } from './fixtures.ts';
 
 const STRANGER = '440106194105160216';
 
 class FailingJobs extends RecordingJobs {
-  override async startRun(req: RunRequestInput): Promise<{ runId: string }> {
+  override async startRun(req: RunRequest): Promise<{ runId: string }> {
     throw new Error(`queue refused the run of ${req.period} for ${STRANGER} with ${SECRET}`);
   }
 }
