@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import Ajv2020 from 'ajv/dist/2020.js';
+import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { generateWorld, writeWorld, resultDifferences } from '../../sandbox/generate.ts';
 import { spawnSandbox } from '../../sandbox/child.ts';
@@ -175,7 +175,7 @@ describe('lifecert serve + lifecert worker (PostgreSQL, Redis, sandbox sources)'
     assert.equal(started.status, 202, JSON.stringify(started.json));
     const run = await finished(started.json.runId);
     assert.equal(run.state, 'SUCCEEDED', JSON.stringify(run.error));
-    const ajv = new Ajv2020.default({ strict: false });
+    const ajv = new Ajv.default({ strict: false });
     addFormats.default(ajv);
     assert.ok(ajv.validate(runStatusSchema, run), `the answer is a RunStatus: ${JSON.stringify(ajv.errors)}`);
     assert.deepEqual(sortKeys(countsOf(run)), sortKeys(expected.counts));
