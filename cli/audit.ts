@@ -1,8 +1,7 @@
 // `lifecert audit verify`: walks the audit log's hash chain and names the first row that was
 // changed, slipped in or removed; exit 0 when whole, 1 when broken.
 import { loadDotEnv } from '../config/index.ts';
-import { readAuditChain, verifyAuditChain } from '../mirror/audit.ts';
-import { databaseOptionsFromEnv, openDatabase } from '../mirror/db.ts';
+import { databaseOptionsFromEnv, openDatabase, readAuditChain, verifyAuditChain } from '../mirror/index.ts';
 
 export async function runAuditVerify(options: { databaseUrl?: string } = {}): Promise<number> {
   loadDotEnv();

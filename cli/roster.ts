@@ -1,8 +1,7 @@
 // `lifecert roster import FILE`: checks every line (errors with line numbers, nothing loaded
 // on any), then replaces the mirror's roster with COPY in one transaction.
 import { loadDotEnv } from '../config/index.ts';
-import { databaseOptionsFromEnv, openDatabase } from '../mirror/db.ts';
-import { migrate } from '../mirror/migrate.ts';
+import { databaseOptionsFromEnv, migrate, openDatabase } from '../mirror/index.ts';
 import { formatOf, importRoster, RosterImportError } from '../pipeline/roster-import.ts';
 
 export async function runRosterImport(file: string, options: { format?: string; table?: string; databaseUrl?: string }): Promise<number> {

@@ -10,8 +10,7 @@ import { gatewayError } from '../gateway/gateway-error.ts';
 import { createGatewayLogger } from '../gateway/logging.ts';
 import { requireSecret } from '../gateway/tokens.ts';
 import { loadWorkingCalendar } from '../lib/working-calendar.ts';
-import { databaseOptionsFromEnv, openDatabase } from '../mirror/db.ts';
-import { migrate } from '../mirror/migrate.ts';
+import { databaseOptionsFromEnv, migrate, openDatabase } from '../mirror/index.ts';
 
 export interface ServeOptions {
   port?: number;

@@ -7,10 +7,8 @@ import { gatewayError } from '../gateway/gateway-error.ts';
 import { requireSecret } from '../gateway/tokens.ts';
 import { createUser, DEFAULT_TOKEN_DAYS, issueToken } from '../gateway/user-admin.ts';
 import { loadWorkingCalendar } from '../lib/working-calendar.ts';
-import { databaseOptionsFromEnv, openDatabase } from '../mirror/db.ts';
-import type { Db } from '../mirror/db.ts';
-import { migrate } from '../mirror/migrate.ts';
-import { findUserByName } from '../mirror/users.ts';
+import { databaseOptionsFromEnv, findUserByName, migrate, openDatabase } from '../mirror/index.ts';
+import type { Db } from '../mirror/index.ts';
 
 export interface UserCommandOptions {
   name: string;

@@ -8,8 +8,8 @@
 // OpenAPI document shows it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Db } from '../mirror/db.ts';
-import { findTokenByHash } from '../mirror/users.ts';
+import { findTokenByHash } from '../mirror/index.ts';
+import type { Db } from '../mirror/index.ts';
 import type { Role, User } from '../schemas/access.ts';
 import { gatewayError } from './gateway-error.ts';
 import { inRegion } from './region.ts';

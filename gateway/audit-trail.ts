@@ -1,7 +1,7 @@
 // What the gateway writes to the audit log: the entry with its out-of-hours flag, decided by
 // the working calendar at the moment of the change (article 9).
 import type { AuditEntry } from '../schemas/access.ts';
-import { formatChinaIso } from '../mirror/db.ts';
+import { formatChinaIso } from '../mirror/index.ts';
 import type { WorkingCalendar } from '../lib/working-calendar.ts';
 
 export interface AuditClock {

@@ -1,7 +1,7 @@
 // What the route plugins share: the mirror, the clock and calendar, the configured connectors
 // and the queues. Built once by createGateway from its options.
 import type { WorkingCalendar } from '../lib/working-calendar.ts';
-import type { Db } from '../mirror/db.ts';
+import type { Db } from '../mirror/index.ts';
 import type { Jobs } from '../jobs/index.ts';
 import type { UserAdminContext } from './user-admin.ts';
 

@@ -3,9 +3,8 @@
 // Prometheus asks, not counted in this process. Only the HTTP metrics are this process's own.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import type { Db } from '../mirror/db.ts';
-import { formatChinaIso } from '../mirror/db.ts';
-import { casesPerCounty, decisionsPerCounty, pullDurations, pullFailures, pullTotals } from '../mirror/hub-metrics.ts';
+import { casesPerCounty, decisionsPerCounty, formatChinaIso, pullDurations, pullFailures, pullTotals } from '../mirror/index.ts';
+import type { Db } from '../mirror/index.ts';
 import type { QueueState } from '../jobs/index.ts';
 import type { RunState } from '../schemas/runs.ts';
 import type { GatewayJobs } from './context.ts';

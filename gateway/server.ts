@@ -24,7 +24,7 @@ import type { Logger } from 'pino';
 import { maskIdentityNumbersIn } from '../lib/mask.ts';
 import { loadWorkingCalendar } from '../lib/working-calendar.ts';
 import type { WorkingCalendar } from '../lib/working-calendar.ts';
-import type { Db } from '../mirror/db.ts';
+import type { Db } from '../mirror/index.ts';
 import type { Role } from '../schemas/access.ts';
 import { accessPlugin } from './access.ts';
 import type { Access } from './access.ts';

@@ -1,9 +1,7 @@
 // Users and tokens, for the API and for `lifecert user add` alike: the same rules, and every
 // change written to the audit log in the transaction that makes it.
-import type { Db } from '../mirror/db.ts';
-import { appendAudit } from '../mirror/audit.ts';
-import { findToken, findUser, insertToken, insertUser, revokeToken } from '../mirror/users.ts';
-import { formatChinaIso } from '../mirror/db.ts';
+import { appendAudit, findToken, findUser, formatChinaIso, insertToken, insertUser, revokeToken } from '../mirror/index.ts';
+import type { Db } from '../mirror/index.ts';
 import { APPROVER_ROLES, ROLES, USER_CHANNEL_PATTERN } from '../schemas/access.ts';
 import type { Role, User } from '../schemas/access.ts';
 import { gatewayError } from './gateway-error.ts';

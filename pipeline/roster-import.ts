@@ -10,8 +10,8 @@ import { parse } from 'csv-parse';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { checkCharacter } from '../connectors/kit/normalize/identity.ts';
 import { maskPersonId } from '../lib/mask.ts';
-import type { Db } from '../mirror/db.ts';
-import { loadRoster } from '../mirror/roster.ts';
+import { loadRoster } from '../mirror/index.ts';
+import type { Db } from '../mirror/index.ts';
 import type { RosterEntry } from '../schemas/types.ts';
 
 export const ROSTER_FORMATS = ['csv', 'jsonl'] as const;

@@ -1,7 +1,7 @@
 // The audit log for auditors (api.md): not split by region, every entry with its out-of-hours
 // flag; identity numbers and names masked.
 import type { FastifyPluginAsync } from 'fastify';
-import { listAudit } from '../../mirror/audit.ts';
+import { listAudit } from '../../mirror/index.ts';
 import { maskRecord } from '../../lib/mask-record.ts';
 import { gatewayError } from '../gateway-error.ts';
 import type { GatewayContext } from '../context.ts';

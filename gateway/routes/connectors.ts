@@ -1,9 +1,7 @@
 // Connector health and "pull now" (api.md). A connector lies in the area of its channel: a
 // city's police connector in that city, the province-wide ones in 44.
 import type { FastifyPluginAsync } from 'fastify';
-import { datasetHealth } from '../../mirror/connector-health.ts';
-import { formatChinaIso } from '../../mirror/db.ts';
-import { recordAudit } from '../../mirror/audit.ts';
+import { datasetHealth, formatChinaIso, recordAudit } from '../../mirror/index.ts';
 import { maskIdentityNumbersIn } from '../../lib/mask.ts';
 import { chinaDate } from '../../lib/china-time.ts';
 import { actorOf, principalOf } from '../access.ts';

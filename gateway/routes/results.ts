@@ -1,7 +1,6 @@
 // Results and rejections for operators (api.md), inside the caller's region only.
 import type { FastifyPluginAsync } from 'fastify';
-import { listRejectionPage } from '../../mirror/rejection-pages.ts';
-import { listResultPage } from '../../mirror/result-pages.ts';
+import { listRejectionPage, listResultPage } from '../../mirror/index.ts';
 import { maskRecord } from '../../lib/mask-record.ts';
 import { maskIdentityNumbersIn, maskPersonId } from '../../lib/mask.ts';
 import { REGION_PATTERN } from '../../schemas/access.ts';
@@ -135,7 +134,7 @@ export const resultsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
       return {
         items: page.items.map((r) => ({
           rejectionId: r.rejectionId,
-          source: r.channel,
+          source: r.source,
           dataset: r.dataset,
           recordId: full ? r.recordId : maskIdentityNumbersIn(r.recordId),
           field: r.field,

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
-import { recordAudit } from '../../mirror/audit.ts';
+import { recordAudit } from '../../mirror/index.ts';
 import type { RunRequest } from '../../schemas/runs.ts';
 import { actorOf, principalOf } from '../access.ts';
 import { gatewayError } from '../gateway-error.ts';

@@ -1,6 +1,6 @@
 // Users and tokens (api.md): an admin manages the users of its own region only.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { findUser } from '../../mirror/users.ts';
+import { findUser } from '../../mirror/index.ts';
 import { REGION_PATTERN, ROLES, USER_CHANNEL_PATTERN } from '../../schemas/access.ts';
 import type { Role } from '../../schemas/access.ts';
 import { actorOf, principalOf } from '../access.ts';

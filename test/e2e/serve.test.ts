@@ -16,9 +16,7 @@ import { generateWorld, writeWorld, resultDifferences } from '../../sandbox/gene
 import { spawnSandbox } from '../../sandbox/child.ts';
 import type { SandboxProcess } from '../../sandbox/child.ts';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';
-import { openDatabase } from '../../mirror/db.ts';
-import { migrate } from '../../mirror/migrate.ts';
-import { loadRoster } from '../../mirror/roster.ts';
+import { loadRoster, migrate, openDatabase } from '../../mirror/index.ts';
 import type { RunStatus } from '../../schemas/runs.ts';
 import type { Result } from '../../schemas/types.ts';
 import { createScratchPostgres } from '../mirror/db-targets.ts';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { auditHash, readAuditChain, verifyAuditChain } from '../../mirror/audit.ts';
+import { auditHash, readAuditChain, verifyAuditChain } from '../../mirror/index.ts';
 import type { AuditRecord } from '../../schemas/access.ts';
 import { gatewaySuite } from './helpers.ts';
 import type { Caller } from './helpers.ts';

@@ -1,8 +1,8 @@
 // Mirror rows for the gateway's tests, written directly: a roster with results, pulls with
 // staged and rejected records — what a run would have left behind.
-import type { Db } from '../../mirror/db.ts';
+import { loadRoster } from '../../mirror/index.ts';
+import type { Db } from '../../mirror/index.ts';
 import type { Result, RosterEntry } from '../../schemas/types.ts';
-import { loadRoster } from '../../mirror/roster.ts';
 import { identityNumber } from '../mirror/db-targets.ts';
 
 /** A valid identity number of a person born 1950 in `area`, numbered `i`. */

@@ -1,9 +1,8 @@
 // A gateway over a fresh mirror for each suite (PGlite and PostgreSQL), with a clock the test
 // moves, its log lines captured as JSON, and users of any role and region made on demand.
 import { Writable } from 'node:stream';
-import { openDatabase } from '../../mirror/db.ts';
-import type { Db, DbKind } from '../../mirror/db.ts';
-import { migrate } from '../../mirror/migrate.ts';
+import { migrate, openDatabase } from '../../mirror/index.ts';
+import type { Db, DbKind } from '../../mirror/index.ts';
 import { createGateway } from '../../gateway/server.ts';
 import { createGatewayLogger } from '../../gateway/logging.ts';
 import type { Gateway, GatewayOptions } from '../../gateway/server.ts';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { maskPersonId } from '../../lib/mask.ts';
-import { rosterEntry as readEntry, rosterShards } from '../../mirror/roster.ts';
+import { rosterEntry as readEntry, rosterShards } from '../../mirror/index.ts';
 import { importRoster, RosterImportError } from '../../pipeline/roster-import.ts';
 import type { RosterEntry } from '../../schemas/types.ts';
 import { rosterEntry } from '../gateway/fixtures.ts';
