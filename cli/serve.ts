@@ -6,7 +6,7 @@ import { loadDotEnv, loadHubConfig, buildConnectors } from '../config/index.ts';
 import { createGateway } from '../gateway/server.ts';
 import { createJobs, DEFAULT_REDIS_URL } from '../jobs/index.ts';
 import type { ReadinessCheck } from '../gateway/context.ts';
-import { gatewayError } from '../gateway/gateway-error.ts';
+import { createError } from '../lib/errors.ts';
 import { createGatewayLogger } from '../gateway/logging.ts';
 import { requireSecret } from '../gateway/tokens.ts';
 import { loadWorkingCalendar } from '../lib/working-calendar.ts';
@@ -19,7 +19,7 @@ export interface ServeOptions {
 
 function portOf(value: string | number | undefined): number {
   const n = Number(value ?? 8080);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw gatewayError('LIFECERT_API_INPUT_INVALID', `PORT must be 0..65535, got '${String(value)}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `PORT must be 0..65535, got '${String(value)}'`);
   return n;
 }
 
@@ -42,7 +42,7 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
   const jobs = createJobs({ db, redisUrl: process.env.REDIS_URL?.trim() || DEFAULT_REDIS_URL, config, prefix: process.env.LIFECERT_QUEUE_PREFIX?.trim() || undefined });
   const readiness: Record<string, ReadinessCheck> = {
     redis: async () => {
-      if (!(await jobs.ping())) throw new Error('Redis does not answer');
+      if (!(await jobs.ping())) throw createError('LIFECERT_JOBS_QUEUE_UNAVAILABLE', 'Redis does not answer');
     },
     queues: async () => {
       await jobs.queueCounts();

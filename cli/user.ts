@@ -3,7 +3,7 @@
 // token goes to stdout alone, once (TOKEN=$(lifecert user add ...)); the rest to stderr.
 import os from 'node:os';
 import { loadDotEnv } from '../config/index.ts';
-import { gatewayError } from '../gateway/gateway-error.ts';
+import { createError } from '../lib/errors.ts';
 import { requireSecret } from '../gateway/tokens.ts';
 import { createUser, DEFAULT_TOKEN_DAYS, issueToken } from '../gateway/user-admin.ts';
 import { loadWorkingCalendar } from '../lib/working-calendar.ts';
@@ -48,7 +48,7 @@ function print(expiresAt: string, token: string): void {
 }
 
 export async function runUserAdd(options: UserCommandOptions): Promise<number> {
-  if (options.region === undefined) throw gatewayError('LIFECERT_API_INPUT_INVALID', '--region CODE is required (44, 4401, 440106)');
+  if (options.region === undefined) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', '--region CODE is required (44, 4401, 440106)');
   const region = options.region;
   return withAdminContext(options.databaseUrl, async (db, secret) => {
     const ctx = { db, secret, now: Date.now, calendar: loadWorkingCalendar() };
@@ -64,7 +64,7 @@ export async function runUserAdd(options: UserCommandOptions): Promise<number> {
 export async function runUserToken(options: Pick<UserCommandOptions, 'name' | 'expiresInDays' | 'databaseUrl'>): Promise<number> {
   return withAdminContext(options.databaseUrl, async (db, secret) => {
     const user = await findUserByName(db, options.name);
-    if (user === null) throw gatewayError('LIFECERT_API_USER_NOT_FOUND', `no user named '${options.name}'`);
+    if (user === null) throw createError('LIFECERT_API_USER_NOT_FOUND', `no user named '${options.name}'`);
     const issued = await issueToken({ db, secret, now: Date.now, calendar: loadWorkingCalendar() }, user.userId, options.expiresInDays ?? DEFAULT_TOKEN_DAYS, cliActor());
     process.stderr.write(`new token ${issued.tokenId} for user ${user.userId} '${user.name}'\n`);
     print(issued.expiresAt, issued.token);

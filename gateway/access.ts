@@ -11,7 +11,7 @@ import fp from 'fastify-plugin';
 import { findTokenByHash } from '../mirror/index.ts';
 import type { Db } from '../mirror/index.ts';
 import type { Role, User } from '../schemas/access.ts';
-import { gatewayError } from './gateway-error.ts';
+import { createError } from '../lib/errors.ts';
 import { inRegion } from './region.ts';
 import { TOKEN_PATTERN, tokenHash } from './tokens.ts';
 
@@ -52,7 +52,7 @@ export interface AccessOptions {
 
 /** The authenticated caller of a route that has an access rule (routes without one never call this). */
 export function principalOf(req: FastifyRequest): Principal {
-  if (!req.principal) throw new Error('principalOf() on a public route');
+  if (!req.principal) throw createError('LIFECERT_GATEWAY_INTERNAL', 'principalOf() on a route without an access rule');
   return req.principal;
 }
 
@@ -63,14 +63,14 @@ export function actorOf(principal: Principal): string {
 
 async function authenticate(req: FastifyRequest, options: AccessOptions): Promise<Principal> {
   const header = req.headers.authorization;
-  if (header === undefined || header === '') throw gatewayError('LIFECERT_AUTH_TOKEN_MISSING', 'this endpoint needs `Authorization: Bearer <token>`');
+  if (header === undefined || header === '') throw createError('LIFECERT_AUTH_TOKEN_MISSING', 'this endpoint needs `Authorization: Bearer <token>`');
   const m = /^Bearer (\S+)$/.exec(header);
-  if (!m) throw gatewayError('LIFECERT_AUTH_TOKEN_MALFORMED', 'the Authorization header must be `Bearer <token>`');
-  if (!TOKEN_PATTERN.test(m[1])) throw gatewayError('LIFECERT_AUTH_TOKEN_MALFORMED', 'the token is not of the form the hub issues');
+  if (!m) throw createError('LIFECERT_AUTH_TOKEN_MALFORMED', 'the Authorization header must be `Bearer <token>`');
+  if (!TOKEN_PATTERN.test(m[1])) throw createError('LIFECERT_AUTH_TOKEN_MALFORMED', 'the token is not of the form the hub issues');
   const found = await findTokenByHash(options.db, tokenHash(options.secret, m[1]));
-  if (found === null) throw gatewayError('LIFECERT_AUTH_TOKEN_UNKNOWN', 'unknown token');
-  if (found.token.revokedAt !== null) throw gatewayError('LIFECERT_AUTH_TOKEN_REVOKED', 'the token was revoked');
-  if (Date.parse(found.token.expiresAt) <= options.now()) throw gatewayError('LIFECERT_AUTH_TOKEN_EXPIRED', 'the token has expired');
+  if (found === null) throw createError('LIFECERT_AUTH_TOKEN_UNKNOWN', 'unknown token');
+  if (found.token.revokedAt !== null) throw createError('LIFECERT_AUTH_TOKEN_REVOKED', 'the token was revoked');
+  if (Date.parse(found.token.expiresAt) <= options.now()) throw createError('LIFECERT_AUTH_TOKEN_EXPIRED', 'the token has expired');
   return { user: found.user, tokenId: found.token.tokenId };
 }
 
@@ -84,7 +84,7 @@ export const accessPlugin = fp<AccessOptions>(
       req.principal = principal;
       const held = principal.user.roles;
       if (!held.some((r) => (access.roles as readonly Role[]).includes(r))) {
-        throw gatewayError('LIFECERT_AUTH_ROLE_FORBIDDEN', `this endpoint is for ${access.roles.join(', ')}; the caller holds ${held.join(', ')}`);
+        throw createError('LIFECERT_AUTH_ROLE_FORBIDDEN', `this endpoint is for ${access.roles.join(', ')}; the caller holds ${held.join(', ')}`);
       }
     });
     app.addHook('preValidation', async (req) => {
@@ -93,7 +93,7 @@ export const accessPlugin = fp<AccessOptions>(
       const principal = req.principal;
       for (const area of await access.scope(req, principal)) {
         if (!inRegion(principal.user.region, area)) {
-          throw gatewayError('LIFECERT_AUTH_REGION_FORBIDDEN', `${area} lies outside the caller's region ${principal.user.region}`);
+          throw createError('LIFECERT_AUTH_REGION_FORBIDDEN', `${area} lies outside the caller's region ${principal.user.region}`);
         }
       }
     });

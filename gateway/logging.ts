@@ -1,66 +1,39 @@
-// The gateway's log (workflow.md "Privacy"): pino JSON lines in which identity numbers are
-// masked (and the known secrets replaced) wherever they appear (a URL such as /persons/{personId}/onsite, an error message),
-// request headers are never written (the Authorization header holds a token), and fields that
-// hold secrets are redacted.
-// TODO(errors): build on lib/log.ts (the hub's one logger factory) when it lands.
-import pino from 'pino';
-import type { DestinationStream, Logger } from 'pino';
-import { maskIdentityNumbersIn } from '../lib/mask.ts';
-
-export const REDACTED_PATHS = [
-  'token', '*.token', 'secret', '*.secret', 'password', '*.password', 'authorization', '*.authorization',
-  'headers.authorization', '*.headers.authorization', 'headers.cookie', '*.headers.cookie',
-];
-
-interface RequestLike {
-  method?: string;
-  url?: string;
-  ip?: string;
-  id?: string;
-}
-
-interface ErrorLike {
-  name?: string;
-  code?: unknown;
-  message?: string;
-  stack?: string;
-}
+// The gateway's log: the hub's logger (lib/log.ts — JSON lines, secret paths redacted, identity
+// numbers and names masked in every field and message), with the gateway's own secret values
+// (LIFECERT_SECRET) replaced wherever they would appear in a line. fastify's request lines carry
+// method, URL (masked like everything else) and address, never headers: the Authorization
+// header holds a token.
+import type { DestinationStream } from 'pino';
+import { createLogger } from '../lib/log.ts';
+import type { Logger, LogStream } from '../lib/log.ts';
+import { REDACTED } from '../lib/mask.ts';
 
 export interface GatewayLoggerOptions {
-  /** pino level (default LIFECERT_LOG_LEVEL or `info`) */
+  /** default LIFECERT_LOG_LEVEL, else `info` */
   level?: string;
-  /** where the JSON lines go (default stderr, so stdout stays for what a command prints) */
-  destination?: DestinationStream;
-  /** secret values (LIFECERT_SECRET, credentials) replaced wherever they would appear in text */
+  /** where the lines go (default stderr, so stdout stays for what a command prints) */
+  destination?: LogStream;
+  /** secret values replaced wherever they would appear in a line (a secret has no field to be recognised by) */
   secrets?: readonly string[];
+}
+
+/** A destination that writes each line with the secret values replaced. */
+function scrubbing(target: LogStream, secrets: readonly string[]): DestinationStream & { isTTY?: boolean } {
+  return {
+    // the terminal check of lib/log.ts (pretty lines on a terminal) looks through to the target
+    isTTY: (target as { isTTY?: boolean }).isTTY,
+    write(line: string) {
+      target.write(secrets.reduce((text, secret) => text.split(secret).join(REDACTED), line));
+    },
+  };
 }
 
 export function createGatewayLogger(options: GatewayLoggerOptions = {}): Logger {
   const secrets = (options.secrets ?? []).filter((v) => v.length >= 4);
-  const clean = (text: string): string => maskIdentityNumbersIn(secrets.reduce((t, v) => t.split(v).join('[redacted]'), text));
-  return pino(
-    {
-      level: options.level ?? process.env.LIFECERT_LOG_LEVEL ?? 'info',
-      base: { service: 'lifecert-gateway' },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      serializers: {
-        req: (req: RequestLike) => ({ method: req.method, url: clean(req.url ?? ''), remoteAddress: req.ip }),
-        res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode }),
-        err: (err: ErrorLike) => ({
-          type: err.name,
-          code: typeof err.code === 'string' ? err.code : undefined,
-          message: clean(err.message ?? ''),
-          stack: err.stack === undefined ? undefined : clean(err.stack),
-        }),
-      },
-      hooks: {
-        // the message text of every line: an identity number in it is masked
-        logMethod(args, method) {
-          const masked = args.map((a: unknown) => (typeof a === 'string' ? clean(a) : a));
-          method.apply(this, masked as Parameters<typeof method>);
-        },
-      },
-    },
-    options.destination ?? pino.destination(2),
-  );
+  const target = options.destination ?? process.stderr;
+  return createLogger({
+    level: options.level,
+    destination: secrets.length === 0 ? target : scrubbing(target, secrets),
+    bindings: { component: 'gateway' },
+  });
 }

@@ -1,7 +1,7 @@
 // Lists are paged with `cursor` / `limit` and return `nextCursor` (api.md). A cursor is the
 // key of the last item served, opaque to the client (base64url JSON), tagged with the list it
 // belongs to so that a cursor of one list is refused by another.
-import { gatewayError } from './gateway-error.ts';
+import { createError } from '../lib/errors.ts';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -24,10 +24,10 @@ export function decodeCursor<K extends readonly ('string' | 'number')[]>(list: s
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw gatewayError('LIFECERT_API_CURSOR_INVALID', 'the cursor is not one this endpoint issued');
+    throw createError('LIFECERT_API_CURSOR_INVALID', 'the cursor is not one this endpoint issued');
   }
   if (!Array.isArray(parsed) || parsed[0] !== list || parsed.length !== types.length + 1 || !types.every((t, i) => typeof parsed[i + 1] === t)) {
-    throw gatewayError('LIFECERT_API_CURSOR_INVALID', 'the cursor is not one this endpoint issued');
+    throw createError('LIFECERT_API_CURSOR_INVALID', 'the cursor is not one this endpoint issued');
   }
   return parsed.slice(1) as { [I in keyof K]: K[I] extends 'string' ? string : number };
 }

@@ -28,8 +28,8 @@ import type { Db } from '../mirror/index.ts';
 import type { Role } from '../schemas/access.ts';
 import { accessPlugin } from './access.ts';
 import type { Access } from './access.ts';
-import { GatewayError, GATEWAY_ERRORS } from './gateway-error.ts';
-import type { GatewayErrorCode } from './gateway-error.ts';
+import { ERRORS, errorBody, isLifecertError } from '../lib/errors.ts';
+import type { ErrorCode } from '../lib/errors.ts';
 import type { ConnectorInfo, GatewayContext, GatewayJobs, ReadinessCheck } from './context.ts';
 import { createGatewayLogger } from './logging.ts';
 import { createMetrics } from './metrics.ts';
@@ -128,19 +128,16 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'A dependency (the queues) is not available',
 };
 
-/** The error answer for anything thrown while serving. */
-function toErrorAnswer(err: FastifyError | GatewayError | Error): { status: number; code: string; message: string } {
-  if (err instanceof GatewayError) return { status: err.httpStatus, code: err.code, message: err.message };
-  // a coded error of the hub that knows its HTTP status (jobs/: a bad run request, Redis away)
-  // (a 500 of theirs stays an internal error: its message is for the log, not the caller)
-  const coded = err as { code?: unknown; httpStatus?: unknown };
-  if (typeof coded.code === 'string' && /^LIFECERT_[A-Z]+_[A-Z0-9_]+$/.test(coded.code) && typeof coded.httpStatus === 'number' && (coded.httpStatus < 500 || coded.httpStatus === 503)) {
-    return { status: coded.httpStatus, code: coded.code, message: err.message };
-  }
+/**
+ * The error answer for anything thrown while serving: a coded error of the registry answers with
+ * its own status and message (a 500 of it stays an internal error: its message is for the log,
+ * not the caller); the framework's own refusals (schema, unreadable JSON, content type, size)
+ * are bad input; anything else is internal.
+ */
+function toErrorAnswer(err: FastifyError | Error): { status: number; code: ErrorCode; message: string } {
+  if (isLifecertError(err) && (err.httpStatus < 500 || err.httpStatus === 503)) return { status: err.httpStatus, code: err.code, message: err.message };
   const fe = err as FastifyError;
-  if (fe.validation) return { status: 400, code: 'LIFECERT_API_INPUT_INVALID', message: fe.message };
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    // the framework's own refusals: unreadable JSON, wrong content type, a body too large
+  if (!isLifecertError(err) && (fe.validation || (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500))) {
     return { status: 400, code: 'LIFECERT_API_INPUT_INVALID', message: fe.message };
   }
   return { status: 500, code: 'LIFECERT_GATEWAY_INTERNAL', message: 'internal error; the log has the details under this request id' };
@@ -241,17 +238,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await app.register(accessPlugin, { db: options.db, secret: options.secret, now });
 
-  app.setErrorHandler((err: FastifyError | GatewayError, req, reply) => {
+  app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     const answer = toErrorAnswer(err);
     metrics.apiErrors.inc({ code: answer.code });
     if (answer.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: answer.code, statusCode: answer.status }, 'request refused');
-    return reply.code(answer.status).send({ error: { code: answer.code, message: maskIdentityNumbersIn(answer.message) } });
+    // errorBody masks the message (api.md: never a full identity number, a name or a secret)
+    return reply.code(answer.status).send(errorBody(answer));
   });
   app.setNotFoundHandler((req, reply) => {
-    const code: GatewayErrorCode = 'LIFECERT_API_ROUTE_UNKNOWN';
+    const code: ErrorCode = 'LIFECERT_API_ROUTE_UNKNOWN';
     metrics.apiErrors.inc({ code });
-    return reply.code(GATEWAY_ERRORS[code].status).send({ error: { code, message: `no endpoint ${req.method} ${maskIdentityNumbersIn(req.url.split('?')[0])}` } });
+    return reply.code(ERRORS[code].httpStatus).send(errorBody({ code, message: `no endpoint ${req.method} ${req.url.split('?')[0]}` }));
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpRequests.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);

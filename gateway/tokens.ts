@@ -1,7 +1,7 @@
 // API tokens: random, shown once, stored only as HMAC-SHA256 under LIFECERT_SECRET, so that a
 // copy of the users tables gives nobody a working token.
 import { createHmac, randomBytes } from 'node:crypto';
-import { gatewayError } from './gateway-error.ts';
+import { createError } from '../lib/errors.ts';
 
 /** `lct_` and 32 random bytes in base64url: the prefix lets secret scanners recognise a leaked token. */
 export const TOKEN_PATTERN = /^lct_[A-Za-z0-9_-]{43}$/;
@@ -23,7 +23,7 @@ export function newId(prefix: 'u' | 't'): string {
 export function requireSecret(env: NodeJS.ProcessEnv = process.env): string {
   const secret = env.LIFECERT_SECRET;
   if (secret === undefined || secret.trim() === '') {
-    throw gatewayError('LIFECERT_GATEWAY_SECRET_MISSING', 'LIFECERT_SECRET is not set: it keys the token hashes (and the stored credentials); set it in the environment or .env');
+    throw createError('LIFECERT_GATEWAY_SECRET_MISSING', 'LIFECERT_SECRET is not set: it keys the token hashes (and the stored credentials); set it in the environment or .env');
   }
   return secret;
 }

@@ -5,14 +5,17 @@
 // in the November before it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { LifecertError } from './errors.ts';
 
 export const DEFAULT_CALENDAR_FILE = path.join(import.meta.dirname, 'working-calendar.json');
 
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 
-export class WorkingCalendarError extends Error {
-  override readonly name = 'WorkingCalendarError';
-  readonly code = 'LIFECERT_CONFIG_CALENDAR_INVALID';
+export class WorkingCalendarError extends LifecertError {
+  override readonly name: string = 'WorkingCalendarError';
+  constructor(message: string) {
+    super('LIFECERT_CONFIG_CALENDAR_INVALID', message);
+  }
 }
 
 export interface WorkingCalendar {

@@ -32,7 +32,7 @@ export function auditHash(prevHash: string, entry: AuditEntry): string {
  */
 export async function appendAudit(tx: Queryable, input: AuditEntry): Promise<AuditRecord> {
   const ms = Date.parse(input.at);
-  if (Number.isNaN(ms)) throw new MirrorError('MIRROR_INPUT_INVALID', `audit entry time is not ISO 8601: ${input.at}`);
+  if (Number.isNaN(ms)) throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `audit entry time is not ISO 8601: ${input.at}`);
   // the form the database gives back, so that the hash computed now is the hash verified later
   const entry: AuditEntry = { ...input, at: formatChinaIso(ms) };
   await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);

@@ -9,6 +9,7 @@ import readline from 'node:readline';
 import { parse } from 'csv-parse';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { checkCharacter } from '../connectors/kit/normalize/identity.ts';
+import { LifecertError } from '../lib/errors.ts';
 import { maskPersonId } from '../lib/mask.ts';
 import { loadRoster } from '../mirror/index.ts';
 import type { Db } from '../mirror/index.ts';
@@ -17,13 +18,12 @@ import type { RosterEntry } from '../schemas/types.ts';
 export const ROSTER_FORMATS = ['csv', 'jsonl'] as const;
 export type RosterFormat = (typeof ROSTER_FORMATS)[number];
 
-export class RosterImportError extends Error {
-  override readonly name = 'RosterImportError';
-  readonly code = 'LIFECERT_ROSTER_INPUT_INVALID';
+export class RosterImportError extends LifecertError {
+  override readonly name: string = 'RosterImportError';
   /** every problem found, `line N: ...` (at most MAX_REPORTED) */
   readonly problems: readonly string[];
   constructor(message: string, problems: readonly string[]) {
-    super(message);
+    super('LIFECERT_ROSTER_INPUT_INVALID', message, { details: { problems } });
     this.problems = problems;
   }
 }

@@ -2,8 +2,8 @@
 // flag; identity numbers and names masked.
 import type { FastifyPluginAsync } from 'fastify';
 import { listAudit } from '../../mirror/index.ts';
-import { maskRecord } from '../../lib/mask-record.ts';
-import { gatewayError } from '../gateway-error.ts';
+import { maskValue } from '../../lib/mask.ts';
+import { createError } from '../../lib/errors.ts';
 import type { GatewayContext } from '../context.ts';
 import { decodeCursor, pageOf, pagingQuery, nextCursorSchema } from '../paging.ts';
 
@@ -13,7 +13,7 @@ const INSTANT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-
 function instant(value: string, name: string): string {
   const iso = value.length === 10 ? `${value}T00:00:00+08:00` : value;
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw gatewayError('LIFECERT_API_INPUT_INVALID', `${name} is not a real date or time`);
+  if (Number.isNaN(ms)) throw createError('LIFECERT_API_INPUT_INVALID', `${name} is not a real date or time`);
   return new Date(ms).toISOString();
 }
 
@@ -74,7 +74,7 @@ export const auditRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (a
         limit: limit + 1,
       });
       const page = pageOf(rows, limit, 'audit', (r) => [r.seq]);
-      return { items: page.items.map((r) => ({ ...r, details: maskRecord(r.details) })), nextCursor: page.nextCursor };
+      return { items: page.items.map((r) => ({ ...r, details: maskValue(r.details) })), nextCursor: page.nextCursor };
     },
   );
 };

@@ -5,7 +5,7 @@ import { datasetHealth, formatChinaIso, recordAudit } from '../../mirror/index.t
 import { maskIdentityNumbersIn } from '../../lib/mask.ts';
 import { chinaDate } from '../../lib/china-time.ts';
 import { actorOf, principalOf } from '../access.ts';
-import { gatewayError } from '../gateway-error.ts';
+import { createError } from '../../lib/errors.ts';
 import { auditEntry } from '../audit-trail.ts';
 import type { ConnectorInfo, GatewayContext } from '../context.ts';
 import { decodeCursor, nextCursorSchema, pageOf, pagingQuery } from '../paging.ts';
@@ -127,8 +127,8 @@ export const connectorsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
     },
     async (req, reply) => {
       const connector = ctx.connectors.find((c) => c.channel === req.params.name);
-      if (connector === undefined) throw gatewayError('LIFECERT_API_CONNECTOR_NOT_FOUND', `no configured connector '${req.params.name}' (configured: ${ctx.connectors.map((c) => c.channel).join(', ') || 'none'})`);
-      if (ctx.jobs === null) throw gatewayError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL): it cannot start a pull');
+      if (connector === undefined) throw createError('LIFECERT_API_CONNECTOR_NOT_FOUND', `no configured connector '${req.params.name}' (configured: ${ctx.connectors.map((c) => c.channel).join(', ') || 'none'})`);
+      if (ctx.jobs === null) throw createError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL): it cannot start a pull');
       const principal = principalOf(req);
       const now = ctx.now();
       const asOf = chinaDate(now);

@@ -1,7 +1,9 @@
 // Liveness and readiness (api.md): /healthz answers while the process serves; /readyz only
 // when the database, Redis and the queues answer too — a load balancer sends traffic then.
 import type { FastifyPluginAsync } from 'fastify';
-import { maskIdentityNumbersIn } from '../../lib/mask.ts';
+import { createError } from '../../lib/errors.ts';
+import type { ErrorCode } from '../../lib/errors.ts';
+import { maskText } from '../../lib/mask.ts';
 import type { GatewayContext } from '../context.ts';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -12,12 +14,12 @@ async function withTimeout(check: () => Promise<void>): Promise<string> {
     await Promise.race([
       check(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+        timer = setTimeout(() => reject(createError('LIFECERT_GATEWAY_NOT_READY', `no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
       }),
     ]);
     return 'ok';
   } catch (err) {
-    return maskIdentityNumbersIn(err instanceof Error ? err.message : String(err));
+    return maskText(err instanceof Error ? err.message : String(err));
   } finally {
     clearTimeout(timer);
   }
@@ -68,7 +70,7 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       const failing = names.filter((n) => checks[n] !== 'ok');
       if (failing.length === 0) return { status: 'ready', checks };
       return reply.code(503).send({
-        error: { code: 'LIFECERT_GATEWAY_NOT_READY', message: failing.map((n) => `${n}: ${checks[n]}`).join('; ') },
+        error: { code: 'LIFECERT_GATEWAY_NOT_READY' satisfies ErrorCode, message: failing.map((n) => `${n}: ${checks[n]}`).join('; ') },
         checks,
       });
     },

@@ -1,8 +1,7 @@
 // Results and rejections for operators (api.md), inside the caller's region only.
 import type { FastifyPluginAsync } from 'fastify';
 import { listRejectionPage, listResultPage } from '../../mirror/index.ts';
-import { maskRecord } from '../../lib/mask-record.ts';
-import { maskIdentityNumbersIn, maskPersonId } from '../../lib/mask.ts';
+import { maskIdentityNumbersIn, maskPersonId, maskValue } from '../../lib/mask.ts';
 import { REGION_PATTERN } from '../../schemas/access.ts';
 import type { Result } from '../../schemas/types.ts';
 import { principalOf } from '../access.ts';
@@ -142,7 +141,7 @@ export const resultsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
           message: full ? r.message : maskIdentityNumbersIn(r.message),
           personId: r.personId === null || full ? r.personId : maskPersonId(r.personId),
           areaCode: r.areaCode,
-          raw: full ? r.raw : maskRecord(r.raw),
+          raw: full ? r.raw : maskValue(r.raw),
           createdAt: r.createdAt,
         })),
         nextCursor: page.nextCursor,

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { recordAudit } from '../../mirror/index.ts';
 import type { RunRequest } from '../../schemas/runs.ts';
 import { actorOf, principalOf } from '../access.ts';
-import { gatewayError } from '../gateway-error.ts';
+import { createError } from '../../lib/errors.ts';
 import { auditEntry } from '../audit-trail.ts';
 import type { GatewayContext } from '../context.ts';
 
@@ -34,7 +34,7 @@ export const runsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       },
     },
     async (req, reply) => {
-      if (ctx.jobs === null) throw gatewayError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL): it cannot start a run');
+      if (ctx.jobs === null) throw createError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL): it cannot start a run');
       const principal = principalOf(req);
       const actor = actorOf(principal);
       const { runId } = await ctx.jobs.startRun({ ...req.body, requestedBy: actor });
@@ -55,9 +55,9 @@ export const runsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       },
     },
     async (req) => {
-      if (ctx.jobs === null) throw gatewayError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL)');
+      if (ctx.jobs === null) throw createError('LIFECERT_GATEWAY_QUEUES_UNAVAILABLE', 'this server runs without queues (REDIS_URL)');
       const run = await ctx.jobs.getRun(req.params.runId);
-      if (run === null) throw gatewayError('LIFECERT_API_RUN_NOT_FOUND', 'no such run');
+      if (run === null) throw createError('LIFECERT_API_RUN_NOT_FOUND', 'no such run');
       return run;
     },
   );

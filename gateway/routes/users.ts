@@ -4,7 +4,7 @@ import { findUser } from '../../mirror/index.ts';
 import { REGION_PATTERN, ROLES, USER_CHANNEL_PATTERN } from '../../schemas/access.ts';
 import type { Role } from '../../schemas/access.ts';
 import { actorOf, principalOf } from '../access.ts';
-import { gatewayError } from '../gateway-error.ts';
+import { createError } from '../../lib/errors.ts';
 import type { GatewayContext } from '../context.ts';
 import { isRegion } from '../region.ts';
 import { createUser, DEFAULT_TOKEN_DAYS, issueToken, MAX_TOKEN_DAYS, revokeUserToken } from '../user-admin.ts';
@@ -111,7 +111,7 @@ export const usersRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (a
       },
     },
     async (req, reply) => {
-      if ((await findUser(ctx.db, req.params.userId)) === null) throw gatewayError('LIFECERT_API_USER_NOT_FOUND', 'no such user');
+      if ((await findUser(ctx.db, req.params.userId)) === null) throw createError('LIFECERT_API_USER_NOT_FOUND', 'no such user');
       await revokeUserToken(ctx, req.params.userId, req.params.tokenId, actorOf(principalOf(req)));
       return reply.code(204).send();
     },

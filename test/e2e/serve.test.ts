@@ -21,7 +21,8 @@ import type { RunStatus } from '../../schemas/runs.ts';
 import type { Result } from '../../schemas/types.ts';
 import { createScratchPostgres } from '../mirror/db-targets.ts';
 import type { ScratchPostgres } from '../mirror/db-targets.ts';
-import { countsOf, dropPrefix, REDIS_URL, requireServices, sortKeys, uniquePrefix } from '../jobs/helpers.ts';
+import { countsOf, dropPrefix, REDIS_URL, sortKeys, uniquePrefix } from '../jobs/helpers.ts';
+import { requirePostgres, requireRedis } from '../support/servers.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/lifecert.js');
 const exec = promisify(execFile);
@@ -60,6 +61,8 @@ async function stop(child: Child | undefined): Promise<number | null> {
 
 describe('lifecert serve + lifecert worker (PostgreSQL, Redis, sandbox sources)', function () {
   this.timeout(300_000);
+  requirePostgres();
+  requireRedis();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-serve-'));
   const generated = generateWorld({ persons: 300, seed: 'serve-e2e', faults: true });
   const { world, expected } = generated;
@@ -98,8 +101,7 @@ describe('lifecert serve + lifecert worker (PostgreSQL, Redis, sandbox sources)'
       return run.state === 'SUCCEEDED' || run.state === 'FAILED' ? run : undefined;
     }, 240_000);
 
-  before(async function () {
-    await requireServices(this);
+  before(async () => {
     const worldFile = writeWorld(generated, { world: path.join(dir, 'world.json') }).world;
     const civilDir = path.join(dir, 'civil');
     fs.mkdirSync(civilDir, { recursive: true });
@@ -145,7 +147,8 @@ describe('lifecert serve + lifecert worker (PostgreSQL, Redis, sandbox sources)'
     await stop(serve);
     await sandbox?.close();
     await scratch?.drop();
-    await dropPrefix(prefix);
+    // a suite skipped for a missing server opened nothing
+    if (env !== undefined) await dropPrefix(prefix);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

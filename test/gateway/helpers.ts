@@ -14,6 +14,7 @@ import { createUser, issueToken } from '../../gateway/user-admin.ts';
 import { loadWorkingCalendar } from '../../lib/working-calendar.ts';
 import type { Role, User } from '../../schemas/access.ts';
 import { createScratchPostgres } from '../mirror/db-targets.ts';
+import { requirePostgres } from '../support/servers.ts';
 import type { ScratchPostgres } from '../mirror/db-targets.ts';
 
 export const SECRET = 'test-secret-9f3c1e';
@@ -132,6 +133,7 @@ export function gatewaySuite(title: string, body: (h: GatewayHarness) => void, o
   for (const kind of options.kinds ?? (['pglite', 'postgres'] as const)) {
     describe(`${title} [${kind}]`, function () {
       this.timeout(120_000);
+      if (kind === 'postgres') requirePostgres();
       let db: Db | undefined;
       let scratch: ScratchPostgres | undefined;
       let gw: Gateway | undefined;
