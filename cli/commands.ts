@@ -9,18 +9,20 @@ import type { Logger } from '../lib/log.ts';
 import { startRun } from './run-log.ts';
 import { asSandbox } from './as-sandbox.ts';
 
-type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: false };
+type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
+/** Parsed option values: a `multiple` option gives a list. */
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 export interface Command {
   options: Record<string, OptionSpec>;
-  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
+  run(values: OptionValues, positionals: string[]): Promise<number>;
 }
 
-function str(values: Record<string, string | boolean | undefined>, key: string): string | undefined {
+export function str(values: OptionValues, key: string): string | undefined {
   const v = values[key];
   return typeof v === 'string' ? v : undefined;
 }
 
-function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+export function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `${flag} must be a positive whole number, got '${value}'`);
@@ -286,4 +288,57 @@ function sumCounts(all: readonly { pulled: number; staged: number; rejected: num
   return all.reduce((a, c) => ({ pulled: a.pulled + c.pulled, staged: a.staged + c.staged, rejected: a.rejected + c.rejected, skipped: a.skipped + c.skipped }), { pulled: 0, staged: 0, rejected: 0, skipped: 0 });
 }
 
-export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand };
+const serve: Command = {
+  options: { port: { type: 'string' }, host: { type: 'string' } },
+  async run(values) {
+    const { runServe } = await import('./serve.ts');
+    const port = str(values, 'port');
+    return runServe({ port: port === undefined ? undefined : Number(port), host: str(values, 'host') });
+  },
+};
+
+const user: Command = {
+  options: {
+    name: { type: 'string' },
+    role: { type: 'string', multiple: true },
+    region: { type: 'string' },
+    channel: { type: 'string' },
+    'expires-in-days': { type: 'string' },
+    'database-url': { type: 'string' },
+  },
+  async run(values, positionals) {
+    const { runUserAdd, runUserToken } = await import('./user.ts');
+    const name = str(values, 'name');
+    if (!name) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', '--name is required');
+    const days = str(values, 'expires-in-days');
+    const expiresInDays = days === undefined ? undefined : positiveInt(days, '--expires-in-days', 90);
+    const databaseUrl = str(values, 'database-url');
+    if (positionals[0] === 'add') {
+      const roles = Array.isArray(values.role) ? values.role : [];
+      if (roles.length === 0) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', 'at least one --role is required');
+      return runUserAdd({ name, roles, region: str(values, 'region'), channel: str(values, 'channel'), expiresInDays, databaseUrl });
+    }
+    if (positionals[0] === 'token') return runUserToken({ name, expiresInDays, databaseUrl });
+    throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `unknown user subcommand '${positionals[0] ?? ''}' (add, token)`);
+  },
+};
+
+const audit: Command = {
+  options: { 'database-url': { type: 'string' } },
+  async run(values, positionals) {
+    if (positionals[0] !== 'verify') throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `unknown audit subcommand '${positionals[0] ?? ''}' (verify)`);
+    const { runAuditVerify } = await import('./audit.ts');
+    return runAuditVerify({ databaseUrl: str(values, 'database-url') });
+  },
+};
+
+const roster: Command = {
+  options: { format: { type: 'string' }, table: { type: 'string' }, 'database-url': { type: 'string' } },
+  async run(values, positionals) {
+    if (positionals[0] !== 'import' || positionals.length !== 2) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', 'usage: lifecert roster import FILE [--format csv|jsonl]');
+    const { runRosterImport } = await import('./roster.ts');
+    return runRosterImport(positionals[1], { format: str(values, 'format'), table: str(values, 'table'), databaseUrl: str(values, 'database-url') });
+  },
+};
+
+export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand, serve, user, audit, roster };

@@ -1,6 +1,6 @@
 // The `lifecert` command line (api.md "Command line").
 import { parseArgs } from 'node:util';
-import { commands, type Command } from './commands.ts';
+import { commands, type Command, type OptionValues } from './commands.ts';
 import { createError, describeError } from '../lib/errors.ts';
 import { maskText } from '../lib/mask.ts';
 
@@ -16,10 +16,16 @@ Usage:
                   [--database-url URL | --data-dir DIR] [--schema NAME]
   lifecert worker [--concurrency N] [--shard-concurrency N] [--lock-ms MS] [--stalled-interval-ms MS] [--page-size N]
                   [--prefix P] [--no-schedules] [--database-url URL]
+  lifecert serve [--port P] [--host H]
+  lifecert user add --name N --role R [--role R2] --region CODE [--channel C] [--expires-in-days D]
+  lifecert user token --name N [--expires-in-days D]
+  lifecert audit verify
+  lifecert roster import FILE [--format csv|jsonl]
   lifecert help
 
 Environment: DATABASE_URL (unset: embedded PGlite in LIFECERT_DATA_DIR), LIFECERT_DATA_DIR (./data),
 LIFECERT_CONFIG (./lifecert.config.json), REDIS_URL (redis://127.0.0.1:6379), LIFECERT_QUEUE_PREFIX (lifecert),
+PORT (8080), HOST (127.0.0.1), LIFECERT_SECRET (serve and user refuse to start without it),
 LIFECERT_LOG_LEVEL (info), LIFECERT_LOG_FORMAT (json|pretty; pretty on a terminal), LIFECERT_LOG_FILE (logs
 go to stderr; the demo's to <out>/demo.log).
 
@@ -44,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     printError(`lifecert ${name}`, createError('LIFECERT_CLI_ARGUMENT_INVALID', (err as Error).message, { cause: err }));
     return 2;
   }
-  return command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+  return command.run(parsed.values as OptionValues, parsed.positionals);
 }
 
 /** `<prefix>: <code>: <message>`; the message may quote a source's answer or a roster entry, so it is masked like a log line. */

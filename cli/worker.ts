@@ -2,16 +2,16 @@
 // gracefully (a pull commits the page in hand and goes back to the queue; the process exits 0);
 // a second one exits at once. What it does is written as one JSON line per event, and sent to
 // a parent process that forked it.
-import type { Command } from './commands.ts';
+import type { Command, OptionValues } from './commands.ts';
 import { createError } from '../lib/errors.ts';
 import { createLogger } from '../lib/log.ts';
 
-function str(values: Record<string, string | boolean | undefined>, key: string): string | undefined {
+function str(values: OptionValues, key: string): string | undefined {
   const v = values[key];
   return typeof v === 'string' ? v : undefined;
 }
 
-function positive(values: Record<string, string | boolean | undefined>, key: string): number | undefined {
+function positive(values: OptionValues, key: string): number | undefined {
   const v = str(values, key);
   if (v === undefined) return undefined;
   const n = Number(v);

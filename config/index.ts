@@ -61,6 +61,8 @@ export interface HubConfig {
   schedules: ScheduleConfig[];
   /** keyed by source name (police: all cities together) */
   pullLimits: Record<string, PullLimit>;
+  /** a working-calendar file, relative to the configuration file (default: the shipped calendar) */
+  workingCalendar?: string;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -152,7 +154,7 @@ export function resolveHubConfig(raw: unknown, env: NodeJS.ProcessEnv, origin = 
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
     throw new HubConfigError('LIFECERT_CONFIG_INVALID', `${origin} is invalid: ${problems.join('; ')}`);
   }
-  const input = filled as { sources?: Record<string, SourceConfig | readonly SourceConfig[]>; provincial?: JsonObject; schedules?: ScheduleConfig[]; pullLimits?: Record<string, PullLimit> };
+  const input = filled as { sources?: Record<string, SourceConfig | readonly SourceConfig[]>; provincial?: JsonObject; schedules?: ScheduleConfig[]; pullLimits?: Record<string, PullLimit>; workingCalendar?: string };
   const sources: Record<string, SourceConfig | readonly SourceConfig[]> = {};
   for (const d of registry.sources) {
     const value = input.sources?.[d.name];
@@ -172,7 +174,7 @@ export function resolveHubConfig(raw: unknown, env: NodeJS.ProcessEnv, origin = 
     if ((sc.cron === undefined) === (sc.every === undefined)) throw new HubConfigError('LIFECERT_CONFIG_INVALID', `${origin} schedules '${sc.name}': give exactly one of cron and every`);
     names.add(sc.name);
   }
-  return { sources, provincial, schedules, pullLimits: input.pullLimits ?? {} };
+  return { sources, provincial, schedules, pullLimits: input.pullLimits ?? {}, workingCalendar: input.workingCalendar };
 }
 
 function refuseLiteralSecrets(raw: unknown, registry: SourceRegistry, origin: string): void {

@@ -20,16 +20,26 @@ export { eventsForPerson, countedEventsByAreaPrefix, countedEventsForRosterArea,
 export type { StreamOptions, RosterAreaOptions } from './events.ts';
 export { loadRoster, rosterShards, readRosterShard, rosterEntry, ROSTER_TABLE } from './roster.ts';
 export type { LoadRosterOptions, RosterShard, RosterReadOptions, RosterShardOptions } from './roster.ts';
-export { publishShard, readResults, countResults } from './results.ts';
-export type { ShardToPublish } from './results.ts';
+export { publishShard, readResults, countResults, listResultPage } from './results.ts';
+export type { ShardToPublish, ResultPageQuery } from './results.ts';
 export { caseIdOf, openCases, readCases } from './cases.ts';
 export type { CaseToOpen } from './cases.ts';
 export { readReminders } from './reminders.ts';
 export { readWorklists } from './worklists.ts';
-export { readRejections } from './rejections.ts';
+export { readRejections, listRejectionPage } from './rejections.ts';
+export type { RejectionPageQuery, RejectionInArea } from './rejections.ts';
 export { saveFeedbackItems, readFeedbackItems } from './feedback-items.ts';
 export type { ReadFeedbackOptions } from './feedback-items.ts';
 export {
   createRun, planShards, openRun, startTask, requeueTask, finishTask, completeRun, failRun, shardResults, readRun, listRuns, runDurations, runStateCounts,
 } from './runs.ts';
 export type { NewRun, NewTask, ListRunsOptions, RunDuration } from './runs.ts';
+export { insertUser, findUser, findUserByName, insertToken, findTokenByHash, findToken, revokeToken, listTokens } from './users.ts';
+export type { NewToken } from './users.ts';
+export { appendAudit, recordAudit, listAudit, readAuditChain, verifyAuditChain, auditHash, GENESIS_HASH } from './audit.ts';
+export type { AuditPageQuery, AuditBreak, AuditVerification } from './audit.ts';
+export { datasetHealth } from './connector-health.ts';
+export type { DatasetKey, DatasetHealth } from './connector-health.ts';
+export { pullTotals, pullDurations, pullFailures, decisionsPerCounty, casesPerCounty } from './hub-metrics.ts';
+export type { PullTotals, PullDuration, PullFailure, CountyDecisions, CountyCases } from './hub-metrics.ts';
+export { formatChinaIso } from './db.ts';

@@ -26,10 +26,54 @@ export async function* readRejections(db: Queryable, batchSize?: number): AsyncG
       ),
     (r): [string, number] => [r.created_key, r.rejection_id],
   );
-  for await (const r of rows) {
-    yield {
-      raw: r.raw, source: r.channel, dataset: r.dataset, recordId: r.record_id, field: r.field, reasonCode: r.reason_code,
-      message: r.message, personId: r.person_id, rawHash: r.raw_hash, createdAt: r.created_at,
-    };
-  }
+  for await (const r of rows) yield toRejection(r);
+}
+
+function toRejection(r: Omit<RejectionRow, 'created_key'>): Rejection {
+  return {
+    raw: r.raw, source: r.channel, dataset: r.dataset, recordId: r.record_id, field: r.field, reasonCode: r.reason_code,
+    message: r.message, personId: r.person_id, rawHash: r.raw_hash, createdAt: r.created_at,
+  };
+}
+
+export interface RejectionPageQuery {
+  channel?: string;
+  dataset?: string;
+  /** only rejections whose area starts with this region prefix */
+  region: string;
+  /** the rejection id of the last item of the previous page */
+  afterId?: number;
+  limit: number;
+}
+
+/** A rejection with its id and the area it lies in. */
+export interface RejectionInArea extends Rejection {
+  rejectionId: number;
+  areaCode: string;
+}
+
+/**
+ * One page of rejections inside a region, by rejection id (the API's list). The area of a
+ * rejection (workflow.md "Roles and scope"): the county of the roster entry with its normalized
+ * identity number; without one, the area of its channel — police-<city4> → <city4>, civil → the
+ * file's area code (HH_<areaCode6>_<YYYYMMDD>.csv), others → 44.
+ */
+export async function listRejectionPage(db: Queryable, q: RejectionPageQuery): Promise<RejectionInArea[]> {
+  const { rows } = await db.query<Omit<RejectionRow, 'created_key'> & { area: string }>(
+    `SELECT r.rejection_id, r.channel, r.dataset, r.record_id, r.raw_hash, r.raw, r.field, r.reason_code, r.message, r.person_id,
+            r.created_at, a.area
+       FROM rejections r
+       LEFT JOIN t1_recipients t ON t.person_id = r.person_id
+      CROSS JOIN LATERAL (
+        SELECT COALESCE(t.area_code,
+                        CASE WHEN r.channel ~ '^police-[0-9]{4}$' THEN substr(r.channel, 8)
+                             WHEN r.channel = 'civil' THEN substring(r.record_id from '^HH_([0-9]{6})_') END,
+                        '44') AS area) a
+      WHERE r.rejection_id > $1 AND ($2::text IS NULL OR r.channel = $2) AND ($3::text IS NULL OR r.dataset = $3)
+        AND starts_with(a.area, $4)
+      ORDER BY r.rejection_id
+      LIMIT $5`,
+    [q.afterId ?? 0, q.channel ?? null, q.dataset ?? null, q.region, q.limit],
+  );
+  return rows.map((r) => ({ ...toRejection(r), rejectionId: r.rejection_id, areaCode: r.area }));
 }

@@ -59,13 +59,47 @@ export async function* readResults(db: Queryable, period: string, batchSize?: nu
       ),
     (r) => r.person_id,
   );
-  for await (const r of rows) {
-    yield {
-      period: r.period, personId: r.person_id, areaCode: r.area_code, decision: r.decision, action: r.action, reasons: r.reasons,
-      lossDate: r.loss_date, certifiedMonth: r.certified_month, certifiedUntil: r.certified_until, riskLevel: r.risk_level,
-      overpaidMonths: r.overpaid_months, overpaidAmountFen: r.overpaid_amount_fen, evidence: r.evidence,
-    };
-  }
+  for await (const r of rows) yield toResult(r);
+}
+
+function toResult(r: ResultRow): Result {
+  return {
+    period: r.period, personId: r.person_id, areaCode: r.area_code, decision: r.decision, action: r.action, reasons: r.reasons,
+    lossDate: r.loss_date, certifiedMonth: r.certified_month, certifiedUntil: r.certified_until, riskLevel: r.risk_level,
+    overpaidMonths: r.overpaid_months, overpaidAmountFen: r.overpaid_amount_fen, evidence: r.evidence,
+  };
+}
+
+export interface ResultPageQuery {
+  period: string;
+  /** inclusive 6-digit bounds of the area codes (a region prefix padded with 0s and 9s) */
+  areaFrom: string;
+  areaTo: string;
+  decision?: Result['decision'];
+  action?: Result['action'];
+  /** the (area code, person id) of the last result of the previous page */
+  after?: readonly [string, string];
+  limit: number;
+}
+
+/**
+ * One page of a period's results inside an area range, in (area code, person) order — the
+ * order of the results_by_area index, so a page of a county or a city is a range scan, not a
+ * sort of the province (the API's lists).
+ */
+export async function listResultPage(db: Queryable, q: ResultPageQuery): Promise<Result[]> {
+  const [afterArea, afterPerson] = q.after ?? ['', ''];
+  const { rows } = await db.query<ResultRow>(
+    `SELECT period, person_id, area_code, decision, action, reasons, loss_date, certified_month, certified_until, risk_level,
+            overpaid_months, overpaid_amount_fen, evidence
+       FROM results
+      WHERE period = $1 AND area_code BETWEEN $2 AND $3 AND (area_code, person_id) > ($4, $5)
+        AND ($6::text IS NULL OR decision = $6) AND ($7::text IS NULL OR action = $7)
+      ORDER BY area_code, person_id
+      LIMIT $8`,
+    [q.period, q.areaFrom, q.areaTo, afterArea, afterPerson, q.decision ?? null, q.action ?? null, q.limit],
+  );
+  return rows.map(toResult);
 }
 
 /**

@@ -71,7 +71,6 @@ export const LAYERS: readonly Layer[] = [
     folder: 'gateway',
     holds: 'the HTTP server: API, auth, audit, dashboard, metrics, Node-RED embedding',
     mayImport: ['schemas', 'lib', 'connectors', 'config', 'mirror', 'matching', 'pipeline', 'feedback', 'jobs', 'report'],
-    planned: 'issue 9',
   },
   {
     folder: 'flows',
