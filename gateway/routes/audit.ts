@@ -5,7 +5,7 @@ import { listAudit } from '../../mirror/index.ts';
 import { maskValue } from '../../lib/mask.ts';
 import { createError } from '../../lib/errors.ts';
 import type { GatewayContext } from '../context.ts';
-import { decodeCursor, pageOf, pagingQuery, nextCursorSchema } from '../paging.ts';
+import { page, pagedQuery, pageSchema } from '../paging.ts';
 
 // a date (the China day's start) or a date-time with an offset
 const INSTANT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2}))?$';
@@ -26,55 +26,39 @@ export const auditRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (a
         summary: 'The audit log',
         description: 'Every change, in the order written, each row carrying the hash of the one before (`lifecert audit verify` checks the chain). `outOfHours`: before 08:30 or from 18:00 China time, or on a non-working day of the working calendar.',
         tags: ['audit'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            from: { type: 'string', pattern: INSTANT, description: 'entries at or after: a China date or an ISO 8601 date-time with offset' },
-            to: { type: 'string', pattern: INSTANT, description: 'entries before: a China date or an ISO 8601 date-time with offset' },
-            ...pagingQuery,
-          },
-        },
+        querystring: pagedQuery({
+          from: { type: 'string', pattern: INSTANT, description: 'entries at or after: a China date or an ISO 8601 date-time with offset' },
+          to: { type: 'string', pattern: INSTANT, description: 'entries before: a China date or an ISO 8601 date-time with offset' },
+        }),
         response: {
-          200: {
+          200: pageSchema({
             type: 'object',
-            required: ['items', 'nextCursor'],
+            required: ['seq', 'at', 'actor', 'action', 'target', 'details', 'outOfHours', 'hash', 'prevHash'],
             properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['seq', 'at', 'actor', 'action', 'target', 'details', 'outOfHours', 'hash', 'prevHash'],
-                  properties: {
-                    seq: { type: 'integer' },
-                    at: { type: 'string', format: 'date-time' },
-                    actor: { type: 'string' },
-                    action: { type: 'string' },
-                    target: { type: 'string' },
-                    details: { type: 'object', additionalProperties: true },
-                    outOfHours: { type: 'boolean' },
-                    hash: { type: 'string' },
-                    prevHash: { type: 'string' },
-                  },
-                },
-              },
-              nextCursor: nextCursorSchema,
+              seq: { type: 'integer' },
+              at: { type: 'string', format: 'date-time' },
+              actor: { type: 'string' },
+              action: { type: 'string' },
+              target: { type: 'string' },
+              details: { type: 'object', additionalProperties: true },
+              outOfHours: { type: 'boolean' },
+              hash: { type: 'string' },
+              prevHash: { type: 'string' },
             },
-          },
+          }),
         },
       },
     },
     async (req) => {
-      const { limit } = req.query;
-      const afterSeq = req.query.cursor === undefined ? 0 : decodeCursor('audit', req.query.cursor, ['number'] as const)[0];
-      const rows = await listAudit(ctx.db, {
-        from: req.query.from === undefined ? undefined : instant(req.query.from, 'from'),
-        to: req.query.to === undefined ? undefined : instant(req.query.to, 'to'),
-        afterSeq,
-        limit: limit + 1,
+      const from = req.query.from === undefined ? undefined : instant(req.query.from, 'from');
+      const to = req.query.to === undefined ? undefined : instant(req.query.to, 'to');
+      const found = await page(req.query, {
+        list: 'audit',
+        key: ['number'] as const,
+        fetch: (after, limit) => listAudit(ctx.db, { from, to, afterSeq: after?.[0] ?? 0, limit }),
+        keyOf: (r) => [r.seq],
       });
-      const page = pageOf(rows, limit, 'audit', (r) => [r.seq]);
-      return { items: page.items.map((r) => ({ ...r, details: maskValue(r.details) })), nextCursor: page.nextCursor };
+      return { items: found.items.map((r) => ({ ...r, details: maskValue(r.details) })), nextCursor: found.nextCursor };
     },
   );
 };

@@ -8,7 +8,7 @@ import { actorOf, principalOf } from '../access.ts';
 import { createError } from '../../lib/errors.ts';
 import { auditEntry } from '../audit-trail.ts';
 import type { ConnectorInfo, GatewayContext } from '../context.ts';
-import { decodeCursor, nextCursorSchema, pageOf, pagingQuery } from '../paging.ts';
+import { page, pagedQuery, pageSchema } from '../paging.ts';
 import { channelArea, inRegion } from '../region.ts';
 
 /** Error rate and record counts look back this far. */
@@ -59,41 +59,35 @@ export const connectorsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
         summary: 'Connector health',
         description: 'Per configured connector (channel) and dataset: last success, lag, error rate, records.',
         tags: ['connectors'],
-        querystring: { type: 'object', additionalProperties: false, properties: { ...pagingQuery } },
+        querystring: pagedQuery({}),
         response: {
-          200: {
+          200: pageSchema({
             type: 'object',
-            required: ['items', 'nextCursor'],
-            properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['name', 'area', 'datasets'],
-                  properties: { name: { type: 'string' }, area: { type: 'string' }, datasets: { type: 'array', items: datasetHealthSchema } },
-                },
-              },
-              nextCursor: nextCursorSchema,
-            },
-          },
+            required: ['name', 'area', 'datasets'],
+            properties: { name: { type: 'string' }, area: { type: 'string' }, datasets: { type: 'array', items: datasetHealthSchema } },
+          }),
         },
       },
     },
     async (req) => {
       const region = principalOf(req).user.region;
-      const after = req.query.cursor === undefined ? '' : decodeCursor('connectors', req.query.cursor, ['string'] as const)[0];
-      const visible = [...ctx.connectors]
-        .filter((c) => inRegion(region, channelArea(c.channel)) && c.channel > after)
-        .sort((a, b) => (a.channel < b.channel ? -1 : 1))
-        .slice(0, req.query.limit + 1);
-      const page = pageOf(visible, req.query.limit, 'connectors', (c) => [c.channel]);
+      const found = await page(req.query, {
+        list: 'connectors',
+        key: ['string'] as const,
+        fetch: (after, limit) =>
+          [...ctx.connectors]
+            .filter((c) => inRegion(region, channelArea(c.channel)) && (after === undefined || c.channel > after[0]))
+            .sort((a, b) => (a.channel < b.channel ? -1 : 1))
+            .slice(0, limit),
+        keyOf: (c: ConnectorInfo) => [c.channel],
+      });
       const now = ctx.now();
       const health = await datasetHealth(
         ctx.db,
-        page.items.flatMap((c) => c.datasets.map((dataset) => ({ channel: c.channel, dataset }))),
+        found.items.flatMap((c) => c.datasets.map((dataset) => ({ channel: c.channel, dataset }))),
         formatChinaIso(now - RECENT_WINDOW_MS),
       );
-      const items = page.items.map((c: ConnectorInfo) => ({
+      const items = found.items.map((c: ConnectorInfo) => ({
         name: c.channel,
         area: channelArea(c.channel),
         datasets: health
@@ -109,7 +103,7 @@ export const connectorsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
             lastPull: h.lastPull === null ? null : { ...h.lastPull, error: h.lastPull.error === null ? null : maskIdentityNumbersIn(h.lastPull.error) },
           })),
       }));
-      return { items, nextCursor: page.nextCursor };
+      return { items, nextCursor: found.nextCursor };
     },
   );
 

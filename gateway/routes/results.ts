@@ -7,7 +7,7 @@ import type { Result } from '../../schemas/types.ts';
 import { principalOf } from '../access.ts';
 import type { GatewayContext } from '../context.ts';
 import { areaRange, isRegion } from '../region.ts';
-import { decodeCursor, nextCursorSchema, pageOf, pagingQuery } from '../paging.ts';
+import { page, pagedQuery, pageSchema } from '../paging.ts';
 
 const PERIOD = '^[0-9]{4}-(0[1-9]|1[0-2])$';
 
@@ -45,33 +45,27 @@ export const resultsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
         summary: "A period's results in the caller's region",
         description: 'In (area code, person) order. Full identity numbers: the results of their own region are what operators work with (workflow.md "Privacy").',
         tags: ['results'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['period'],
-          properties: {
+        querystring: pagedQuery(
+          {
             period: { type: 'string', pattern: PERIOD, description: 'YYYY-MM' },
             decision: { type: 'string', enum: ['eligible', 'ineligible', 'suspect', 'excluded'] },
             action: { type: 'string', enum: ['NONE', 'RECORD', 'RESTORE', 'STOP', 'VERIFY', 'SEAL'] },
             areaCode: { type: 'string', pattern: REGION_PATTERN, description: 'a county, a city or 44; inside the caller\'s region' },
-            ...pagingQuery,
           },
-        },
-        response: {
-          200: {
-            type: 'object',
-            required: ['items', 'nextCursor'],
-            properties: { items: { type: 'array', items: { $ref: 'Result#' } }, nextCursor: nextCursorSchema },
-          },
-        },
+          ['period'],
+        ),
+        response: { 200: pageSchema({ $ref: 'Result#' }) },
       },
     },
     async (req) => {
       const q = req.query;
       const { from, to } = areaRange(q.areaCode ?? principalOf(req).user.region);
-      const after = q.cursor === undefined ? undefined : decodeCursor('results', q.cursor, ['string', 'string'] as const);
-      const rows = await listResultPage(ctx.db, { period: q.period, areaFrom: from, areaTo: to, decision: q.decision, action: q.action, after, limit: q.limit + 1 });
-      return pageOf(rows, q.limit, 'results', (r) => [r.areaCode, r.personId]);
+      return page(q, {
+        list: 'results',
+        key: ['string', 'string'] as const,
+        fetch: (after, limit) => listResultPage(ctx.db, { period: q.period, areaFrom: from, areaTo: to, decision: q.decision, action: q.action, after, limit }),
+        keyOf: (r) => [r.areaCode, r.personId],
+      });
     },
   );
 
@@ -83,55 +77,43 @@ export const resultsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
         summary: 'Quarantined records with their reasons',
         description: 'The raw record as the source sent it. Full values for province-wide operators (region 44) only; for every other region identity numbers and names are masked.',
         tags: ['results'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            source: { type: 'string', pattern: '^(ministry|bigdata|police-[0-9]{4}|civil|health)$', description: 'the channel' },
-            dataset: { type: 'string', minLength: 1, maxLength: 64 },
-            ...pagingQuery,
-          },
-        },
+        querystring: pagedQuery({
+          source: { type: 'string', pattern: '^(ministry|bigdata|police-[0-9]{4}|civil|health)$', description: 'the channel' },
+          dataset: { type: 'string', minLength: 1, maxLength: 64 },
+        }),
         response: {
-          200: {
+          200: pageSchema({
             type: 'object',
-            required: ['items', 'nextCursor'],
+            required: ['rejectionId', 'source', 'dataset', 'recordId', 'field', 'reasonCode', 'message', 'personId', 'areaCode', 'raw', 'createdAt'],
             properties: {
-              items: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['rejectionId', 'source', 'dataset', 'recordId', 'field', 'reasonCode', 'message', 'personId', 'areaCode', 'raw', 'createdAt'],
-                  properties: {
-                    rejectionId: { type: 'integer' },
-                    source: { type: 'string' },
-                    dataset: { type: 'string' },
-                    recordId: { type: 'string' },
-                    field: { type: 'string' },
-                    reasonCode: { type: 'string' },
-                    message: { type: 'string' },
-                    personId: { type: ['string', 'null'] },
-                    areaCode: { type: 'string' },
-                    raw: { description: 'the raw record (civil: {file, line, row})' },
-                    createdAt: { type: 'string', format: 'date-time' },
-                  },
-                },
-              },
-              nextCursor: nextCursorSchema,
+              rejectionId: { type: 'integer' },
+              source: { type: 'string' },
+              dataset: { type: 'string' },
+              recordId: { type: 'string' },
+              field: { type: 'string' },
+              reasonCode: { type: 'string' },
+              message: { type: 'string' },
+              personId: { type: ['string', 'null'] },
+              areaCode: { type: 'string' },
+              raw: { description: 'the raw record (civil: {file, line, row})' },
+              createdAt: { type: 'string', format: 'date-time' },
             },
-          },
+          }),
         },
       },
     },
     async (req) => {
       const q = req.query;
       const region = principalOf(req).user.region;
-      const afterId = q.cursor === undefined ? undefined : decodeCursor('rejections', q.cursor, ['number'] as const)[0];
-      const rows = await listRejectionPage(ctx.db, { channel: q.source, dataset: q.dataset, region, afterId, limit: q.limit + 1 });
-      const page = pageOf(rows, q.limit, 'rejections', (r) => [r.rejectionId]);
+      const found = await page(q, {
+        list: 'rejections',
+        key: ['number'] as const,
+        fetch: (after, limit) => listRejectionPage(ctx.db, { channel: q.source, dataset: q.dataset, region, afterId: after?.[0], limit }),
+        keyOf: (r) => [r.rejectionId],
+      });
       const full = region === '44';
       return {
-        items: page.items.map((r) => ({
+        items: found.items.map((r) => ({
           rejectionId: r.rejectionId,
           source: r.source,
           dataset: r.dataset,
@@ -144,7 +126,7 @@ export const resultsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
           raw: full ? r.raw : maskValue(r.raw),
           createdAt: r.createdAt,
         })),
-        nextCursor: page.nextCursor,
+        nextCursor: found.nextCursor,
       };
     },
   );
