@@ -9,17 +9,23 @@
 // step (onRequest: token and role; preValidation: region; then validation), and it hosts
 // Express apps (Node-RED's httpAdmin / httpNode) on a path prefix through `mounts`.
 //
+// Pages for people sit beside the API: /dashboard (dashboard/: sections, login, session cookie)
+// and /queues (the BullMQ board); they take the session cookie as well as the token, and
+// answer people with pages (a 401 sends them to the login form) and programs with JSON.
+//
 // Extending it: createGateway() returns the fastify instance before it listens, so later
-// parts (the dashboard, the queue board) register their own plugins on it; a route that
-// states `config.access` gets the same token, role and region checks and appears in the
-// OpenAPI document with its roles.
+// parts register their own plugins on it (`plugins`) and their dashboard sections
+// (`dashboardSections`); a route that states `config.access` gets the same token, role and
+// region checks and appears in the OpenAPI document with its roles.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import cookie from '@fastify/cookie';
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { maskIdentityNumbersIn } from '../lib/mask.ts';
 import { loadWorkingCalendar } from '../lib/working-calendar.ts';
@@ -40,6 +46,12 @@ import { healthRoutes } from './routes/health.ts';
 import { resultsRoutes } from './routes/results.ts';
 import { RUN_STATUS_SCHEMA, runsRoutes } from './routes/runs.ts';
 import { usersRoutes } from './routes/users.ts';
+import { dashboardPlugin, LOGIN_PATH } from './dashboard/plugin.ts';
+import { errorPage, PAGE_CSP } from './dashboard/page.ts';
+import { DEFAULT_SECTIONS } from './dashboard/sections.ts';
+import type { DashboardSection } from './dashboard/sections.ts';
+import { queueBoardPlugin } from './queue-board.ts';
+import { SESSION_COOKIE } from './session.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -77,6 +89,12 @@ export interface GatewayOptions {
   plugins?: readonly FastifyPluginAsync<{ ctx: GatewayContext }>[];
   /** how long county-level metric readings are reused (ms, default 30 s) */
   metricsCountyCacheMs?: number;
+  /** more /dashboard sections, after the built-in ones (connector health, runs, decisions, rejections, queues) */
+  dashboardSections?: readonly DashboardSection[];
+  /** seconds between the dashboard page's own refreshes (default 30) */
+  dashboardRefreshSeconds?: number;
+  /** the BullMQ queues shown at /queues (`jobs.queues`); absent: no queue board */
+  boardQueues?: readonly Queue[];
 }
 
 /** A route as served: what the OpenAPI document must list (hidden: the docs page and mounts). */
@@ -236,16 +254,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return { schema: documentAccess(schema as Record<string, unknown>, config.access, config.errors) as typeof schema, url };
     },
   });
+  // cookies are parsed before the access check (registered first, its hook runs first): the pages take a session
+  await app.register(cookie, { hook: 'onRequest' });
   await app.register(accessPlugin, { db: options.db, secret: options.secret, now });
 
-  app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+  const handleError = (err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) => {
     const answer = toErrorAnswer(err);
     metrics.apiErrors.inc({ code: answer.code });
     if (answer.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: answer.code, statusCode: answer.status }, 'request refused');
     // errorBody masks the message (api.md: never a full identity number, a name or a secret)
-    return reply.code(answer.status).send(errorBody(answer));
-  });
+    const body = errorBody(answer);
+    if (req.routeOptions.config?.access?.session && (req.headers.accept ?? '').includes('text/html')) {
+      // a person on a page: no or a spent session goes to the login form, anything else gets a page
+      if (answer.status === 401) {
+        if (req.cookies?.[SESSION_COOKIE] !== undefined) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.redirect(`${LOGIN_PATH}?next=${encodeURIComponent(req.url)}`, 303);
+      }
+      return reply.code(answer.status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(errorPage({ status: answer.status, ...body.error }));
+    }
+    return reply.code(answer.status).send(body);
+  };
+  app.setErrorHandler(handleError);
   app.setNotFoundHandler((req, reply) => {
     const code: ErrorCode = 'LIFECERT_API_ROUTE_UNKNOWN';
     metrics.apiErrors.inc({ code });
@@ -292,6 +322,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     { prefix: API_PREFIX },
   );
   await app.register(swaggerUi, { routePrefix: DOCS_PATH, staticCSP: true });
+  await app.register(dashboardPlugin, {
+    ctx,
+    sections: [...DEFAULT_SECTIONS, ...(options.dashboardSections ?? [])],
+    refreshSeconds: options.dashboardRefreshSeconds,
+    extraRoles: options.boardQueues ? ['operator'] : [],
+  });
+  if (options.boardQueues) await app.register(queueBoardPlugin, { queues: options.boardQueues, errorHandler: handleError });
   for (const plugin of options.plugins ?? []) await app.register(plugin, { ctx });
 
   return {

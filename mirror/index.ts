@@ -42,4 +42,8 @@ export { datasetHealth } from './connector-health.ts';
 export type { DatasetKey, DatasetHealth } from './connector-health.ts';
 export { pullTotals, pullDurations, pullFailures, decisionsPerCounty, casesPerCounty } from './hub-metrics.ts';
 export type { PullTotals, PullDuration, PullFailure, CountyDecisions, CountyCases } from './hub-metrics.ts';
+export { lastMatchedRun, runDecisionsPerCounty, rejectionsPerChannel } from './dashboard.ts';
+export type { MatchedRun, CountyDecisionCount, ChannelRejectionCount } from './dashboard.ts';
+export { insertWebSession, findWebSession, endWebSession } from './web-sessions.ts';
+export type { WebSession } from './web-sessions.ts';
 export { formatChinaIso } from './db.ts';

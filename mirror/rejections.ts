@@ -36,6 +36,17 @@ function toRejection(r: Omit<RejectionRow, 'created_key'>): Rejection {
   };
 }
 
+/**
+ * The area a rejection `r` lies in, as `a.area` (workflow.md "Roles and scope"): the county of the
+ * roster entry with its normalized identity number; without one, the area of its channel.
+ */
+export const REJECTION_AREA_JOIN = `LEFT JOIN t1_recipients t ON t.person_id = r.person_id
+      CROSS JOIN LATERAL (
+        SELECT COALESCE(t.area_code,
+                        CASE WHEN r.channel ~ '^police-[0-9]{4}$' THEN substr(r.channel, 8)
+                             WHEN r.channel = 'civil' THEN substring(r.record_id from '^HH_([0-9]{6})_') END,
+                        '44') AS area) a`;
+
 export interface RejectionPageQuery {
   channel?: string;
   dataset?: string;
@@ -63,12 +74,7 @@ export async function listRejectionPage(db: Queryable, q: RejectionPageQuery): P
     `SELECT r.rejection_id, r.channel, r.dataset, r.record_id, r.raw_hash, r.raw, r.field, r.reason_code, r.message, r.person_id,
             r.created_at, a.area
        FROM rejections r
-       LEFT JOIN t1_recipients t ON t.person_id = r.person_id
-      CROSS JOIN LATERAL (
-        SELECT COALESCE(t.area_code,
-                        CASE WHEN r.channel ~ '^police-[0-9]{4}$' THEN substr(r.channel, 8)
-                             WHEN r.channel = 'civil' THEN substring(r.record_id from '^HH_([0-9]{6})_') END,
-                        '44') AS area) a
+       ${REJECTION_AREA_JOIN}
       WHERE r.rejection_id > $1 AND ($2::text IS NULL OR r.channel = $2) AND ($3::text IS NULL OR r.dataset = $3)
         AND starts_with(a.area, $4)
       ORDER BY r.rejection_id

@@ -1,20 +1,16 @@
 // Connector health and "pull now" (api.md). A connector lies in the area of its channel: a
 // city's police connector in that city, the province-wide ones in 44.
 import type { FastifyPluginAsync } from 'fastify';
-import { datasetHealth, formatChinaIso, recordAudit } from '../../mirror/index.ts';
-import { maskIdentityNumbersIn } from '../../lib/mask.ts';
+import { recordAudit } from '../../mirror/index.ts';
 import { chinaDate } from '../../lib/china-time.ts';
 import { actorOf, principalOf } from '../access.ts';
 import { createError } from '../../lib/errors.ts';
 import { auditEntry } from '../audit-trail.ts';
+import { readConnectorHealth } from '../connector-health.ts';
 import type { ConnectorInfo, GatewayContext } from '../context.ts';
 import { page, pagedQuery, pageSchema } from '../paging.ts';
 import { channelArea, inRegion } from '../region.ts';
 
-/** Error rate and record counts look back this far. */
-export const RECENT_WINDOW_MS = 7 * 24 * 3600 * 1000;
-/** A dataset without a successful pull for this long is stale (the alert rule of deploy/). */
-export const STALE_AFTER_MS = 36 * 3600 * 1000;
 
 const countsSchema = {
   type: 'object',
@@ -81,28 +77,7 @@ export const connectorsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
             .slice(0, limit),
         keyOf: (c: ConnectorInfo) => [c.channel],
       });
-      const now = ctx.now();
-      const health = await datasetHealth(
-        ctx.db,
-        found.items.flatMap((c) => c.datasets.map((dataset) => ({ channel: c.channel, dataset }))),
-        formatChinaIso(now - RECENT_WINDOW_MS),
-      );
-      const items = found.items.map((c: ConnectorInfo) => ({
-        name: c.channel,
-        area: channelArea(c.channel),
-        datasets: health
-          .filter((h) => h.channel === c.channel)
-          .map((h) => ({
-            dataset: h.dataset,
-            lastSuccessAt: h.lastSuccessAt,
-            stale: h.lastSuccessAt === null || now - Date.parse(h.lastSuccessAt) > STALE_AFTER_MS,
-            lagSeconds: h.newestUpdateAt === null ? null : Math.max(0, Math.round((now - Date.parse(h.newestUpdateAt)) / 1000)),
-            errorRate: h.recentPulls === 0 ? null : h.recentFailures / h.recentPulls,
-            recentPulls: h.recentPulls,
-            records: h.recent,
-            lastPull: h.lastPull === null ? null : { ...h.lastPull, error: h.lastPull.error === null ? null : maskIdentityNumbersIn(h.lastPull.error) },
-          })),
-      }));
+      const items = await readConnectorHealth(ctx, found.items);
       return { items, nextCursor: found.nextCursor };
     },
   );
