@@ -49,6 +49,9 @@ const sandbox: Command = {
     seed: { type: 'string' },
     out: { type: 'string' },
     'no-faults': { type: 'boolean' },
+    roster: { type: 'string' },
+    'hub-config': { type: 'string' },
+    'sandbox-url': { type: 'string' },
   },
   async run(values, positionals) {
     if (positionals[0] === 'generate') {
@@ -57,9 +60,20 @@ const sandbox: Command = {
       const seed = str(values, 'seed') ?? '1';
       const out = str(values, 'out') ?? 'world.json';
       const started = Date.now();
-      const files = await asSandbox(() => writeWorld(generateWorld({ persons, seed, faults: !values['no-faults'] }), { world: out }));
+      const generated = await asSandbox(() => generateWorld({ persons, seed, faults: !values['no-faults'] }));
+      const files = await asSandbox(() => writeWorld(generated, { world: out }));
+      // for an installation on this world (the container setup): its roster as `lifecert roster import` reads it,
+      // and a hub configuration pointing at the sandbox
+      const rosterFile = str(values, 'roster');
+      if (rosterFile) writeFileAtomic(rosterFile, generated.world.roster.map((e) => JSON.stringify(e)).join('\n') + '\n');
+      const hubConfig = str(values, 'hub-config');
+      if (hubConfig) {
+        const { sandboxHubConfig } = await import('../sandbox/hub-sources.ts');
+        const url = str(values, 'sandbox-url') ?? 'http://127.0.0.1:8001';
+        writeFileAtomic(hubConfig, `${JSON.stringify(sandboxHubConfig(url, Object.keys(generated.world.sources.police ?? {})), null, 2)}\n`);
+      }
       process.stdout.write(
-        `generated ${persons} persons (seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${files.world}, ${files.expected}\n`,
+        `generated ${persons} persons (seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[files.world, files.expected, rosterFile, hubConfig].filter(Boolean).join(', ')}\n`,
       );
       return 0;
     }
@@ -342,3 +356,11 @@ const roster: Command = {
 };
 
 export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand, serve, user, audit, roster };
+
+/** Writes a file whole or not at all (a temporary file renamed into place), creating its folder. */
+function writeFileAtomic(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}

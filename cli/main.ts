@@ -8,7 +8,8 @@ const USAGE = `lifecert — eligibility-certification data hub
 
 Usage:
   lifecert demo [--world FILE] [--persons N] [--seed S] [--out DIR] [--database-url URL]
-  lifecert sandbox generate --persons N [--seed S] [--out FILE] [--no-faults]
+  lifecert sandbox generate --persons N [--seed S] [--out FILE] [--no-faults] [--roster FILE]
+                           [--hub-config FILE --sandbox-url URL]
   lifecert sandbox --world FILE [--port P] [--host H] [--civil-dir DIR]
   lifecert migrate [--database-url URL]
   lifecert run --period YYYY-MM [--as-of YYYY-MM-DD] [--steps pull,match,publish] [--connectors a,b] [--database-url URL]

@@ -20,3 +20,31 @@ export function sandboxSources(url: string, civilDir: string, cities: readonly s
     health: { url: `${url}/health`, apiKey: c.health.apiKey, ...overrides.health },
   };
 }
+
+/** The variables a hub configured by `sandboxHubConfig` reads the sandbox's credentials from. */
+export const SANDBOX_CREDENTIAL_VARIABLES = {
+  LIFECERT_MINISTRY_PASSWORD: SANDBOX_CREDENTIALS.ministry.password,
+  LIFECERT_BIGDATA_SECRET: SANDBOX_CREDENTIALS.bigdata.appSecret,
+  LIFECERT_POLICE_SECRET: SANDBOX_CREDENTIALS.police.clientSecret,
+  LIFECERT_HEALTH_API_KEY: SANDBOX_CREDENTIALS.health.apiKey,
+} as const;
+
+/**
+ * A hub configuration file (lifecert.config.json) whose sources are a sandbox at `url` — the
+ * container setup writes it for `serve` and the workers. Credentials only by reference to the
+ * variables of SANDBOX_CREDENTIAL_VARIABLES (the file holds no secret); the civil drop relative
+ * to the hub's working directory (`civil/inbox`, `civil/outbox`).
+ */
+export function sandboxHubConfig(url: string, cities: readonly string[]): Record<string, unknown> {
+  const c = SANDBOX_CREDENTIALS;
+  const base = url.replace(/\/+$/, '');
+  return {
+    sources: {
+      ministry: { url: `${base}/ministry/ws/cert`, username: c.ministry.username, password: { env: 'LIFECERT_MINISTRY_PASSWORD' } },
+      bigdata: { url: `${base}/bigdata`, appId: c.bigdata.appId, appSecret: { env: 'LIFECERT_BIGDATA_SECRET' } },
+      police: cities.map((city) => ({ city, url: `${base}/police/${city}`, clientId: c.police.clientId, clientSecret: { env: 'LIFECERT_POLICE_SECRET' } })),
+      civil: { inboxDir: path.join('civil', 'inbox'), outboxDir: path.join('civil', 'outbox') },
+      health: { url: `${base}/health`, apiKey: { env: 'LIFECERT_HEALTH_API_KEY' } },
+    },
+  };
+}
