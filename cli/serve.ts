@@ -98,5 +98,8 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  // Node-RED 5 leaves a timer behind once it issued an editor token (its token store): with
+  // everything closed, nothing else is waiting, so leave once the exit code is set
+  setImmediate(() => process.exit()).unref();
   return 0;
 }
