@@ -20,6 +20,8 @@ COPY bin ./bin
 COPY cli ./cli
 COPY config ./config
 COPY connectors ./connectors
+COPY examples ./examples
+COPY flows ./flows
 COPY gateway ./gateway
 COPY jobs ./jobs
 COPY lib ./lib
@@ -47,6 +49,8 @@ COPY --from=build /app/bin ./bin
 COPY --from=build /app/cli ./cli
 COPY --from=build /app/config ./config
 COPY --from=build /app/connectors ./connectors
+COPY --from=build /app/examples ./examples
+COPY --from=build /app/flows ./flows
 COPY --from=build /app/gateway ./gateway
 COPY --from=build /app/jobs ./jobs
 COPY --from=build /app/lib ./lib

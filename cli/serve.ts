@@ -4,6 +4,10 @@
 import path from 'node:path';
 import { loadDotEnv, loadHubConfig, buildConnectors } from '../config/index.ts';
 import { createGateway } from '../gateway/server.ts';
+import { createNodeRed } from '../gateway/nodered.ts';
+import type { EmbeddedNodeRed } from '../gateway/nodered.ts';
+import { NODES_PACKAGE_DIR } from '../flows/index.ts';
+import type { LifecertRuntime } from '../flows/index.ts';
 import { createJobs, DEFAULT_REDIS_URL } from '../jobs/index.ts';
 import type { ReadinessCheck } from '../gateway/context.ts';
 import { createError } from '../lib/errors.ts';
@@ -15,6 +19,11 @@ import { databaseOptionsFromEnv, migrate, openDatabase } from '../mirror/index.t
 export interface ServeOptions {
   port?: number;
   host?: string;
+}
+
+/** The Node-RED folder (flow file, its encrypted credentials, editor sessions): LIFECERT_FLOWS_DIR, else <LIFECERT_DATA_DIR>/node-red. */
+export function flowsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.LIFECERT_FLOWS_DIR?.trim() || path.join(env.LIFECERT_DATA_DIR?.trim() || './data', 'node-red'));
 }
 
 function portOf(value: string | number | undefined): number {
@@ -49,23 +58,35 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
     },
   };
   let gateway;
+  let nodeRed: EmbeddedNodeRed | undefined;
   try {
     await migrate(db);
-    gateway = await createGateway({ db, secret, connectors, calendar, logger, jobs, readiness, boardQueues: jobs.queues });
+    const redisUrl = process.env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
+    const queuePrefix = process.env.LIFECERT_QUEUE_PREFIX?.trim() || undefined;
+    const runtime: LifecertRuntime = { db, redisUrl, ...(queuePrefix ? { queuePrefix } : {}), log: logger.child({ component: 'flows' }) };
+    nodeRed = createNodeRed({ db, secret, userDir: flowsDir(), nodesPackageDir: NODES_PACKAGE_DIR, logger, clock: { now: Date.now, calendar }, runtime: { ...runtime } });
+    gateway = await createGateway({ db, secret, connectors, calendar, logger, jobs, readiness, mounts: nodeRed.mounts, boardQueues: jobs.queues });
+    nodeRed.init(gateway.app.server);
     const url = await gateway.listen(port, host);
-    process.stdout.write(`lifecert serve: listening on ${url} — API ${url}/api/v1, docs ${url}/api/v1/docs, dashboard ${url}/dashboard, queues ${url}/queues, metrics ${url}/metrics (mirror ${db.location})\n`);
+    await nodeRed.start();
+    process.stdout.write(`lifecert serve: listening on ${url} — API ${url}/api/v1, docs ${url}/api/v1/docs, dashboard ${url}/dashboard, queues ${url}/queues, metrics ${url}/metrics, flow editor ${url}/flows/ (mirror ${db.location})\n`);
   } catch (err) {
+    await nodeRed?.stop().catch(() => undefined);
     await gateway?.close().catch(() => undefined);
     await jobs.close();
     await db.close();
     throw err;
   }
   const running = gateway;
+  const flows = nodeRed;
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');
-      void running
-        .close()
+      // the flows first (a pull stops after its page in hand), then the server
+      void flows
+        .stop()
+        .catch((err: unknown) => logger.error({ err }, 'stopping the flows failed'))
+        .then(() => running.close())
         .catch((err: unknown) => logger.error({ err }, 'closing the server failed'))
         .finally(() => {
           void jobs
@@ -77,5 +98,8 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  // Node-RED 5 leaves a timer behind once it issued an editor token (its token store): with
+  // everything closed, nothing else is waiting, so leave once the exit code is set
+  setImmediate(() => process.exit()).unref();
   return 0;
 }

@@ -132,6 +132,13 @@ export const ERRORS = {
   LIFECERT_CLI_MIRROR_MISSING: { kind: 'not-found', retryable: false, httpStatus: 404, description: 'a reading command found no mirror where it was pointed (it never creates one)' },
   LIFECERT_CLI_RESULTS_MISSING: { kind: 'not-found', retryable: false, httpStatus: 404, description: 'the mirror holds no results table, or no results for the period asked for' },
   LIFECERT_CLI_UNEXPECTED: { kind: 'system', retryable: false, httpStatus: 500, description: 'an error without a code of this table reached the command line (a bug: give it a code)' },
+  // Node-RED: the embedded editor and the lifecert nodes (flows/)
+  LIFECERT_FLOWS_CONFIG_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'a lifecert node is configured incompletely or wrongly (no mirror or source chosen, a field mapping or cron pattern that cannot be used); fix it in the editor' },
+  LIFECERT_FLOWS_MESSAGE_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a message reached a lifecert node without what it needs (a period YYYY-MM, an as-of date, records, results); the node did nothing' },
+  LIFECERT_FLOWS_MIRROR_UNAVAILABLE: { kind: 'config', retryable: false, httpStatus: 503, description: 'a mirror configuration node set to the hub\'s mirror runs outside lifecert serve, or its own database could not be opened' },
+  LIFECERT_FLOWS_NODE_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'a lifecert node caught something that was not an error (a thrown string); its message says what' },
+  LIFECERT_FLOWS_SETTINGS_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'the embedded Node-RED cannot start: its folder is not writable or LIFECERT_SECRET is missing' },
+  LIFECERT_FLOWS_AUDIT_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'a flow deploy could not be written to the audit log (the deploy itself stands; the log says who and when)' },
   // the sandbox, as the command line sees it (its simulators keep their own protocol errors)
   LIFECERT_SANDBOX_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'the sandbox could not generate, read or serve a world (its message says why)' },
 } as const satisfies Record<string, ErrorSpec>;

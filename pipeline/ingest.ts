@@ -9,7 +9,7 @@ import { toChinaIso } from '../lib/china-time.ts';
 import { createError } from '../lib/errors.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { Logger } from '../lib/log.ts';
-import { finishPull, loadCursor, openPull, recordPullProgress, stagePage } from '../mirror/index.ts';
+import { finishPull, loadCursor, openPull, rawHash, recordPullProgress, stagePage } from '../mirror/index.ts';
 import type { Db, PullProgress, StagedPage } from '../mirror/index.ts';
 import type { Normalized, NormalizeContext, PullCounts } from '../schemas/types.ts';
 import { IngestAbortedError, IngestError, IngestRunError } from './errors.ts';
@@ -262,4 +262,66 @@ export async function ingestAll(options: IngestAllOptions): Promise<Record<strin
   if (options.signal?.aborted) throw new IngestAbortedError({ channel: '*', dataset: '*', pullId: null, pagesCommitted: 0, counts: zeroCounts(), cause: options.signal.reason });
   if (failures.length > 0) throw new IngestRunError(counts, failures);
   return counts;
+}
+
+export interface RecordsToStage {
+  db: Db;
+  /** the channel the records came through: a source without a connector names its own (`city-4403-deaths`) */
+  channel: string;
+  dataset: string;
+  /** the run's data cut-off, YYYY-MM-DD */
+  asOf: string;
+  runId: string;
+  /** what the records were fetched by, for provenance (`GET https://…`, a file name) */
+  request: string;
+  /** each record as received and what normalization made of it; a record id '' is keyed by its content */
+  records: readonly { recordId: string; raw: unknown; updatedAt: string; normalized: Normalized }[];
+  now?: () => number;
+  log?: Logger;
+}
+
+const CHANNEL = /^[a-z][a-z0-9-]{0,62}$/;
+
+/**
+ * Stages records that arrived some other way than through a connector (pushed, fetched by a
+ * generic HTTP or file node) as one page of one pull: every version kept, rejections
+ * quarantined, the pull counted as sources.md counts one. There is no cursor to move: the
+ * records' own versions make a repeated delivery stage nothing new.
+ */
+export async function stageRecords(options: RecordsToStage): Promise<PullCounts & { pullId: number; newVersions: number }> {
+  const { db, channel, dataset, asOf, runId } = options;
+  const now = options.now ?? Date.now;
+  const details = { channel, dataset, pullId: null, pagesCommitted: 0, counts: zeroCounts() };
+  if (!CHANNEL.test(channel)) throw new IngestError('LIFECERT_PIPELINE_INPUT_INVALID', `a channel is lower-case letters, digits and dashes, got ${JSON.stringify(channel)}`, details);
+  if (!CHANNEL.test(dataset)) throw new IngestError('LIFECERT_PIPELINE_INPUT_INVALID', `a dataset is lower-case letters, digits and dashes, got ${JSON.stringify(dataset)}`, details);
+  if (!AS_OF.test(asOf)) throw new IngestError('LIFECERT_PIPELINE_INPUT_INVALID', `asOf must be YYYY-MM-DD, got ${JSON.stringify(asOf)}`, details);
+  const log = (options.log ?? silentLogger).child({ channel, dataset, runId });
+  const startedMs = now();
+  const pullId = await openPull(db, { runId, channel, dataset, asOf, startedAt: toChinaIso(startedMs) });
+  const records = options.records.map((r) => ({ ...r, recordId: r.recordId === '' ? `sha256:${rawHash(r.raw).slice(0, 32)}` : r.recordId }));
+  try {
+    const { totals, newVersions } = await db.transaction(async (tx) => {
+      const staged = await stagePage(tx, {
+        pullId,
+        channel,
+        dataset,
+        seq: 1,
+        request: options.request,
+        body: JSON.stringify(records.map((r) => r.raw)),
+        receivedAt: toChinaIso(now()),
+        records,
+        state: { stagedBy: 'stageRecords', at: toChinaIso(startedMs) },
+        versionOrder: records.some((r) => r.updatedAt !== '') ? undefined : 'delivery',
+      });
+      const { pageCounts, pageWithdrawn } = tallyPage(staged, new Set());
+      await recordPullProgress(tx, pullId, { pages: 1, withdrawn: pageWithdrawn, ...pageCounts });
+      return { totals: pageCounts, newVersions: staged.newVersions };
+    });
+    await finishPull(db, pullId, 'succeeded', toChinaIso(now()));
+    log.info({ event: 'stage.end', counts: totals, pullId }, `staged ${channel}/${dataset}: pulled ${totals.pulled}, staged ${totals.staged}, rejected ${totals.rejected}, skipped ${totals.skipped}`);
+    return { ...totals, pullId, newVersions };
+  } catch (err) {
+    await finishPull(db, pullId, 'failed', toChinaIso(now()), describe(err)).catch(() => undefined);
+    throw logged(log, new IngestError('LIFECERT_PIPELINE_DATASET_FAILED', `staging ${channel}/${dataset} failed: ${describe(err)}`, { ...details, pullId, cause: err }));
+  }
 }

@@ -43,6 +43,28 @@ export async function decideArea(db: Db, areaCode: string, period: string, asOf:
   return decideShard(entries, byPerson, { period, asOf });
 }
 
+export interface DecidedShard {
+  areaCode: string;
+  results: Result[];
+  /** 1-based position of this shard, and how many the roster has */
+  index: number;
+  total: number;
+}
+
+/**
+ * The decisions of the period shard by shard, unpublished: what `matchPeriod` publishes, for a
+ * caller that publishes each shard itself (the Node-RED `lifecert match` → `lifecert publish`).
+ */
+export async function* decideShards(db: Db, period: string, asOf: string, signal?: AbortSignal): AsyncGenerator<DecidedShard> {
+  const shards = await rosterShards(db);
+  let index = 0;
+  for (const shard of shards) {
+    signal?.throwIfAborted();
+    index += 1;
+    yield { areaCode: shard.areaCode, results: await decideArea(db, shard.areaCode, period, asOf), index, total: shards.length };
+  }
+}
+
 export async function matchPeriod(options: MatchOptions): Promise<MatchSummary> {
   const { db, period, asOf, runId } = options;
   const shards = await rosterShards(db);

@@ -74,9 +74,8 @@ export const LAYERS: readonly Layer[] = [
   },
   {
     folder: 'flows',
-    holds: 'Node-RED nodes and the shipped flows (`flows/*.json`)',
+    holds: 'Node-RED: the lifecert nodes (`nodes/`: one library call each, their `.html` help and `locales/`) and the shipped flows (`flows/*.json`, copied to `examples/` for the editor\'s import menu)',
     mayImport: ['schemas', 'lib', 'pipeline/index.ts', 'feedback/index.ts'],
-    planned: 'issue 11',
   },
   {
     folder: 'report',
