@@ -1,0 +1,2 @@
+import assert from 'node:assert/strict';
+describe('scratch', () => { it('x', () => assert.ok(true)); });
