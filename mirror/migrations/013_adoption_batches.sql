@@ -77,7 +77,7 @@ CREATE TABLE import_batches (
   -- two different users, neither the creator (the API says so first; the table holds it)
   CHECK (approved_l1_by IS DISTINCT FROM created_by),
   CHECK (approved_l2_by IS DISTINCT FROM created_by),
-  CHECK (approved_l2_by IS DISTINCT FROM approved_l1_by),
+  CHECK (approved_l2_by IS NULL OR approved_l2_by <> approved_l1_by),
   CHECK (approved_l2_by IS NULL OR approved_l1_by IS NOT NULL),
   CHECK (state NOT IN ('APPROVED_L1') OR approved_l1_by IS NOT NULL),
   CHECK (state NOT IN ('IMPORTING', 'IMPORTED', 'IMPORT_FAILED') OR approved_l2_by IS NOT NULL),

@@ -1,2 +1,0 @@
-import assert from 'node:assert/strict';
-describe('scratch', () => { it('x', () => assert.ok(true)); });
