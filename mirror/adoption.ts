@@ -83,7 +83,7 @@ export async function deriveAdoptionItems(db: Queryable, scope: AdoptionScope, o
                 WHERE v.channel = 'ministry' AND v.dataset = s.dataset AND v.record_id = s.record_id) AS first_at
          FROM touched t
          JOIN source_records s ON s.channel = 'ministry' AND s.dataset = t.dataset AND s.record_id = t.record_id AND s.is_current
-        WHERE s.record_id <> '' AND s.outcome IN ('staged', 'rejected', 'skipped')
+        WHERE s.record_id <> '' AND s.outcome IN ('staged', 'rejected', 'skipped') AND s.dataset = ANY($2::text[])
           -- AUTH only for remote assisted certification (channel 06): the staged event's signal,
           -- or the channel as sent (trimmed) when the record was rejected or skipped
           AND (s.dataset <> 'AUTH'
@@ -290,12 +290,12 @@ export async function cutAdoptionBatches(db: { transaction<T>(fn: (tx: Queryable
 
 /** Batches cut but not yet accepted, oldest first: what a send (or its retry) sends. */
 export async function unsentAdoptionBatches(db: Queryable): Promise<AdoptionBatch[]> {
-  const { rows } = await db.query<BatchRow>(`SELECT * FROM adoption_batches WHERE state = 'SENDING' ORDER BY created_at, batch_id`);
+  const { rows } = await db.query<BatchRow>(`SELECT * FROM adoption_batches WHERE state = 'SENDING' ORDER BY seq`);
   return rows.map(toBatch);
 }
 
 export async function readAdoptionBatches(db: Queryable): Promise<AdoptionBatch[]> {
-  const { rows } = await db.query<BatchRow>(`SELECT * FROM adoption_batches ORDER BY created_at, batch_id`);
+  const { rows } = await db.query<BatchRow>(`SELECT * FROM adoption_batches ORDER BY seq`);
   return rows.map(toBatch);
 }
 

@@ -36,6 +36,8 @@ CREATE INDEX adoption_items_batch ON adoption_items (batch_id) WHERE batch_id IS
 
 CREATE TABLE adoption_batches (
   batch_id      text PRIMARY KEY,
+  -- the order batches were cut in: sent (and retried) oldest first
+  seq           bigserial NOT NULL UNIQUE,
   -- YYYYMMDD, fixed when the batch is cut: a retry sends the very same request
   feedback_date text NOT NULL CHECK (feedback_date ~ '^[0-9]{8}$'),
   item_count    integer NOT NULL CHECK (item_count >= 1),

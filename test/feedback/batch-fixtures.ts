@@ -13,9 +13,10 @@ import type { World } from '../../sandbox/world.ts';
 import type { Result, RosterEntry } from '../../schemas/types.ts';
 import { identityNumber } from '../mirror/db-targets.ts';
 
-/** The i-th person of a county (born 1950), valid identity number, in personId order with i. */
+/** The i-th person of a county (born in January 1950), a valid identity number, in personId order with i (i < 28,000). */
 export function personIn(area: string, i: number): string {
-  return identityNumber(`${area}1950${String(i).padStart(7, '0')}`);
+  const day = String(1 + Math.floor(i / 1000)).padStart(2, '0');
+  return identityNumber(`${area}195001${day}${String(i % 1000).padStart(3, '0')}`);
 }
 
 /** A RECORD result (eligible, DEFERRED) of the period. */
