@@ -5,7 +5,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import { sendAdoptionFeedback } from '../feedback/adoption.ts';
 import type { AdoptionChannel, SendAdoptionReport } from '../feedback/adoption.ts';
-import { isLifecertError } from '../lib/errors.ts';
+import { createError, isLifecertError } from '../lib/errors.ts';
 import type { JobContext } from './job-context.ts';
 import type { AdoptionJobData } from './queues.ts';
 
@@ -17,7 +17,10 @@ export function adoptionChannelOf(ctx: Pick<JobContext, 'connectors'>): Adoption
 
 export async function processAdoption(ctx: JobContext, job: Job<AdoptionJobData>): Promise<SendAdoptionReport> {
   const channel = adoptionChannelOf(ctx);
-  if (channel === null) throw new UnrecoverableError('LIFECERT_ADOPTION_CHANNEL_MISSING: this worker has no ministry connector configured');
+  if (channel === null) {
+    const missing = createError('LIFECERT_ADOPTION_CHANNEL_MISSING', 'this worker has no ministry connector configured');
+    throw new UnrecoverableError(`${missing.code}: ${missing.message}`);
+  }
   ctx.emit({ type: 'job-started', queue: job.queueName, jobId: job.id ?? '', name: job.name, runId: '', task: 'adoption' });
   try {
     return await sendAdoptionFeedback({ db: ctx.db, channel, now: ctx.now, log: ctx.log });

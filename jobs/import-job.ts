@@ -13,7 +13,8 @@ import type { ImportJobData } from './queues.ts';
 export async function processImport(ctx: JobContext, job: Job<ImportJobData>): Promise<ImportOutcome> {
   const { batchId } = job.data;
   if (ctx.provincial === null) {
-    throw new UnrecoverableError(`LIFECERT_BATCH_IMPORT_UNAVAILABLE: this worker has no provincial import endpoint configured (\`provincial\` in the configuration); ${batchId} waits IMPORTING`);
+    const missing = createError('LIFECERT_BATCH_IMPORT_UNAVAILABLE', `this worker has no provincial import endpoint configured (\`provincial\` in the configuration); ${batchId} waits IMPORTING`);
+    throw new UnrecoverableError(`${missing.code}: ${missing.message}`);
   }
   ctx.emit({ type: 'job-started', queue: job.queueName, jobId: job.id ?? '', name: job.name, runId: '', task: batchId });
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
