@@ -21,6 +21,7 @@ COPY cli ./cli
 COPY config ./config
 COPY connectors ./connectors
 COPY examples ./examples
+COPY feedback ./feedback
 COPY flows ./flows
 COPY gateway ./gateway
 COPY jobs ./jobs
@@ -50,6 +51,7 @@ COPY --from=build /app/cli ./cli
 COPY --from=build /app/config ./config
 COPY --from=build /app/connectors ./connectors
 COPY --from=build /app/examples ./examples
+COPY --from=build /app/feedback ./feedback
 COPY --from=build /app/flows ./flows
 COPY --from=build /app/gateway ./gateway
 COPY --from=build /app/jobs ./jobs

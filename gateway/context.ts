@@ -13,7 +13,7 @@ export interface ConnectorInfo {
 }
 
 /** The part of the queues (jobs/) the API and /metrics use. */
-export type GatewayJobs = Pick<Jobs, 'startRun' | 'getRun' | 'queueCounts' | 'runCounts' | 'runDurations' | 'ping'>;
+export type GatewayJobs = Pick<Jobs, 'startRun' | 'getRun' | 'queueCounts' | 'runCounts' | 'runDurations' | 'ping' | 'startImport'>;
 
 /** A readiness probe: resolves when the dependency answers, rejects with why not. */
 export type ReadinessCheck = () => Promise<void>;

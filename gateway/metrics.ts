@@ -3,6 +3,7 @@
 // Prometheus asks, not counted in this process. Only the HTTP metrics are this process's own.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
+import { adoptionBacklog } from '../feedback/adoption.ts';
 import { casesPerCounty, decisionsPerCounty, formatChinaIso, pullDurations, pullFailures, pullTotals } from '../mirror/index.ts';
 import type { Db } from '../mirror/index.ts';
 import type { QueueState } from '../jobs/index.ts';
@@ -77,6 +78,7 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   const countyMs = options.countyCacheMs ?? 30_000;
   const decisions = cached(countyMs, clock, () => decisionsPerCounty(options.db));
   const cases = cached(countyMs, clock, () => casesPerCounty(options.db, formatChinaIso(options.now())));
+  const adoption = cached(1000, clock, () => adoptionBacklog(options.db, options.now()));
 
   new Counter({
     name: 'lifecert_connector_records_total',
@@ -235,6 +237,19 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
       const rows = await guard('cases', cases);
       this.reset();
       for (const r of rows ?? []) this.set({ area_code: r.areaCode }, r.overdue);
+    },
+  });
+  new Gauge({
+    name: 'lifecert_adoption_items',
+    help: 'Ministry adoption items (article 14) not yet accepted: due within 2 days, or overdue (China dates)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const counts = await guard('adoption', adoption);
+      this.reset();
+      if (counts === null) return;
+      this.set({ status: 'due' }, counts.due);
+      this.set({ status: 'overdue' }, counts.overdue);
     },
   });
   const httpRequests = new Histogram({

@@ -40,7 +40,9 @@ import type { ConnectorInfo, GatewayContext, GatewayJobs, ReadinessCheck } from 
 import { createGatewayLogger } from './logging.ts';
 import { createMetrics } from './metrics.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import { adoptionRoutes } from './routes/adoption.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { BATCH_SCHEMA, batchesRoutes } from './routes/batches.ts';
 import { connectorsRoutes } from './routes/connectors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { resultsRoutes } from './routes/results.ts';
@@ -237,6 +239,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.addSchema(errorBodySchema);
   app.addSchema({ ...resultSchema, $id: 'Result', $schema: undefined });
   app.addSchema(RUN_STATUS_SCHEMA);
+  app.addSchema(BATCH_SCHEMA);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -310,6 +313,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await api.register(connectorsRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(usersRoutes, { ctx });
+      await api.register(batchesRoutes, { ctx });
+      await api.register(adoptionRoutes, { ctx });
       api.get(
         '/openapi.json',
         {

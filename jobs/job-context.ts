@@ -3,6 +3,7 @@
 // shutdown signal, and the way it reports what it does.
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Connector } from '../connectors/kit/connector.ts';
+import type { ProvincialImporter } from '../feedback/batches-provincial.ts';
 import type { Db } from '../mirror/index.ts';
 import type { Logger } from '../lib/log.ts';
 import type { EnqueueDeps } from './enqueue-run.ts';
@@ -29,4 +30,6 @@ export interface JobContext {
   emit(event: WorkerEvent): void;
   /** the structured log pulls write to (their retries among it) */
   log: Logger;
+  /** the provincial import endpoint (`provincial` in the configuration); null: imports wait */
+  provincial: ProvincialImporter | null;
 }

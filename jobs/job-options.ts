@@ -26,3 +26,16 @@ export function jobOptions(retry: RetryOptions = {}): { child: JobsOptions; root
   };
   return { child: { ...base, failParentOnFailure: true }, root: base };
 }
+
+/**
+ * Deliveries out of the hub (a batch import, an adoption send): more and longer retries than a
+ * run's jobs, since the far side may be down for hours; every retry sends the same batch id.
+ * Default 10 attempts from 30 s, doubled each time (about 8.5 hours in all).
+ */
+export function deliveryJobOptions(retry: RetryOptions = {}): JobsOptions {
+  return {
+    attempts: retry.attempts ?? 10,
+    backoff: { type: 'exponential', delay: retry.backoffMs ?? 30_000 },
+    ...retention,
+  };
+}

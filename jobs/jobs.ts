@@ -10,9 +10,10 @@ import type { Db, ListRunsOptions, RunDuration } from '../mirror/index.ts';
 import type { RunRequest, RunState, RunStatus } from '../schemas/runs.ts';
 import { enqueueRun } from './enqueue-run.ts';
 import { JobsError } from './errors.ts';
-import { jobOptions } from './job-options.ts';
+import { deliveryJobOptions, jobOptions } from './job-options.ts';
 import type { RetryOptions } from './job-options.ts';
-import { allQueueNames, DEFAULT_PREFIX, RUNS_QUEUE } from './queues.ts';
+import { ADOPTION_QUEUE, allQueueNames, DEFAULT_PREFIX, IMPORTS_QUEUE, jobIds, RUNS_QUEUE } from './queues.ts';
+import type { AdoptionJobData, ImportJobData } from './queues.ts';
 import { readQueueStates } from './queue-state.ts';
 import type { QueueState } from './queue-state.ts';
 import { openRedis, redactRedisUrl, whenConnected } from './redis.ts';
@@ -32,6 +33,8 @@ export interface CreateJobsOptions {
   prefix?: string;
   /** job attempts and backoff (default 3, 5000 ms) */
   retry?: RetryOptions;
+  /** attempts and backoff of imports and adoption sends (default 10, from 30000 ms doubled) */
+  deliveryRetry?: RetryOptions;
   /** the wall clock (default Date.now): run ids, creation times, the default as-of date */
   now?: () => number;
   /** how long queuing a run may wait for Redis before it fails (default 10000 ms) */
@@ -60,6 +63,13 @@ export interface Jobs {
   /** the configuration's schedules as job schedulers (idempotent; removes ones no longer configured) */
   upsertSchedules(): Promise<void>;
   schedules(): Promise<ScheduleState[]>;
+  /**
+   * Queues the import of an IMPORTING batch (after its level-2 approval, or a retry of an
+   * IMPORT_FAILED one with `round` > 0). One job per batch and round: queuing twice adds it once.
+   */
+  startImport(batchId: string, round?: number): Promise<{ jobId: string }>;
+  /** Queues one adoption send (SubmitFeedback of every item not yet accepted). */
+  sendAdoption(requestedBy: string): Promise<{ jobId: string }>;
   /** Redis answers (for /readyz) */
   ping(): Promise<boolean>;
   /** the BullMQ queues (for the queue board) */
@@ -75,6 +85,9 @@ export function createJobs(options: CreateJobsOptions): Jobs {
   const onError = (err: Error) => options.onError?.(err);
   const queues = allQueueNames().map((name) => new Queue(name, { connection: redis, prefix }).on('error', onError));
   const runsQueue = queues.find((q) => q.name === RUNS_QUEUE) as Queue;
+  const importsQueue = queues.find((q) => q.name === IMPORTS_QUEUE) as Queue;
+  const adoptionQueue = queues.find((q) => q.name === ADOPTION_QUEUE) as Queue;
+  const delivery = deliveryJobOptions(options.deliveryRetry);
   const flows = new FlowProducer({ connection: redis, prefix }).on('error', onError);
   // a connection being (re)made gets a moment; one that is not there fails the request
   const connectWaitMs = Math.min(options.queueTimeoutMs ?? 10_000, 2_000);
@@ -96,6 +109,20 @@ export function createJobs(options: CreateJobsOptions): Jobs {
       return { runId };
     },
     getRun: (runId) => readRun(options.db, runId),
+    async startImport(batchId, round = 0) {
+      await requireRedis('queue an import');
+      const jobId = jobIds.import(batchId, round);
+      const data: ImportJobData = { batchId };
+      await importsQueue.add('import', data, { ...delivery, jobId });
+      return { jobId };
+    },
+    async sendAdoption(requestedBy) {
+      await requireRedis('queue an adoption send');
+      const jobId = jobIds.adoption(now());
+      const data: AdoptionJobData = { requestedBy };
+      await adoptionQueue.add('adoption', data, { ...delivery, jobId });
+      return { jobId };
+    },
     listRuns: (o) => listRuns(options.db, o),
     async queueCounts() {
       await requireRedis('read queue state');

@@ -15,13 +15,17 @@ export const DEFAULT_PREFIX = 'lifecert';
 
 export const RUNS_QUEUE = 'runs';
 export const SHARDS_QUEUE = 'shards';
+/** imports of approved batches into the provincial system (article 9) */
+export const IMPORTS_QUEUE = 'imports';
+/** adoption feedback to the ministry (SubmitFeedback, article 14) */
+export const ADOPTION_QUEUE = 'adoption';
 
 export function pullQueueName(source: Source): string {
   return `pull-${source}`;
 }
 
 export function allQueueNames(): string[] {
-  return [RUNS_QUEUE, SHARDS_QUEUE, ...SOURCES.map(pullQueueName)];
+  return [RUNS_QUEUE, SHARDS_QUEUE, IMPORTS_QUEUE, ADOPTION_QUEUE, ...SOURCES.map(pullQueueName)];
 }
 
 /** `police-4401` → `police`; null for a channel of no known source. */
@@ -70,6 +74,17 @@ export interface ScheduleJobData {
   period: 'current' | 'previous';
 }
 
+/** The import of one approved batch; every attempt sends the same batch id. */
+export interface ImportJobData {
+  batchId: string;
+}
+
+/** One adoption send: decide, cut and send every batch not yet accepted. */
+export interface AdoptionJobData {
+  /** who asked: `user:<id>`, `cli:<user>`, `worker` */
+  requestedBy: string;
+}
+
 // BullMQ refuses ':' in custom ids; run ids, channels, datasets and area codes hold none
 const sep = '.';
 export const jobIds = {
@@ -77,4 +92,7 @@ export const jobIds = {
   match: (runId: string) => [runId, 'match'].join(sep),
   pull: (runId: string, channel: string, dataset: string) => [runId, 'pull', channel, dataset].join(sep),
   shard: (runId: string, areaCode: string) => [runId, 'shard', areaCode].join(sep),
+  /** one live import job per batch; `round` tells a retry of an IMPORT_FAILED batch from the first */
+  import: (batchId: string, round = 0) => ['import', batchId, String(round)].join(sep),
+  adoption: (ms: number) => ['adoption', String(ms)].join(sep),
 };

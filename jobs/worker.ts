@@ -8,7 +8,9 @@ import type { Job } from 'bullmq';
 import type { HubConfig } from '../config/index.ts';
 import { buildConnectors } from '../config/index.ts';
 import type { Connector } from '../connectors/kit/connector.ts';
-import { failRun, finishTask, migrate } from '../mirror/index.ts';
+import { createProvincialImporter } from '../feedback/batches-provincial.ts';
+import type { ProvincialImporter } from '../feedback/batches-provincial.ts';
+import { failRun, finishTask, listImportBatchPage, migrate } from '../mirror/index.ts';
 import type { Db } from '../mirror/index.ts';
 import type { RunStep } from '../schemas/runs.ts';
 import { JobsError } from './errors.ts';
@@ -19,10 +21,13 @@ import type { Logger } from '../lib/log.ts';
 import type { JobContext } from './job-context.ts';
 import { jobOptions } from './job-options.ts';
 import type { RetryOptions } from './job-options.ts';
+import { deliveryJobOptions } from './job-options.ts';
+import { adoptionChannelOf, processAdoption } from './adoption-job.ts';
+import { processImport } from './import-job.ts';
 import { processMatch } from './match-job.ts';
 import { processPublish } from './publish-job.ts';
 import { processPull } from './pull-job.ts';
-import { DEFAULT_PREFIX, pullQueueName, RUNS_QUEUE, SHARDS_QUEUE, SOURCES, sourceOf } from './queues.ts';
+import { ADOPTION_QUEUE, DEFAULT_PREFIX, IMPORTS_QUEUE, jobIds, pullQueueName, RUNS_QUEUE, SHARDS_QUEUE, SOURCES, sourceOf } from './queues.ts';
 import type { Source } from './queues.ts';
 import { stallCountKey } from './queue-state.ts';
 import { openRedis } from './redis.ts';
@@ -61,6 +66,10 @@ export interface StartWorkerOptions {
   lockBusyDelayMs?: number;
   /** job attempts and backoff of the runs schedules start (default 3, 5000 ms) */
   retry?: RetryOptions;
+  /** attempts and backoff of the import jobs this worker queues again at start (default 10, from 30000 ms) */
+  deliveryRetry?: RetryOptions;
+  /** the provincial import endpoint (default: built from `config.provincial`; null: none) */
+  provincial?: ProvincialImporter | null;
   /** upsert the configuration's schedules at start (default true) */
   schedules?: boolean;
   onEvent?: (event: WorkerEvent) => void;
@@ -131,6 +140,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     now: options.now ?? Date.now,
     log: options.log ?? silentLogger,
     emit,
+    provincial: options.provincial !== undefined ? options.provincial : options.config.provincial ? createProvincialImporter(options.config.provincial) : null,
   };
 
   const pullQueues: Queue[] = [];
@@ -173,6 +183,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     for (const source of SOURCES) if (sources.has(source)) make(pullQueueName(source), options.concurrency?.pull ?? 1);
     make(SHARDS_QUEUE, options.concurrency?.shards ?? 2);
     make(RUNS_QUEUE, options.concurrency?.runs ?? 4);
+    // deliveries: imports when the provincial endpoint is configured, adoption when the ministry is
+    if (ctx.provincial !== null) {
+      const q = new Queue(IMPORTS_QUEUE, { connection: redis, prefix }).on('error', onError);
+      pullQueues.push(q);
+      make(IMPORTS_QUEUE, 1);
+      await requeueImports(ctx, q, deliveryJobOptions(options.deliveryRetry));
+    }
+    if (adoptionChannelOf(ctx) !== null) {
+      const q = new Queue(ADOPTION_QUEUE, { connection: redis, prefix }).on('error', onError);
+      pullQueues.push(q);
+      // one send at a time across all workers: two would send the same unaccepted batch twice
+      await q.setGlobalConcurrency(1);
+      make(ADOPTION_QUEUE, 1);
+    }
     await Promise.all(workers.map((w) => w.waitUntilReady()));
   } catch (err) {
     await Promise.allSettled(workers.map((w) => w.close(true)));
@@ -232,6 +256,10 @@ function dispatch(ctx: JobContext, job: Job, token: string | undefined, signal: 
       return processPublish(ctx, job);
     case 'schedule':
       return processSchedule(ctx, job);
+    case 'import':
+      return processImport(ctx, job);
+    case 'adoption':
+      return processAdoption(ctx, job);
     default:
       throw new UnrecoverableError(`LIFECERT_JOBS_JOB_FAILED: no processor for job ${JSON.stringify(job.name)} in queue ${job.queueName}`);
   }
@@ -250,6 +278,21 @@ function taskOf(job: Job): { runId: string; step: RunStep | null; task: string }
       return { runId: d.runId, step: 'publish', task: '' };
     default:
       return { runId: d.runId, step: null, task: '' };
+  }
+}
+
+/**
+ * Batches left IMPORTING with no job (the API could not queue it after the level-2 approval, or
+ * Redis lost it) get their import job again; a batch whose job is still there is added once.
+ */
+async function requeueImports(ctx: JobContext, queue: Queue, opts: ReturnType<typeof deliveryJobOptions>): Promise<void> {
+  let after: readonly [string, string, number] | undefined;
+  for (;;) {
+    const page = await listImportBatchPage(ctx.db, { region: '44', state: 'IMPORTING', ...(after ? { after } : {}), limit: 500 });
+    for (const b of page) await queue.add('import', { batchId: b.batchId }, { ...opts, jobId: jobIds.import(b.batchId, 0) });
+    if (page.length < 500) return;
+    const last = page[page.length - 1];
+    after = [last.period, last.areaCode, last.seq];
   }
 }
 

@@ -139,6 +139,16 @@ export const ERRORS = {
   LIFECERT_FLOWS_NODE_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'a lifecert node caught something that was not an error (a thrown string); its message says what' },
   LIFECERT_FLOWS_SETTINGS_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'the embedded Node-RED cannot start: its folder is not writable or LIFECERT_SECRET is missing' },
   LIFECERT_FLOWS_AUDIT_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'a flow deploy could not be written to the audit log (the deploy itself stands; the log says who and when)' },
+  // import batches (article 9) and adoption feedback to the ministry (article 14)
+  LIFECERT_BATCH_INPUT_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'an import batch request with a bad period, county or batch size, or results that cannot be imported as they are' },
+  LIFECERT_BATCH_TOO_LARGE: { kind: 'input', retryable: false, httpStatus: 422, description: 'more than 2,000 persons in one import batch: refused whoever asks' },
+  LIFECERT_BATCH_NOT_FOUND: { kind: 'not-found', retryable: false, httpStatus: 404, description: 'no import batch with that id' },
+  LIFECERT_BATCH_APPROVER_FORBIDDEN: { kind: 'auth', retryable: false, httpStatus: 403, description: 'the approver created the batch or already approved it: two approvals need two users, neither the creator' },
+  LIFECERT_BATCH_STATE_CONFLICT: { kind: 'conflict', retryable: false, httpStatus: 409, description: 'the batch is not in the state the step needs (level 1: OPEN, level 2: APPROVED_L1, import: IMPORTING, retry: IMPORT_FAILED)' },
+  LIFECERT_BATCH_IMPORT_UNAVAILABLE: { kind: 'config', retryable: false, httpStatus: 503, description: 'the provincial import endpoint is not configured (`provincial` in the configuration) or the queues are missing' },
+  LIFECERT_BATCH_IMPORT_REFUSED: { kind: 'system', retryable: false, httpStatus: 502, description: 'the provincial system refused the batch (a 4xx answer or a code other than 0); it is IMPORT_FAILED until retried' },
+  LIFECERT_ADOPTION_CHANNEL_MISSING: { kind: 'config', retryable: false, httpStatus: 503, description: 'adoption feedback needs the ministry connector, which this configuration lacks' },
+  LIFECERT_ADOPTION_PARTIAL: { kind: 'transient', retryable: true, httpStatus: 502, description: 'the ministry accepted fewer items than SubmitFeedback sent: the batch is sent again whole, with the same batch id' },
   // the sandbox, as the command line sees it (its simulators keep their own protocol errors)
   LIFECERT_SANDBOX_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'the sandbox could not generate, read or serve a world (its message says why)' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -47,3 +47,16 @@ export type { MatchedRun, CountyDecisionCount, ChannelRejectionCount } from './d
 export { insertWebSession, findWebSession, endWebSession } from './web-sessions.ts';
 export type { WebSession } from './web-sessions.ts';
 export { formatChinaIso } from './db.ts';
+export {
+  ADOPTION_DATA_TYPES, ADOPTION_DEADLINE_DAYS, ADOPTION_DUE_WITHIN_DAYS, deriveAdoptionItems, listAdoptionPage, readAdoptionItems, adoptionCounts,
+  cutAdoptionBatches, unsentAdoptionBatches, readAdoptionBatches, adoptionBatchItems, markAdoptionBatchSent, recordAdoptionAttemptFailed,
+} from './adoption.ts';
+export type {
+  AdoptionDataType, AdoptionItem, AdoptionScope, AdoptionState, AdoptionReason, AdoptionStatus, AdoptionPageQuery, AdoptionCounts, AdoptionBatch,
+  AdoptionWireItem, CutAdoptionOptions, DeriveAdoptionOptions,
+} from './adoption.ts';
+export {
+  MAX_BATCH_SIZE, BATCH_STATES, importBatchId, cutImportBatches, readImportBatch, importBatchArea, listImportBatchPage, approveImportBatch,
+  beginImportAttempt, markBatchImported, markImportAttemptFailed, retryImportBatch, markStaleBatches, importBatchCounts,
+} from './batches.ts';
+export type { BatchState, BatchApproval, ImportBatch, ImportItem, CutBatchesInput, CutBatchesResult, BatchPageQuery, ApproveInput, ImportAttempt, BatchCounts } from './batches.ts';

@@ -3,6 +3,7 @@
 // same period replaces the shard's rows and a reader never sees half a shard.
 import type { Result } from '../schemas/types.ts';
 import type { Db, Queryable } from './db.ts';
+import { markStaleBatches } from './batches.ts';
 import { openCases } from './cases.ts';
 import type { CaseToOpen } from './cases.ts';
 import { keysetRows } from './keyset.ts';
@@ -22,7 +23,11 @@ const RESULT_COLUMNS = [
   'overpaid_months', 'overpaid_amount_fen', 'evidence', 'run_id',
 ] as const;
 
-/** Replaces a shard's results for the period and opens its cases; returns the cases opened. */
+/**
+ * Replaces a shard's results for the period and opens its cases; returns the cases opened. In
+ * the same transaction, the county's OPEN / APPROVED_L1 import batches whose results the re-run
+ * removed or changed become STALE (workflow.md "Import batches").
+ */
 export async function publishShard(db: Db, shard: ShardToPublish): Promise<number> {
   const { period, areaCode, runId } = shard;
   return db.transaction(async (tx) => {
@@ -35,6 +40,7 @@ export async function publishShard(db: Db, shard: ShardToPublish): Promise<numbe
         r.riskLevel, r.overpaidMonths, r.overpaidAmountFen, JSON.stringify(r.evidence), runId,
       ]),
     );
+    await markStaleBatches(tx, period, areaCode);
     return openCases(tx, shard.cases);
   });
 }

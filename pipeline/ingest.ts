@@ -9,7 +9,7 @@ import { toChinaIso } from '../lib/china-time.ts';
 import { createError } from '../lib/errors.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { Logger } from '../lib/log.ts';
-import { finishPull, loadCursor, openPull, rawHash, recordPullProgress, stagePage } from '../mirror/index.ts';
+import { ADOPTION_DATA_TYPES, deriveAdoptionItems, finishPull, loadCursor, openPull, rawHash, recordPullProgress, stagePage } from '../mirror/index.ts';
 import type { Db, PullProgress, StagedPage } from '../mirror/index.ts';
 import type { Normalized, NormalizeContext, PullCounts } from '../schemas/types.ts';
 import { IngestAbortedError, IngestError, IngestRunError } from './errors.ts';
@@ -151,6 +151,8 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
       if (signal?.aborted) break;
     }
   } catch (err) {
+    // the pages committed before the failure are staged: their adoption items are due all the same
+    await deriveAdoption(db, channel, dataset, pullId, now).catch((e: unknown) => log.error({ event: 'adoption.derive.failed', err: e }, `adoption items of pull ${pullId} not derived: ${describe(e)}`));
     if (signal?.aborted) {
       await finishPull(db, pullId, 'aborted', toChinaIso(now()), describe(signal.reason ?? err));
       throw logged(log, new IngestAbortedError(details(pullId, err)));
@@ -158,6 +160,12 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
     const message = `${channel}/${dataset} failed after ${progress.pages} committed pages: ${describe(err)}`;
     await finishPull(db, pullId, 'failed', toChinaIso(now()), describe(err)).catch(() => undefined);
     throw logged(log, new IngestError('LIFECERT_PIPELINE_DATASET_FAILED', message, details(pullId, err)));
+  }
+  try {
+    await deriveAdoption(db, channel, dataset, pullId, now);
+  } catch (err) {
+    await finishPull(db, pullId, 'failed', toChinaIso(now()), describe(err)).catch(() => undefined);
+    throw logged(log, new IngestError('LIFECERT_PIPELINE_DATASET_FAILED', `${channel}/${dataset}: the adoption items of its ${progress.pages} committed pages could not be derived: ${describe(err)}`, details(pullId, err)));
   }
   if (signal?.aborted) {
     await finishPull(db, pullId, 'aborted', toChinaIso(now()), describe(signal.reason));
@@ -169,6 +177,16 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
     `pull ${channel}/${dataset} done: pulled ${totals.pulled}, staged ${totals.staged}, rejected ${totals.rejected}, skipped ${totals.skipped} in ${progress.pages} pages`,
   );
   return { ...totals };
+}
+
+/**
+ * Adoption feedback (workflow.md article 14) is decided from what the pull staged, rejected or
+ * skipped: one statement over the versions this pull added, after its pages are committed, so
+ * staging itself and the pull's counts stay exactly what they were.
+ */
+async function deriveAdoption(db: Db, channel: string, dataset: string, pullId: number, now: () => number): Promise<void> {
+  if (channel !== 'ministry' || !(ADOPTION_DATA_TYPES as readonly string[]).includes(dataset)) return;
+  await deriveAdoptionItems(db, { pullId }, { now: now() });
 }
 
 /** Log how a pull ended badly, with the pipeline's code and the code of its cause; returns the error to throw. */

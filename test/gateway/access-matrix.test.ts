@@ -7,6 +7,8 @@ import { issueToken, createUser } from '../../gateway/user-admin.ts';
 import { loadWorkingCalendar } from '../../lib/working-calendar.ts';
 import { ROLES } from '../../schemas/access.ts';
 import type { Role } from '../../schemas/access.ts';
+import { approveBatch, cutBatches } from '../../feedback/batches.ts';
+import { publishCounty, recordResult } from '../feedback/batch-fixtures.ts';
 import { gatewaySuite, SECRET } from './helpers.ts';
 import type { Caller, GatewayHarness } from './helpers.ts';
 
@@ -25,8 +27,8 @@ interface MatrixRow {
   scope: 'province' | 'resource' | 'none';
   /** the status of an allowed request */
   ok: number;
-  /** a request touching an area inside (`440106`) or outside (`440300`) the caller's region 4401 */
-  build(h: GatewayHarness, area: string): Promise<Req>;
+  /** a request touching an area inside (`440106`) or outside (`440300`) the caller's region 4401, made for a caller of `role` */
+  build(h: GatewayHarness, area: string, role?: Role): Promise<Req>;
 }
 
 let seq = 0;
@@ -37,6 +39,18 @@ async function targetUser(h: GatewayHarness, region: string): Promise<{ userId: 
   const user = await createUser(ctx, { name: unique('target'), roles: ['county-staff'], region }, 'cli:test');
   const { tokenId } = await issueToken(ctx, user.userId, 10, 'cli:test');
   return { userId: user.userId, tokenId };
+}
+
+let batchPeriod = 2040;
+
+/** A batch of one RECORD result in `area`, cut by someone else, OPEN — or APPROVED_L1 for a level-2 approver. */
+async function batchFor(h: GatewayHarness, area: string, role: Role | undefined): Promise<Req> {
+  const period = `${batchPeriod++}-11`;
+  await publishCounty(h.db(), period, area, [recordResult(period, area, 1)]);
+  const { batches } = await cutBatches(h.db(), { period, areaCode: area, createdBy: 'u_creator', now: h.clock.now() });
+  const level = role === 'approver-l2' ? 2 : 1;
+  if (level === 2) await approveBatch(h.db(), { batchId: batches[0].batchId, level: 1, userId: 'u_first', now: h.clock.now() });
+  return { method: 'POST', url: `/api/v1/batches/${batches[0].batchId}/approvals`, body: { level } };
 }
 
 const MATRIX: MatrixRow[] = [
@@ -71,6 +85,20 @@ const MATRIX: MatrixRow[] = [
       return { method: 'DELETE', url: `/api/v1/users/${t.userId}/tokens/${t.tokenId}` };
     },
   },
+  {
+    op: 'POST /api/v1/batches',
+    roles: ['operator'],
+    scope: 'resource',
+    ok: 201,
+    build: async (h, area) => {
+      const period = `${batchPeriod++}-11`;
+      await publishCounty(h.db(), period, area, [recordResult(period, area, 1)]);
+      return { method: 'POST', url: '/api/v1/batches', body: { period, areaCode: area } };
+    },
+  },
+  { op: 'GET /api/v1/batches', roles: ['operator', 'approver-l1', 'approver-l2'], scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/api/v1/batches?period=2026-11' }) },
+  { op: 'POST /api/v1/batches/{batchId}/approvals', roles: ['approver-l1', 'approver-l2'], scope: 'resource', ok: 200, build: batchFor },
+  { op: 'GET /api/v1/adoption', roles: ['operator'], scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/api/v1/adoption?status=due' }) },
   { op: 'GET /healthz', roles: 'public', scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/healthz' }) },
   { op: 'GET /readyz', roles: 'public', scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/readyz' }) },
   { op: 'GET /metrics', roles: 'public', scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/metrics' }) },
@@ -119,7 +147,7 @@ gatewaySuite('access matrix', (h) => {
         for (const where of ['inside', 'outside'] as const) {
           // a province-wide resource is inside region 44 only; other resources are inside or outside city 4401
           const region = row.scope === 'province' ? (where === 'inside' ? '44' : '4401') : '4401';
-          const req = await row.build(h, where === 'inside' ? INSIDE : OUTSIDE);
+          const req = await row.build(h, where === 'inside' ? INSIDE : OUTSIDE, role);
           const res = await h.request(req.method, req.url, { token: callerOf(role, region).token, body: req.body });
           outcomes.push(`${role} ${where}: ${res.status} ${res.body.error?.code ?? ''}`.trim());
           const want = !allowed.includes(role)

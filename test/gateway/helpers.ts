@@ -61,6 +61,8 @@ export const TEST_CONNECTORS: readonly ConnectorInfo[] = [
  */
 export class RecordingJobs implements GatewayJobs {
   readonly started: RunRequest[] = [];
+  /** the batch ids whose import was queued (after a level-2 approval) */
+  readonly imports: string[] = [];
   private readonly connectors: readonly ConnectorInfo[];
   constructor(connectors: readonly ConnectorInfo[] = TEST_CONNECTORS) {
     this.connectors = connectors;
@@ -96,6 +98,10 @@ export class RecordingJobs implements GatewayJobs {
   }
   async ping(): Promise<boolean> {
     return true;
+  }
+  async startImport(batchId: string): Promise<{ jobId: string }> {
+    this.imports.push(batchId);
+    return { jobId: `import.${batchId}.0` };
   }
 }
 
