@@ -28,8 +28,13 @@ export { readReminders } from './reminders.ts';
 export { readWorklists } from './worklists.ts';
 export { readRejections, listRejectionPage } from './rejections.ts';
 export type { RejectionPageQuery, RejectionInArea } from './rejections.ts';
-export { saveFeedbackItems, readFeedbackItems } from './feedback-items.ts';
-export type { ReadFeedbackOptions } from './feedback-items.ts';
+export {
+  saveFeedbackItems, readFeedbackItems, feedbackItemsById, pendingFeedback, channelsWithPending, recordFeedbackAttempt, markFeedbackSent,
+  markFeedbackFailed, resetFailedFeedback, confirmFeedback, listFeedbackPage, feedbackBacklog, feedPage, feedEnd, ackFeed, feedAck, feedbackSourceRecords,
+} from './feedback-items.ts';
+export type { ReadFeedbackOptions, FeedbackDelivery, FeedbackPageQuery, FeedbackBacklog } from './feedback-items.ts';
+export { findCase, listCasePage, currentVersions, closeCase, insertHubEvent, hubEventsOf, rosterAreaOf, caseAreaOf } from './case-outcomes.ts';
+export type { CasePageQuery, CaseInList, FalseVersion, CurrentVersion, CaseClosing } from './case-outcomes.ts';
 export {
   createRun, planShards, openRun, startTask, requeueTask, finishTask, completeRun, failRun, shardResults, readRun, listRuns, runDurations, runStateCounts,
 } from './runs.ts';

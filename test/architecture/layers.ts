@@ -60,7 +60,6 @@ export const LAYERS: readonly Layer[] = [
     folder: 'feedback',
     holds: 'feedback items, cases, delivery per channel, adoption feedback, import batches, the department feed',
     mayImport: ['schemas', 'lib', 'connectors', 'mirror', 'matching', 'pipeline'],
-    planned: 'issue 10',
   },
   {
     folder: 'jobs',
