@@ -51,7 +51,7 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
   let gateway;
   try {
     await migrate(db);
-    gateway = await createGateway({ db, secret, connectors, calendar, logger, jobs, readiness });
+    gateway = await createGateway({ db, secret, connectors, calendar, logger, jobs, readiness, deliveries: { request: (channels) => jobs.requestDelivery(channels) } });
     const url = await gateway.listen(port, host);
     process.stdout.write(`lifecert serve: listening on ${url} — API ${url}/api/v1, docs ${url}/api/v1/docs, metrics ${url}/metrics (mirror ${db.location})\n`);
   } catch (err) {

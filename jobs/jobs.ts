@@ -12,7 +12,8 @@ import { enqueueRun } from './enqueue-run.ts';
 import { JobsError } from './errors.ts';
 import { jobOptions } from './job-options.ts';
 import type { RetryOptions } from './job-options.ts';
-import { allQueueNames, DEFAULT_PREFIX, RUNS_QUEUE } from './queues.ts';
+import { allQueueNames, DEFAULT_PREFIX, FEEDBACK_QUEUE, RUNS_QUEUE } from './queues.ts';
+import { queueDeliveries } from './deliver-job.ts';
 import { readQueueStates } from './queue-state.ts';
 import type { QueueState } from './queue-state.ts';
 import { openRedis, redactRedisUrl, whenConnected } from './redis.ts';
@@ -60,6 +61,8 @@ export interface Jobs {
   /** the configuration's schedules as job schedulers (idempotent; removes ones no longer configured) */
   upsertSchedules(): Promise<void>;
   schedules(): Promise<ScheduleState[]>;
+  /** queue a delivery pass for each of these channels now (case outcomes, resends) */
+  requestDelivery(channels: readonly string[]): Promise<void>;
   /** Redis answers (for /readyz) */
   ping(): Promise<boolean>;
   /** the BullMQ queues (for the queue board) */
@@ -96,6 +99,10 @@ export function createJobs(options: CreateJobsOptions): Jobs {
       return { runId };
     },
     getRun: (runId) => readRun(options.db, runId),
+    async requestDelivery(channels) {
+      await requireRedis('queue feedback delivery');
+      await queueDeliveries(queues.find((q) => q.name === FEEDBACK_QUEUE) as Queue, channels);
+    },
     listRuns: (o) => listRuns(options.db, o),
     async queueCounts() {
       await requireRedis('read queue state');

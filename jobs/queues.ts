@@ -15,13 +15,15 @@ export const DEFAULT_PREFIX = 'lifecert';
 
 export const RUNS_QUEUE = 'runs';
 export const SHARDS_QUEUE = 'shards';
+/** feedback delivery: one job per channel with PENDING items, and the sweep that finds them */
+export const FEEDBACK_QUEUE = 'feedback';
 
 export function pullQueueName(source: Source): string {
   return `pull-${source}`;
 }
 
 export function allQueueNames(): string[] {
-  return [RUNS_QUEUE, SHARDS_QUEUE, ...SOURCES.map(pullQueueName)];
+  return [RUNS_QUEUE, SHARDS_QUEUE, FEEDBACK_QUEUE, ...SOURCES.map(pullQueueName)];
 }
 
 /** `police-4401` → `police`; null for a channel of no known source. */
@@ -77,4 +79,12 @@ export const jobIds = {
   match: (runId: string) => [runId, 'match'].join(sep),
   pull: (runId: string, channel: string, dataset: string) => [runId, 'pull', channel, dataset].join(sep),
   shard: (runId: string, areaCode: string) => [runId, 'shard', areaCode].join(sep),
+  /** one delivery job per channel at a time: adding it again while it waits or runs adds nothing */
+  deliver: (channel: string) => ['deliver', channel].join(sep),
 };
+
+/** A delivery pass over one channel's PENDING items; `attempt` counts the passes that found it down. */
+export interface DeliverJobData {
+  channel: string;
+  attempt?: number;
+}

@@ -235,6 +235,43 @@ export async function listFeedbackPage(db: Queryable, q: FeedbackPageQuery): Pro
   return rows.map(toDelivery);
 }
 
+/**
+ * Items lying in a region (workflow.md: the roster entry's county of the identity number, else the
+ * channel's area — police-<city4> → the city, civil → the file's area code, others → 44), with that area.
+ */
+export async function listFeedbackInRegion(db: Queryable, q: FeedbackPageQuery & { region: string }): Promise<(FeedbackDelivery & { areaCode: string })[]> {
+  const { rows } = await db.query<DeliveryRow & { area_code: string }>(
+    `SELECT * FROM (
+       SELECT f.seq, f.feedback_id, f.kind, f.channel, f.dataset, f.record_id, f.person_id, f.field, f.reported_value, f.corrected_value,
+              f.reason_code, f.verified_date, f.created_at, f.state, f.attempts, f.last_error, f.first_attempt_at, f.sent_at, f.confirmed_at, f.failed_at,
+              coalesce(r.area_code,
+                       CASE WHEN f.channel LIKE 'police-%' THEN substr(f.channel, 8)
+                            WHEN f.channel = 'civil' THEN coalesce(substring(f.record_id from '^HH_([0-9]{6})_'), '44')
+                            ELSE '44' END) AS area_code
+         FROM feedback_items f
+         LEFT JOIN t1_recipients r ON r.person_id = upper(btrim(f.person_id #>> '{}'))
+        WHERE ($1::text IS NULL OR f.state = $1) AND ($2::text IS NULL OR f.channel = $2) AND f.seq > $3
+     ) x WHERE x.area_code LIKE $5 || '%'
+      ORDER BY x.seq LIMIT $4`,
+    [q.state ?? null, q.channel ?? null, q.afterSeq ?? 0, q.limit, q.region],
+  );
+  return rows.map((r) => ({ ...toDelivery(r), areaCode: r.area_code }));
+}
+
+/** The area an item lies in (see listFeedbackInRegion); null for an unknown item. */
+export async function feedbackAreaOf(db: Queryable, feedbackId: string): Promise<string | null> {
+  const { rows } = await db.query<{ area_code: string }>(
+    `SELECT coalesce(r.area_code,
+                     CASE WHEN f.channel LIKE 'police-%' THEN substr(f.channel, 8)
+                          WHEN f.channel = 'civil' THEN coalesce(substring(f.record_id from '^HH_([0-9]{6})_'), '44')
+                          ELSE '44' END) AS area_code
+       FROM feedback_items f LEFT JOIN t1_recipients r ON r.person_id = upper(btrim(f.person_id #>> '{}'))
+      WHERE f.feedback_id = $1`,
+    [feedbackId],
+  );
+  return rows[0]?.area_code ?? null;
+}
+
 /** The feedback backlog per channel: how many items are in each state (the dashboard's). */
 export interface FeedbackBacklog {
   channel: string;

@@ -30,7 +30,7 @@ export { readRejections, listRejectionPage } from './rejections.ts';
 export type { RejectionPageQuery, RejectionInArea } from './rejections.ts';
 export {
   saveFeedbackItems, readFeedbackItems, feedbackItemsById, pendingFeedback, channelsWithPending, recordFeedbackAttempt, markFeedbackSent,
-  markFeedbackFailed, resetFailedFeedback, confirmFeedback, listFeedbackPage, feedbackBacklog, feedPage, feedEnd, ackFeed, feedAck, feedbackSourceRecords,
+  markFeedbackFailed, resetFailedFeedback, confirmFeedback, listFeedbackPage, feedbackBacklog, feedPage, feedEnd, ackFeed, feedAck, feedbackSourceRecords, listFeedbackInRegion, feedbackAreaOf,
 } from './feedback-items.ts';
 export type { ReadFeedbackOptions, FeedbackDelivery, FeedbackPageQuery, FeedbackBacklog } from './feedback-items.ts';
 export { findCase, listCasePage, currentVersions, closeCase, insertHubEvent, hubEventsOf, rosterAreaOf, caseAreaOf } from './case-outcomes.ts';
@@ -48,3 +48,5 @@ export type { DatasetKey, DatasetHealth } from './connector-health.ts';
 export { pullTotals, pullDurations, pullFailures, decisionsPerCounty, casesPerCounty } from './hub-metrics.ts';
 export type { PullTotals, PullDuration, PullFailure, CountyDecisions, CountyCases } from './hub-metrics.ts';
 export { formatChinaIso } from './db.ts';
+export { insuranceFeedPage, insuranceFeedEnd } from './insurance-feed.ts';
+export type { SharedResult } from './insurance-feed.ts';
