@@ -341,4 +341,42 @@ const roster: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand, serve, user, audit, roster };
+const caseCommand: Command = {
+  options: {
+    outcome: { type: 'string' },
+    evidence: { type: 'string', multiple: true },
+    'verified-date': { type: 'string' },
+    'death-date': { type: 'string' },
+    'start-date': { type: 'string' },
+    'end-date': { type: 'string' },
+    'insurance-type': { type: 'string' },
+    province: { type: 'string' },
+    'false-events': { type: 'string' },
+    area: { type: 'string' },
+    period: { type: 'string' },
+    status: { type: 'string' },
+    overdue: { type: 'boolean' },
+    'database-url': { type: 'string' },
+  },
+  async run(values, positionals) {
+    const { runCaseClose, runCaseList, runCaseOnsite } = await import('./case.ts');
+    const evidence = Array.isArray(values.evidence) ? values.evidence : [];
+    const databaseUrl = str(values, 'database-url');
+    const [sub, id] = positionals;
+    if (sub === 'close' && id && positionals.length === 2) {
+      return runCaseClose(id, {
+        outcome: str(values, 'outcome'), evidence, verifiedDate: str(values, 'verified-date'), deathDate: str(values, 'death-date'), startDate: str(values, 'start-date'),
+        endDate: str(values, 'end-date'), insuranceType: str(values, 'insurance-type'), province: str(values, 'province'), falseEvents: str(values, 'false-events'), databaseUrl,
+      });
+    }
+    if (sub === 'onsite' && id && positionals.length === 2) return runCaseOnsite(id, { verifiedDate: str(values, 'verified-date'), evidence, databaseUrl });
+    if (sub === 'list' && positionals.length === 1) {
+      const status = str(values, 'status');
+      if (status !== undefined && status !== 'OPEN' && status !== 'CLOSED') throw createError('LIFECERT_CLI_ARGUMENT_INVALID', '--status must be OPEN or CLOSED');
+      return runCaseList({ area: str(values, 'area'), period: str(values, 'period'), status, overdue: values.overdue === true, databaseUrl });
+    }
+    throw createError('LIFECERT_CLI_ARGUMENT_INVALID', 'usage: lifecert case close CASE_ID --outcome O --evidence E [...] | case onsite PERSON_ID --verified-date D --evidence E | case list [--area A] [--overdue]');
+  },
+};
+
+export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand, serve, user, audit, roster, case: caseCommand };
