@@ -1,0 +1,41 @@
+// Seeding the mirror for the feedback and case suites: roster entries, open cases, feedback items.
+import { loadRoster, openCases, saveFeedbackItems, caseIdOf } from '../../mirror/index.ts';
+import type { Db } from '../../mirror/index.ts';
+import type { EvidenceRef, FeedbackItem, RosterEntry } from '../../schemas/types.ts';
+import { feedbackIdOf } from '../../feedback/deliver-ids.ts';
+
+let seq = 0;
+
+/** A fresh 18-character identity number born in `area` (pattern-valid; the gateway checks only the pattern). */
+export function personIn(area: string): string {
+  seq += 1;
+  return `${area}1940${String(seq % 100_000).padStart(7, '0')}X`;
+}
+
+export async function addPerson(db: Db, area: string, personId = personIn(area)): Promise<RosterEntry> {
+  const entry: RosterEntry = {
+    personId, name: '张三', sex: '1', birthDate: '1940-01-01', areaCode: area, benefitStatus: 'normal', accountStatus: 'active',
+    lastCertifiedMonth: '2026-01', startedMonth: '2010-01', paidThrough: '2026-10', monthlyAmountFen: 20000,
+  };
+  await loadRoster(db, [entry], { replace: false });
+  return entry;
+}
+
+/** An OPEN case of a new roster person in `area`. */
+export async function addOpenCase(db: Db, area: string, evidence: EvidenceRef[] = [], period = '2026-11'): Promise<{ caseId: string; personId: string }> {
+  const { personId } = await addPerson(db, area);
+  const caseId = caseIdOf(period, personId);
+  await db.transaction((tx) => openCases(tx, [{ caseId, period, personId, areaCode: area, reasons: ['SINGLE_SOURCE_DEATH'], evidence, openedAt: '2026-11-20T09:00:00+08:00' }]));
+  return { caseId, personId };
+}
+
+/** A feedback item of `channel` about `personId` in the given state. */
+export async function addItem(db: Db, channel: string, personId: string, state: FeedbackItem['state'] = 'PENDING', recordId = `R-${++seq}`): Promise<FeedbackItem> {
+  const item: FeedbackItem = {
+    feedbackId: feedbackIdOf('REJECTED', channel, 'hukou', recordId, 'h', 'ZXRQ'), kind: 'REJECTED', channel, dataset: 'hukou', recordId, personId,
+    field: 'ZXRQ', reportedValue: '20260431', correctedValue: null, reasonCode: 'DATE_INVALID', verifiedDate: '2026-11-20',
+    createdAt: '2026-11-20T10:00:00+08:00', state,
+  };
+  await saveFeedbackItems(db, [item]);
+  return item;
+}
