@@ -33,7 +33,7 @@ export async function processDeliver(ctx: JobContext, job: Job<DeliverJobData>, 
   // the channel could not take them now: come back later, capped exponential backoff
   const attempt = (job.data.attempt ?? 0) + 1;
   await job.updateData({ channel, attempt });
-  await job.moveToDelayed(Date.now() + deliveryBackoffMs(attempt), token);
+  await job.moveToDelayed(Date.now() + deliveryBackoffMs(attempt, ctx.feedbackBackoff.baseMs, ctx.feedbackBackoff.capMs), token);
   throw new DelayedError();
 }
 

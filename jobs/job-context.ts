@@ -23,6 +23,8 @@ export interface JobContext {
   shardsQueue: Queue;
   /** feedback delivery passes */
   feedbackQueue: Queue;
+  /** backoff between delivery passes of a channel that is down */
+  feedbackBackoff: { baseMs: number; capMs: number };
   shardOptions: JobsOptions;
   /** schedule firings start runs */
   enqueue: EnqueueDeps;

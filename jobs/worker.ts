@@ -50,6 +50,8 @@ export interface StartWorkerOptions {
   concurrency?: { pull?: number; shards?: number; runs?: number; feedback?: number };
   /** how often the feedback sweep queues the channels with PENDING items (default 60000 ms) */
   feedbackSweepMs?: number;
+  /** backoff between delivery passes of a channel that is down: base doubled per pass, capped (default 30 s, 1 h) */
+  feedbackBackoff?: { baseMs: number; capMs: number };
   /**
    * how long a job's lock lasts without renewal (default 30000 ms): a worker killed with
    * SIGKILL holds its jobs this long before another may take them
@@ -128,6 +130,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     connectors: byChannel,
     feedbackChannels: feedbackChannels(connectors, { now: options.now }),
     feedbackQueue,
+    feedbackBackoff: options.feedbackBackoff ?? { baseMs: 30_000, capMs: 3600_000 },
     available: connectors.map((c) => ({ channel: c.channel, datasets: c.datasets })),
     shutdown: shutdown.signal,
     shardsQueue,

@@ -30,9 +30,9 @@ export async function addOpenCase(db: Db, area: string, evidence: EvidenceRef[] 
 }
 
 /** A feedback item of `channel` about `personId` in the given state. */
-export async function addItem(db: Db, channel: string, personId: string, state: FeedbackItem['state'] = 'PENDING', recordId = `R-${++seq}`): Promise<FeedbackItem> {
+export async function addItem(db: Db, channel: string, personId: string, state: FeedbackItem['state'] = 'PENDING', recordId = `R-${++seq}`, dataset = 'hukou'): Promise<FeedbackItem> {
   const item: FeedbackItem = {
-    feedbackId: feedbackIdOf('REJECTED', channel, 'hukou', recordId, 'h', 'ZXRQ'), kind: 'REJECTED', channel, dataset: 'hukou', recordId, personId,
+    feedbackId: feedbackIdOf('REJECTED', channel, dataset, recordId, 'h', 'ZXRQ'), kind: 'REJECTED', channel, dataset, recordId, personId,
     field: 'ZXRQ', reportedValue: '20260431', correctedValue: null, reasonCode: 'DATE_INVALID', verifiedDate: '2026-11-20',
     createdAt: '2026-11-20T10:00:00+08:00', state,
   };
