@@ -97,6 +97,14 @@ const sandbox: Command = {
   },
 };
 
+/** `ministry 17, bigdata 22 …; each once` — what the simulators received of the demo's feedback. */
+function feedbackLine(received: Record<string, { items: number; feedbackIds: string[] }>): string {
+  const entries = Object.entries(received).filter(([, r]) => r.items > 0);
+  const total = entries.reduce((n, [, r]) => n + r.items, 0);
+  const distinct = entries.reduce((n, [, r]) => n + new Set(r.feedbackIds).size, 0);
+  return `delivered to the simulators: ${entries.map(([c, r]) => `${c} ${r.items}`).join(', ') || 'nothing'}; ${total === distinct ? 'each item once' : `${total - distinct} repeats`}`;
+}
+
 function positiveIntOrZero(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -139,6 +147,7 @@ const demo: Command = {
         `(world ${sec(s.seconds.world)}, sandbox and roster ${sec(s.seconds.sandbox)}, ingest ${sec(s.seconds.ingest)}, match ${sec(s.seconds.match)}, files ${sec(s.seconds.files)})\n` +
         `  records  pulled ${totals.pulled}, staged ${totals.staged}, rejected ${totals.rejected}, skipped ${totals.skipped}\n` +
         `  results  ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened; ${s.reminders} to remind\n` +
+        `  feedback ${feedbackLine(s.feedbackReceived)}\n` +
         `  mirror   ${s.database}   (again: ${exportHint})\n` +
         `  memory   peak RSS hub ${mib(s.peakRssKiB.hub)}, sandbox ${mib(s.peakRssKiB.sandbox)}\n` +
         `  files    ${s.files.join('\n           ')}\n`,

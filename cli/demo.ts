@@ -61,6 +61,11 @@ export interface DemoSummary {
   files: string[];
   /** where the mirror is: the PGlite folder, or the URL (password hidden) and schema */
   database: string;
+  /**
+   * What each department's simulator received of the feedback, read back from the sandbox
+   * (GET /_sandbox/received/<channel>): items in all requests, and the feedbackIds among them
+   */
+  feedbackReceived: Record<string, { items: number; feedbackIds: string[] }>;
   /** wall seconds of each phase */
   seconds: { world: number; sandbox: number; ingest: number; match: number; files: number; total: number };
   /** peak resident memory in KiB of the hub (this process) and of the sandbox process */
@@ -184,6 +189,7 @@ async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (l
     });
     const deliveries = await run.step('feedback', () => deliverFeedback(db as Db, connectors, run.log), (d) => ({ deliveries: d }));
     for (const d of deliveries) if (d.error) log(`feedback to ${d.channel}: ${d.error.code}: ${d.error.message}`);
+    const feedbackReceived = await receivedBySimulators(sandbox.url, deliveries.map((d) => d.channel));
     // feedback.jsonl is what the mirror holds: the file shows the items as stored, with their state
     const feedbackFile = path.join(out, 'feedback.jsonl');
     const feedbackByChannel: Record<string, { REJECTED: number; CORRECTED: number; states: Record<string, number> }> = {};
@@ -226,6 +232,7 @@ async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (l
       casesOpened: summary.casesOpened,
       reminders: summary.reminders,
       files: [resultsFile, feedbackFile, countsFile, reportFile],
+      feedbackReceived,
       database: db.location,
       seconds: { world: worldSeconds, sandbox: sandboxSeconds, ingest: ingestSeconds, match: matchSeconds, files: filesSeconds, total: clock.total() },
     };
@@ -278,6 +285,19 @@ function phaseClock(): PhaseClock {
     },
     total: () => (performance.now() - start) / 1000,
   };
+}
+
+/** The feedbackIds each simulator received, in every request (civil: every outbox file), duplicates kept. */
+async function receivedBySimulators(url: string, channels: readonly string[]): Promise<Record<string, { items: number; feedbackIds: string[] }>> {
+  const out: Record<string, { items: number; feedbackIds: string[] }> = {};
+  for (const channel of channels) {
+    const res = await fetch(`${url}/_sandbox/received/${encodeURIComponent(channel)}`);
+    if (!res.ok) continue;
+    const requests = (await res.json()) as { items: Record<string, unknown>[] }[];
+    const ids = requests.flatMap((r) => r.items.map((i) => String(i.feedbackId ?? i['反馈编号'] ?? '')));
+    out[channel] = { items: ids.length, feedbackIds: ids };
+  }
+  return out;
 }
 
 /**
