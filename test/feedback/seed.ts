@@ -6,10 +6,13 @@ import { feedbackIdOf } from '../../feedback/deliver-ids.ts';
 
 let seq = 0;
 
-/** A fresh 18-character identity number born in `area` (pattern-valid; the gateway checks only the pattern). */
+/** A fresh, valid 18-character identity number (GB 11643 check digit) registered in `area`, born 1940-01-01. */
 export function personIn(area: string): string {
   seq += 1;
-  return `${area}1940${String(seq % 100_000).padStart(7, '0')}X`;
+  const body = `${area}19400101${String(seq % 1000).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((n, d, i) => n + Number(d) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
 }
 
 export async function addPerson(db: Db, area: string, personId = personIn(area)): Promise<RosterEntry> {
