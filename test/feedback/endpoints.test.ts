@@ -142,6 +142,10 @@ gatewaySuite('cases, on-site certification, feedback and feeds over the API', (h
     assert.ok(shown);
     assert.equal(shown.personId, `${personId.slice(0, 6)}********${personId.slice(14)}`);
     assert.equal(shown.areaCode, '440106');
+    // FAILED items raise a metric (the alert rule of deploy/ fires on it)
+    const failedMetric = () => h.request('GET', '/metrics').then((m) => Number(/^lifecert_feedback_failed\{channel="bigdata"\} (\d+)$/m.exec(m.text)?.[1] ?? 'NaN'));
+    const before = await failedMetric();
+    assert.ok(before >= 1, `lifecert_feedback_failed counts the FAILED item (${before})`);
     const ok = await h.request('POST', `/api/v1/feedback/${failed.feedbackId}/resend`, { token: op.token });
     assert.equal(ok.status, 202);
     assert.equal((await feedbackItemsById(h.db(), [failed.feedbackId]))[0].state, 'PENDING');
