@@ -1,8 +1,8 @@
-// REJECTED feedback items (workflow.md): every quarantined record version becomes one item per
+// REJECTED feedback items (workflow.md): every quarantined record version becomes one item for
 // its field at fault, for the channel it came through, stored PENDING in the mirror. Stored again
-// it is the same item (its feedbackId), so a run repeated stores nothing twice.
+// it is the same item (its feedbackId), so nothing is stored twice.
 import { rawFieldOf, reportedPersonIdOf } from '../connectors/normalize.ts';
-import { readRejections, saveFeedbackItems } from '../mirror/index.ts';
+import { markRejectionsFedBack, rejectionsWithoutFeedback, saveFeedbackItems } from '../mirror/index.ts';
 import type { Db } from '../mirror/index.ts';
 import type { FeedbackItem, Rejection } from '../schemas/types.ts';
 import { feedbackIdOf } from './deliver-ids.ts';
@@ -29,21 +29,21 @@ export function rejectedItem(r: Rejection, verifiedDate: string): FeedbackItem {
 }
 
 /**
- * Stores a REJECTED item for every rejection in the mirror (those already stored are kept as
- * they are); `onRejection` sees each rejection (the demo's report lists them). Returns how many
- * items were new.
+ * Makes the REJECTED item of every rejection that has none yet, storing the items and marking
+ * their rejections in one transaction per batch (so the workers' sweep and the demo never make
+ * one twice, and a crash leaves nothing half done); `onRejection` sees each rejection (the demo's
+ * report lists them). Returns how many items were new.
  */
 export async function storeRejectedFeedback(db: Db, verifiedDateOf: (r: Rejection) => string, onRejection?: (r: Rejection) => void): Promise<number> {
   let added = 0;
-  let batch: FeedbackItem[] = [];
-  for await (const r of readRejections(db)) {
-    batch.push(rejectedItem(r, verifiedDateOf(r)));
-    onRejection?.(r);
-    if (batch.length >= BATCH) {
-      added += await saveFeedbackItems(db, batch);
-      batch = [];
-    }
+  for (;;) {
+    const batch = await rejectionsWithoutFeedback(db, BATCH);
+    if (batch.length === 0) return added;
+    added += await db.transaction(async (tx) => {
+      const n = await saveFeedbackItems(tx, batch.map((r) => rejectedItem(r, verifiedDateOf(r))));
+      await markRejectionsFedBack(tx, batch.map((r) => r.rejectionId));
+      return n;
+    });
+    for (const r of batch) onRejection?.(r);
   }
-  added += await saveFeedbackItems(db, batch);
-  return added;
 }

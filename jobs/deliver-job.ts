@@ -3,13 +3,15 @@
 // itself out with capped exponential backoff (moved to delayed, never failed, never lost);
 // deliverChannel fails the items after their 72 hours. The job id is the channel's, so a channel
 // has at most one pass waiting or running; a sweep every minute queues every channel with
-// PENDING items (what case outcomes, resends and stored rejections leave behind, also when the
-// API could not reach Redis). A worker killed mid-delivery leaves its items PENDING: the stalled
+// PENDING items (what case outcomes, resends and new rejections leave behind, also when the API
+// could not reach Redis), after making the REJECTED items of the rejections pulls quarantined. A worker killed mid-delivery leaves its items PENDING: the stalled
 // job is taken again and sends them again, which the channel keeps once (feedbackId).
 import { DelayedError } from 'bullmq';
 import type { Job, JobsOptions, Queue } from 'bullmq';
 import { deliverChannel, deliveryBackoffMs } from '../feedback/deliver.ts';
 import type { DeliveryResult } from '../feedback/deliver.ts';
+import { storeRejectedFeedback } from '../feedback/deliver-rejected.ts';
+import { chinaDate } from '../lib/china-time.ts';
 import { channelsWithPending } from '../mirror/index.ts';
 import type { JobContext } from './job-context.ts';
 import { jobIds } from './queues.ts';
@@ -37,8 +39,12 @@ export async function processDeliver(ctx: JobContext, job: Job<DeliverJobData>, 
   throw new DelayedError();
 }
 
-/** The sweep: a delivery pass for every channel with PENDING items. */
+/**
+ * The sweep: the REJECTED items of rejections the pulls have quarantined since (verified on the
+ * China date of the rejection), then a delivery pass for every channel with PENDING items.
+ */
 export async function processSweep(ctx: JobContext, queue: Queue): Promise<string[]> {
+  await storeRejectedFeedback(ctx.db, (r) => chinaDate(Date.parse(r.createdAt)));
   const channels = await channelsWithPending(ctx.db);
   await queueDeliveries(queue, channels);
   return channels;

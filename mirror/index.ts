@@ -26,7 +26,7 @@ export { caseIdOf, openCases, readCases } from './cases.ts';
 export type { CaseToOpen } from './cases.ts';
 export { readReminders } from './reminders.ts';
 export { readWorklists } from './worklists.ts';
-export { readRejections, listRejectionPage } from './rejections.ts';
+export { readRejections, listRejectionPage, rejectionsWithoutFeedback, markRejectionsFedBack } from './rejections.ts';
 export type { RejectionPageQuery, RejectionInArea } from './rejections.ts';
 export {
   saveFeedbackItems, readFeedbackItems, feedbackItemsById, pendingFeedback, channelsWithPending, recordFeedbackAttempt, markFeedbackSent,

@@ -46,3 +46,8 @@ $$;
 
 CREATE TRIGGER results_shared_with_insurance AFTER INSERT ON results
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION share_results_with_insurance();
+
+-- Which quarantined versions have their REJECTED feedback item: the workers' sweep turns the
+-- others into items (in the transaction that marks them), however the pulls ran.
+ALTER TABLE rejections ADD COLUMN fed_back boolean NOT NULL DEFAULT false;
+CREATE INDEX rejections_not_fed_back ON rejections (rejection_id) WHERE NOT fed_back;
