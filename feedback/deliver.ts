@@ -6,7 +6,7 @@
 // again later — the channel is down, nothing is lost — until 72 hours after their first try,
 // then FAILED; a refusal (4xx, AUTH_FAILED, INVALID_PARAM, a result code other than success)
 // makes them FAILED at once.
-import { describeError } from '../lib/errors.ts';
+import { createError, describeError } from '../lib/errors.ts';
 import type { DescribedError } from '../lib/errors.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { Logger } from '../lib/log.ts';
@@ -67,14 +67,14 @@ export async function deliverChannel(db: Db, channel: string, channels: Readonly
     const target = channels.get(channel);
     if (target === undefined) {
       // nothing to send with: the items wait for the channel to be configured (never lost, never failed for it)
-      const error = describeError(new Error(`no connector is configured for channel ${channel}`), 'LIFECERT_FEEDBACK_CHANNEL_UNCONFIGURED');
+      const error = describeError(createError('LIFECERT_FEEDBACK_CHANNEL_UNCONFIGURED', `no connector is configured for channel ${channel}`), 'LIFECERT_FEEDBACK_CHANNEL_UNCONFIGURED');
       await recordFeedbackAttempt(db, ids, formatChinaIso(now()), `${error.code}: ${error.message}`);
       return { ...result, waiting: true, error };
     }
     // an item without a record id cannot be named to its department (every interface requires one): it fails at once, alone
     const anonymous = batch.filter((i) => i.recordId === '').map((i) => i.feedbackId);
     if (anonymous.length > 0) {
-      const e = describeError(new Error('the record carried no record id: the department cannot identify it (the item stays in its feed)'), 'LIFECERT_FEEDBACK_RECORD_ID_MISSING');
+      const e = describeError(createError('LIFECERT_FEEDBACK_RECORD_ID_MISSING', 'the record carried no record id: the department cannot identify it (the item stays in its feed)'), 'LIFECERT_FEEDBACK_RECORD_ID_MISSING');
       result.failed += await markFeedbackFailed(db, anonymous, formatChinaIso(now()), `${e.code}: ${e.message}`);
       result.error = { code: e.code, message: e.message };
     }
@@ -116,7 +116,7 @@ async function sendOrSplit(
       options.log.info({ channel: target.channel, items: items.length }, 'feedback delivered');
       return null;
     }
-    failure = describeError(new Error(`${target.channel} accepted ${accepted} of ${items.length} items; the whole request is sent again`), 'LIFECERT_FEEDBACK_PARTLY_ACCEPTED');
+    failure = describeError(createError('LIFECERT_FEEDBACK_PARTLY_ACCEPTED', `${target.channel} accepted ${accepted} of ${items.length} items; the whole request is sent again`), 'LIFECERT_FEEDBACK_PARTLY_ACCEPTED');
   } catch (err) {
     if (options.signal?.aborted) throw err;
     failure = describeError(err, 'LIFECERT_CONNECTOR_UNEXPECTED');
