@@ -111,6 +111,14 @@ const sandbox: Command = {
   },
 };
 
+/** `ministry 17, bigdata 22 …; each once` — what the simulators received of the demo's feedback. */
+function feedbackLine(received: Record<string, { items: number; feedbackIds: string[] }>): string {
+  const entries = Object.entries(received).filter(([, r]) => r.items > 0);
+  const total = entries.reduce((n, [, r]) => n + r.items, 0);
+  const distinct = entries.reduce((n, [, r]) => n + new Set(r.feedbackIds).size, 0);
+  return `delivered to the simulators: ${entries.map(([c, r]) => `${c} ${r.items}`).join(', ') || 'nothing'}; ${total === distinct ? 'each item once' : `${total - distinct} repeats`}`;
+}
+
 function positiveIntOrZero(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -153,6 +161,7 @@ const demo: Command = {
         `(world ${sec(s.seconds.world)}, sandbox and roster ${sec(s.seconds.sandbox)}, ingest ${sec(s.seconds.ingest)}, match ${sec(s.seconds.match)}, files ${sec(s.seconds.files)})\n` +
         `  records  pulled ${totals.pulled}, staged ${totals.staged}, rejected ${totals.rejected}, skipped ${totals.skipped}\n` +
         `  results  ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened; ${s.reminders} to remind\n` +
+        `  feedback ${feedbackLine(s.feedbackReceived)}\n` +
         `  mirror   ${s.database}   (again: ${exportHint})\n` +
         `  memory   peak RSS hub ${mib(s.peakRssKiB.hub)}, sandbox ${mib(s.peakRssKiB.sandbox)}\n` +
         `  files    ${s.files.join('\n           ')}\n`,
@@ -355,7 +364,45 @@ const roster: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand, serve, user, audit, roster };
+const caseCommand: Command = {
+  options: {
+    outcome: { type: 'string' },
+    evidence: { type: 'string', multiple: true },
+    'verified-date': { type: 'string' },
+    'death-date': { type: 'string' },
+    'start-date': { type: 'string' },
+    'end-date': { type: 'string' },
+    'insurance-type': { type: 'string' },
+    province: { type: 'string' },
+    'false-events': { type: 'string' },
+    area: { type: 'string' },
+    period: { type: 'string' },
+    status: { type: 'string' },
+    overdue: { type: 'boolean' },
+    'database-url': { type: 'string' },
+  },
+  async run(values, positionals) {
+    const { runCaseClose, runCaseList, runCaseOnsite } = await import('./case.ts');
+    const evidence = Array.isArray(values.evidence) ? values.evidence : [];
+    const databaseUrl = str(values, 'database-url');
+    const [sub, id] = positionals;
+    if (sub === 'close' && id && positionals.length === 2) {
+      return runCaseClose(id, {
+        outcome: str(values, 'outcome'), evidence, verifiedDate: str(values, 'verified-date'), deathDate: str(values, 'death-date'), startDate: str(values, 'start-date'),
+        endDate: str(values, 'end-date'), insuranceType: str(values, 'insurance-type'), province: str(values, 'province'), falseEvents: str(values, 'false-events'), databaseUrl,
+      });
+    }
+    if (sub === 'onsite' && id && positionals.length === 2) return runCaseOnsite(id, { verifiedDate: str(values, 'verified-date'), evidence, databaseUrl });
+    if (sub === 'list' && positionals.length === 1) {
+      const status = str(values, 'status');
+      if (status !== undefined && status !== 'OPEN' && status !== 'CLOSED') throw createError('LIFECERT_CLI_ARGUMENT_INVALID', '--status must be OPEN or CLOSED');
+      return runCaseList({ area: str(values, 'area'), period: str(values, 'period'), status, overdue: values.overdue === true, databaseUrl });
+    }
+    throw createError('LIFECERT_CLI_ARGUMENT_INVALID', 'usage: lifecert case close CASE_ID --outcome O --evidence E [...] | case onsite PERSON_ID --verified-date D --evidence E | case list [--area A] [--overdue]');
+  },
+};
+
+export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand, serve, user, audit, roster, case: caseCommand };
 
 /** Writes a file whole or not at all (a temporary file renamed into place), creating its folder. */
 function writeFileAtomic(file: string, text: string): void {

@@ -4,7 +4,6 @@
 // the four files in --out.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
@@ -14,16 +13,20 @@ import { spawnSandbox } from '../sandbox/child.ts';
 import type { World } from '../sandbox/world.ts';
 import { buildConnectors } from '../config/index.ts';
 import { sandboxSources } from '../sandbox/hub-sources.ts';
-import { loadRoster, migrate, openDatabase, readCases, readFeedbackItems, readRejections, saveFeedbackItems } from '../mirror/index.ts';
+import { loadRoster, migrate, openDatabase, readCases, readFeedbackItems } from '../mirror/index.ts';
 import type { Db } from '../mirror/index.ts';
 import { ingestDataset } from '../pipeline/ingest.ts';
 import { matchPeriod } from '../pipeline/match.ts';
 import { exportList } from '../pipeline/export.ts';
-import { reportedPersonIdOf, rawFieldOf } from '../connectors/normalize.ts';
+import { reportedPersonIdOf } from '../connectors/normalize.ts';
+import { feedbackChannels } from '../feedback/channels/index.ts';
+import { deliverChannel } from '../feedback/deliver.ts';
+import type { DeliveryResult } from '../feedback/deliver.ts';
+import { storeRejectedFeedback } from '../feedback/deliver-rejected.ts';
 import { defaultRegistry } from '../connectors/registry.ts';
 import { renderReport, ResultTally } from '../report/index.ts';
 import type { ConnectorTiming, ReportRejection, ReportCase } from '../report/index.ts';
-import type { FeedbackItem, PullCounts, RejectionCode, Result } from '../schemas/types.ts';
+import type { PullCounts, Result } from '../schemas/types.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { Logger } from '../lib/log.ts';
 import { startRun } from './run-log.ts';
@@ -58,6 +61,11 @@ export interface DemoSummary {
   files: string[];
   /** where the mirror is: the PGlite folder, or the URL (password hidden) and schema */
   database: string;
+  /**
+   * What each department's simulator received of the feedback, read back from the sandbox
+   * (GET /_sandbox/received/<channel>): items in all requests, and the feedbackIds among them
+   */
+  feedbackReceived: Record<string, { items: number; feedbackIds: string[] }>;
   /** wall seconds of each phase */
   seconds: { world: number; sandbox: number; ingest: number; match: number; files: number; total: number };
   /** peak resident memory in KiB of the hub (this process) and of the sandbox process */
@@ -67,9 +75,7 @@ export interface DemoSummary {
 /** The schema `demo --database-url` works in: recreated by every demo, never the mirror's own tables. */
 export const DEMO_SCHEMA = 'lifecert_demo';
 
-export function feedbackIdOf(kind: string, channel: string, dataset: string, recordId: string, rawHash: string, field: string): string {
-  return createHash('sha256').update([kind, channel, dataset, recordId, rawHash, field].join('\u0000')).digest('hex').slice(0, 32);
-}
+export { feedbackIdOf } from '../feedback/deliver-ids.ts';
 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -175,7 +181,15 @@ async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (l
     const sortedCounts = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
     fs.writeFileSync(countsFile, `${JSON.stringify(sortedCounts, null, 2)}\n`);
 
-    const rejections = await storeRejectedFeedback(db, world.asOf);
+    // every rejection becomes a REJECTED item (verified on the world's as-of day, the demo's
+    // workflow clock), delivered to its department through the same code the queue job runs
+    const rejections: ReportRejection[] = [];
+    await storeRejectedFeedback(db, () => world.asOf, (r) => {
+      rejections.push({ channel: r.source, dataset: r.dataset, recordId: r.recordId, field: r.field, reasonCode: r.reasonCode, message: r.message, personId: r.personId, rawPersonId: reportedPersonIdOf(r.source, r.dataset, r.raw) });
+    });
+    const deliveries = await run.step('feedback', () => deliverFeedback(db as Db, connectors, run.log), (d) => ({ deliveries: d }));
+    for (const d of deliveries) if (d.error) log(`feedback to ${d.channel}: ${d.error.code}: ${d.error.message}`);
+    const feedbackReceived = await receivedBySimulators(sandbox.url, deliveries.map((d) => d.channel));
     // feedback.jsonl is what the mirror holds: the file shows the items as stored, with their state
     const feedbackFile = path.join(out, 'feedback.jsonl');
     const feedbackByChannel: Record<string, { REJECTED: number; CORRECTED: number; states: Record<string, number> }> = {};
@@ -218,6 +232,7 @@ async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (l
       casesOpened: summary.casesOpened,
       reminders: summary.reminders,
       files: [resultsFile, feedbackFile, countsFile, reportFile],
+      feedbackReceived,
       database: db.location,
       seconds: { world: worldSeconds, sandbox: sandboxSeconds, ingest: ingestSeconds, match: matchSeconds, files: filesSeconds, total: clock.total() },
     };
@@ -272,41 +287,26 @@ function phaseClock(): PhaseClock {
   };
 }
 
-/** Items stored per batch: bounded memory, few statements. */
-const FEEDBACK_BATCH = 2000;
+/** The feedbackIds each simulator received, in every request (civil: every outbox file), duplicates kept. */
+async function receivedBySimulators(url: string, channels: readonly string[]): Promise<Record<string, { items: number; feedbackIds: string[] }>> {
+  const out: Record<string, { items: number; feedbackIds: string[] }> = {};
+  for (const channel of channels) {
+    const res = await fetch(`${url}/_sandbox/received/${encodeURIComponent(channel)}`);
+    if (!res.ok) continue;
+    const requests = (await res.json()) as { items: Record<string, unknown>[] }[];
+    const ids = requests.flatMap((r) => r.items.map((i) => String(i.feedbackId ?? i['反馈编号'] ?? '')));
+    out[channel] = { items: ids.length, feedbackIds: ids };
+  }
+  return out;
+}
 
 /**
- * Every quarantined record as a REJECTED feedback item for its channel, stored in the mirror
- * (a demo run again stores nothing twice: the feedbackId is the key). Delivery over the
- * channels' own interfaces is the feedback step's job; until it runs, items stay PENDING.
- * Returns the rejections for the report.
+ * Delivers every channel's PENDING items once (no queue in the demo: the simulators' own faults
+ * are retried inside the connectors); items a channel could not take stay PENDING.
  */
-async function storeRejectedFeedback(db: Db, asOf: string): Promise<ReportRejection[]> {
-  const rejections: ReportRejection[] = [];
-  let batch: FeedbackItem[] = [];
-  for await (const r of readRejections(db)) {
-    const rawPersonId = reportedPersonIdOf(r.source, r.dataset, r.raw);
-    batch.push({
-      feedbackId: feedbackIdOf('REJECTED', r.source, r.dataset, r.recordId, r.rawHash, r.field),
-      kind: 'REJECTED',
-      channel: r.source,
-      dataset: r.dataset,
-      recordId: r.recordId,
-      personId: rawPersonId,
-      field: r.field,
-      reportedValue: rawFieldOf(r.source, r.dataset, r.raw, r.field),
-      correctedValue: null,
-      reasonCode: r.reasonCode,
-      verifiedDate: asOf,
-      createdAt: r.createdAt,
-      state: 'PENDING',
-    });
-    rejections.push({ channel: r.source, dataset: r.dataset, recordId: r.recordId, field: r.field, reasonCode: r.reasonCode, message: r.message, personId: r.personId, rawPersonId });
-    if (batch.length >= FEEDBACK_BATCH) {
-      await saveFeedbackItems(db, batch);
-      batch = [];
-    }
-  }
-  await saveFeedbackItems(db, batch);
-  return rejections;
+async function deliverFeedback(db: Db, connectors: Parameters<typeof feedbackChannels>[0], logger: Logger): Promise<DeliveryResult[]> {
+  const channels = feedbackChannels(connectors);
+  const results: DeliveryResult[] = [];
+  for (const channel of [...channels.keys()].sort()) results.push(await deliverChannel(db, channel, channels, { log: logger }));
+  return results;
 }

@@ -22,6 +22,11 @@ Usage:
   lifecert user token --name N [--expires-in-days D]
   lifecert audit verify
   lifecert roster import FILE [--format csv|jsonl]
+  lifecert case close CASE_ID --outcome CONFIRMED_ALIVE|CONFIRMED_DEAD|CONFIRMED_IMPRISONED|CONFIRMED_DUPLICATE --evidence E [--evidence E2]
+                  [--verified-date D] [--death-date D] [--start-date D] [--end-date D] [--insurance-type T] [--province P]
+                  [--false-events JSON|@FILE]
+  lifecert case onsite PERSON_ID --verified-date D --evidence E
+  lifecert case list [--area CODE] [--period P] [--status OPEN|CLOSED] [--overdue]
   lifecert help
 
 Environment: DATABASE_URL (unset: embedded PGlite in LIFECERT_DATA_DIR), LIFECERT_DATA_DIR (./data),

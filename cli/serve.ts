@@ -65,7 +65,7 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
     const queuePrefix = process.env.LIFECERT_QUEUE_PREFIX?.trim() || undefined;
     const runtime: LifecertRuntime = { db, redisUrl, ...(queuePrefix ? { queuePrefix } : {}), log: logger.child({ component: 'flows' }) };
     nodeRed = createNodeRed({ db, secret, userDir: flowsDir(), nodesPackageDir: NODES_PACKAGE_DIR, logger, clock: { now: Date.now, calendar }, runtime: { ...runtime } });
-    gateway = await createGateway({ db, secret, connectors, calendar, logger, jobs, readiness, mounts: nodeRed.mounts, boardQueues: jobs.queues });
+    gateway = await createGateway({ db, secret, connectors, calendar, logger, jobs, readiness, mounts: nodeRed.mounts, boardQueues: jobs.queues, deliveries: { request: (channels) => jobs.requestDelivery(channels) } });
     nodeRed.init(gateway.app.server);
     const url = await gateway.listen(port, host);
     await nodeRed.start();

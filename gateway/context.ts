@@ -15,6 +15,11 @@ export interface ConnectorInfo {
 /** The part of the queues (jobs/) the API and /metrics use. */
 export type GatewayJobs = Pick<Jobs, 'startRun' | 'getRun' | 'queueCounts' | 'runCounts' | 'runDurations' | 'ping' | 'startImport'>;
 
+/** Asks the queues to deliver these channels' PENDING items now (workers also sweep on a schedule). */
+export interface FeedbackDeliveries {
+  request(channels: readonly string[]): Promise<void>;
+}
+
 /** A readiness probe: resolves when the dependency answers, rejects with why not. */
 export type ReadinessCheck = () => Promise<void>;
 
@@ -26,4 +31,6 @@ export interface GatewayContext extends UserAdminContext {
   jobs: GatewayJobs | null;
   /** named readiness probes besides the database (`redis`, `queues`) */
   readiness: Record<string, ReadinessCheck>;
+  /** null: no queues — items wait for the workers' sweep */
+  deliveries: FeedbackDeliveries | null;
 }

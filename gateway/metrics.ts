@@ -4,7 +4,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { adoptionBacklog } from '../feedback/adoption.ts';
-import { casesPerCounty, decisionsPerCounty, formatChinaIso, pullDurations, pullFailures, pullTotals } from '../mirror/index.ts';
+import { casesPerCounty, decisionsPerCounty, feedbackBacklog, formatChinaIso, pullDurations, pullFailures, pullTotals } from '../mirror/index.ts';
 import type { Db } from '../mirror/index.ts';
 import type { QueueState } from '../jobs/index.ts';
 import type { RunState } from '../schemas/runs.ts';
@@ -80,6 +80,29 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   const cases = cached(countyMs, clock, () => casesPerCounty(options.db, formatChinaIso(options.now())));
   const adoption = cached(1000, clock, () => adoptionBacklog(options.db, options.now()));
 
+  const backlog = cached(1000, clock, () => feedbackBacklog(options.db));
+  new Gauge({
+    name: 'lifecert_feedback_items',
+    help: 'Feedback items to the departments per channel and delivery state (PENDING, SENT, CONFIRMED, FAILED)',
+    labelNames: ['channel', 'state'],
+    registers: [registry],
+    async collect() {
+      const rows = await guard('feedback', backlog);
+      this.reset();
+      for (const r of rows ?? []) for (const state of ['PENDING', 'SENT', 'CONFIRMED', 'FAILED'] as const) this.set({ channel: r.channel, state }, r[state]);
+    },
+  });
+  new Gauge({
+    name: 'lifecert_feedback_failed',
+    help: 'FAILED feedback items per channel: refused, or undeliverable for 72 hours; an operator resends them',
+    labelNames: ['channel'],
+    registers: [registry],
+    async collect() {
+      const rows = await guard('feedback', backlog);
+      this.reset();
+      for (const r of rows ?? []) this.set({ channel: r.channel }, r.FAILED);
+    },
+  });
   new Counter({
     name: 'lifecert_connector_records_total',
     help: 'Records per connector and dataset over every pull, by outcome (pulled = staged + rejected + skipped)',

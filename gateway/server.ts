@@ -36,7 +36,7 @@ import { accessPlugin } from './access.ts';
 import type { Access } from './access.ts';
 import { ERRORS, errorBody, isLifecertError } from '../lib/errors.ts';
 import type { ErrorCode } from '../lib/errors.ts';
-import type { ConnectorInfo, GatewayContext, GatewayJobs, ReadinessCheck } from './context.ts';
+import type { ConnectorInfo, FeedbackDeliveries, GatewayContext, GatewayJobs, ReadinessCheck } from './context.ts';
 import { createGatewayLogger } from './logging.ts';
 import { createMetrics } from './metrics.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -54,6 +54,9 @@ import { DEFAULT_SECTIONS } from './dashboard/sections.ts';
 import type { DashboardSection } from './dashboard/sections.ts';
 import { queueBoardPlugin } from './queue-board.ts';
 import { SESSION_COOKIE } from './session.ts';
+import { casesRoutes } from './routes/cases.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
+import { feedsRoutes } from './routes/feeds.ts';
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -77,6 +80,8 @@ export interface GatewayOptions {
   connectors?: readonly ConnectorInfo[];
   /** the queues; null or absent: runs and pulls answer 503 */
   jobs?: GatewayJobs | null;
+  /** asks the queues to deliver new feedback items at once (case outcomes, resends); absent: the workers' sweep takes them */
+  deliveries?: FeedbackDeliveries | null;
   /** readiness probes besides the database: `redis`, `queues` */
   readiness?: Record<string, ReadinessCheck>;
   /** the working calendar of the out-of-hours flag (default: the shipped one) */
@@ -195,6 +200,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     connectors: options.connectors ?? [],
     jobs: options.jobs ?? null,
     readiness: options.readiness ?? {},
+    deliveries: options.deliveries ?? null,
   };
   const metrics = createMetrics({ db: options.db, jobs: ctx.jobs, now, log: logger, countyCacheMs: options.metricsCountyCacheMs });
 
@@ -315,6 +321,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await api.register(usersRoutes, { ctx });
       await api.register(batchesRoutes, { ctx });
       await api.register(adoptionRoutes, { ctx });
+      await api.register(casesRoutes, { ctx });
+      await api.register(feedbackRoutes, { ctx });
+      await api.register(feedsRoutes, { ctx });
       api.get(
         '/openapi.json',
         {

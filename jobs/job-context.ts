@@ -4,6 +4,7 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Connector } from '../connectors/kit/connector.ts';
 import type { ProvincialImporter } from '../feedback/batches-provincial.ts';
+import type { FeedbackChannel } from '../feedback/channels/index.ts';
 import type { Db } from '../mirror/index.ts';
 import type { Logger } from '../lib/log.ts';
 import type { EnqueueDeps } from './enqueue-run.ts';
@@ -14,11 +15,17 @@ export interface JobContext {
   db: Db;
   /** by channel */
   connectors: ReadonlyMap<string, Connector>;
+  /** the feedback interface of each configured channel */
+  feedbackChannels: ReadonlyMap<string, FeedbackChannel>;
   /** what schedules may ask for: this worker's configured connectors */
   available: readonly AvailableConnector[];
   /** aborted when the worker shuts down: a pull stops after the page in hand */
   shutdown: AbortSignal;
   shardsQueue: Queue;
+  /** feedback delivery passes */
+  feedbackQueue: Queue;
+  /** backoff between delivery passes of a channel that is down */
+  feedbackBackoff: { baseMs: number; capMs: number };
   shardOptions: JobsOptions;
   /** schedule firings start runs */
   enqueue: EnqueueDeps;

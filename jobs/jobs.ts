@@ -12,8 +12,9 @@ import { enqueueRun } from './enqueue-run.ts';
 import { JobsError } from './errors.ts';
 import { deliveryJobOptions, jobOptions } from './job-options.ts';
 import type { RetryOptions } from './job-options.ts';
-import { ADOPTION_QUEUE, allQueueNames, DEFAULT_PREFIX, IMPORTS_QUEUE, jobIds, RUNS_QUEUE } from './queues.ts';
+import { ADOPTION_QUEUE, allQueueNames, DEFAULT_PREFIX, FEEDBACK_QUEUE, IMPORTS_QUEUE, jobIds, RUNS_QUEUE } from './queues.ts';
 import type { AdoptionJobData, ImportJobData } from './queues.ts';
+import { queueDeliveries } from './deliver-job.ts';
 import { readQueueStates } from './queue-state.ts';
 import type { QueueState } from './queue-state.ts';
 import { openRedis, redactRedisUrl, whenConnected } from './redis.ts';
@@ -70,6 +71,8 @@ export interface Jobs {
   startImport(batchId: string, round?: number): Promise<{ jobId: string }>;
   /** Queues one adoption send (SubmitFeedback of every item not yet accepted). */
   sendAdoption(requestedBy: string): Promise<{ jobId: string }>;
+  /** queue a delivery pass for each of these channels now (case outcomes, resends) */
+  requestDelivery(channels: readonly string[]): Promise<void>;
   /** Redis answers (for /readyz) */
   ping(): Promise<boolean>;
   /** the BullMQ queues (for the queue board) */
@@ -122,6 +125,10 @@ export function createJobs(options: CreateJobsOptions): Jobs {
       const data: AdoptionJobData = { requestedBy };
       await adoptionQueue.add('adoption', data, { ...delivery, jobId });
       return { jobId };
+    },
+    async requestDelivery(channels) {
+      await requireRedis('queue feedback delivery');
+      await queueDeliveries(queues.find((q) => q.name === FEEDBACK_QUEUE) as Queue, channels);
     },
     listRuns: (o) => listRuns(options.db, o),
     async queueCounts() {

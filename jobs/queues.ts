@@ -19,13 +19,15 @@ export const SHARDS_QUEUE = 'shards';
 export const IMPORTS_QUEUE = 'imports';
 /** adoption feedback to the ministry (SubmitFeedback, article 14) */
 export const ADOPTION_QUEUE = 'adoption';
+/** feedback delivery: one job per channel with PENDING items, and the sweep that finds them */
+export const FEEDBACK_QUEUE = 'feedback';
 
 export function pullQueueName(source: Source): string {
   return `pull-${source}`;
 }
 
 export function allQueueNames(): string[] {
-  return [RUNS_QUEUE, SHARDS_QUEUE, IMPORTS_QUEUE, ADOPTION_QUEUE, ...SOURCES.map(pullQueueName)];
+  return [RUNS_QUEUE, SHARDS_QUEUE, IMPORTS_QUEUE, ADOPTION_QUEUE, FEEDBACK_QUEUE, ...SOURCES.map(pullQueueName)];
 }
 
 /** `police-4401` → `police`; null for a channel of no known source. */
@@ -95,4 +97,12 @@ export const jobIds = {
   /** one live import job per batch; `round` tells a retry of an IMPORT_FAILED batch from the first */
   import: (batchId: string, round = 0) => ['import', batchId, String(round)].join(sep),
   adoption: (ms: number) => ['adoption', String(ms)].join(sep),
+  /** one delivery job per channel at a time: adding it again while it waits or runs adds nothing */
+  deliver: (channel: string) => ['deliver', channel].join(sep),
 };
+
+/** A delivery pass over one channel's PENDING items; `attempt` counts the passes that found it down. */
+export interface DeliverJobData {
+  channel: string;
+  attempt?: number;
+}

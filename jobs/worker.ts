@@ -27,7 +27,9 @@ import { processImport } from './import-job.ts';
 import { processMatch } from './match-job.ts';
 import { processPublish } from './publish-job.ts';
 import { processPull } from './pull-job.ts';
-import { ADOPTION_QUEUE, DEFAULT_PREFIX, IMPORTS_QUEUE, jobIds, pullQueueName, RUNS_QUEUE, SHARDS_QUEUE, SOURCES, sourceOf } from './queues.ts';
+import { ADOPTION_QUEUE, DEFAULT_PREFIX, FEEDBACK_QUEUE, IMPORTS_QUEUE, jobIds, pullQueueName, RUNS_QUEUE, SHARDS_QUEUE, SOURCES, sourceOf } from './queues.ts';
+import { processDeliver, processSweep, SWEEP_EVERY_MS, SWEEP_SCHEDULER } from './deliver-job.ts';
+import { feedbackChannels } from '../feedback/channels/index.ts';
 import type { Source } from './queues.ts';
 import { stallCountKey } from './queue-state.ts';
 import { openRedis } from './redis.ts';
@@ -50,7 +52,11 @@ export interface StartWorkerOptions {
   /** BullMQ key prefix (LIFECERT_QUEUE_PREFIX; default `lifecert`): one installation per prefix */
   prefix?: string;
   /** jobs at once in this process: per pull queue (default 1), shards (default 2), run jobs (default 4) */
-  concurrency?: { pull?: number; shards?: number; runs?: number };
+  concurrency?: { pull?: number; shards?: number; runs?: number; feedback?: number };
+  /** how often the feedback sweep queues the channels with PENDING items (default 60000 ms) */
+  feedbackSweepMs?: number;
+  /** backoff between delivery passes of a channel that is down: base doubled per pass, capped (default 30 s, 1 h) */
+  feedbackBackoff?: { baseMs: number; capMs: number };
   /**
    * how long a job's lock lasts without renewal (default 30000 ms): a worker killed with
    * SIGKILL holds its jobs this long before another may take them
@@ -89,7 +95,7 @@ export interface WorkerHandle {
 /** Mirror connections a worker with this concurrency can use at once (see StartWorkerOptions.db). */
 export function workerPoolSize(concurrency: StartWorkerOptions['concurrency'] = {}): number {
   const pulls = (concurrency.pull ?? 1) * SOURCES.length;
-  return 2 * pulls + (concurrency.shards ?? 2) + (concurrency.runs ?? 4) + 2;
+  return 2 * pulls + (concurrency.shards ?? 2) + (concurrency.runs ?? 4) + (concurrency.feedback ?? 2) + 2;
 }
 
 const CONTROL_FLOW = new Set(['DelayedError', 'WaitingError', 'WaitingChildrenError', 'RateLimitError']);
@@ -125,11 +131,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const onError = (err: Error) => emit({ type: 'error', message: err.message });
   const runsQueue = new Queue(RUNS_QUEUE, { connection: redis, prefix }).on('error', onError);
   const shardsQueue = new Queue(SHARDS_QUEUE, { connection: redis, prefix }).on('error', onError);
+  const feedbackQueue = new Queue(FEEDBACK_QUEUE, { connection: redis, prefix }).on('error', onError);
   const flows = new FlowProducer({ connection: redis, prefix }).on('error', onError);
   const opts = jobOptions(options.retry);
   const ctx: JobContext = {
     db: options.db,
     connectors: byChannel,
+    feedbackChannels: feedbackChannels(connectors, { now: options.now }),
+    feedbackQueue,
+    feedbackBackoff: options.feedbackBackoff ?? { baseMs: 30_000, capMs: 3600_000 },
     available: connectors.map((c) => ({ channel: c.channel, datasets: c.datasets })),
     shutdown: shutdown.signal,
     shardsQueue,
@@ -158,6 +168,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       else await q.removeGlobalRateLimit();
     }
     if (options.schedules ?? true) await upsertSchedules(runsQueue, options.config.schedules);
+    await feedbackQueue.upsertJobScheduler(SWEEP_SCHEDULER, { every: options.feedbackSweepMs ?? SWEEP_EVERY_MS }, { name: 'sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: true } });
 
     const workerOptions = {
       connection: redis,
@@ -197,10 +208,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       await q.setGlobalConcurrency(1);
       make(ADOPTION_QUEUE, 1);
     }
+    make(FEEDBACK_QUEUE, options.concurrency?.feedback ?? 2);
     await Promise.all(workers.map((w) => w.waitUntilReady()));
   } catch (err) {
     await Promise.allSettled(workers.map((w) => w.close(true)));
-    await Promise.allSettled([...pullQueues, runsQueue, shardsQueue].map((q) => q.close()));
+    await Promise.allSettled([...pullQueues, runsQueue, shardsQueue, feedbackQueue].map((q) => q.close()));
     await flows.close().catch(() => undefined);
     redis.disconnect();
     if (err instanceof JobsError) throw err;
@@ -217,7 +229,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
         emit({ type: 'closing' });
         shutdown.abort(createError('LIFECERT_JOBS_WORKER_STOPPING', 'the worker is shutting down'));
         await Promise.allSettled(workers.map((w) => w.close()));
-        await Promise.allSettled([...pullQueues, runsQueue, shardsQueue].map((q) => q.close()));
+        await Promise.allSettled([...pullQueues, runsQueue, shardsQueue, feedbackQueue].map((q) => q.close()));
         await flows.close().catch(() => undefined);
         await redis.quit().catch(() => redis.disconnect());
         emit({ type: 'closed' });
@@ -260,6 +272,10 @@ function dispatch(ctx: JobContext, job: Job, token: string | undefined, signal: 
       return processImport(ctx, job);
     case 'adoption':
       return processAdoption(ctx, job);
+    case 'deliver':
+      return processDeliver(ctx, job, token);
+    case 'sweep':
+      return processSweep(ctx, ctx.feedbackQueue);
     default:
       throw new UnrecoverableError(`LIFECERT_JOBS_JOB_FAILED: no processor for job ${JSON.stringify(job.name)} in queue ${job.queueName}`);
   }

@@ -120,6 +120,20 @@ export const ERRORS = {
   // the roster import and the working calendar
   LIFECERT_ROSTER_INPUT_INVALID: { kind: 'data', retryable: false, httpStatus: 400, description: 'a roster file with bad lines (each named with its number), a person twice, or no entries; nothing was loaded' },
   LIFECERT_CONFIG_CALENDAR_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'the working-calendar file cannot be read or has impossible dates (the out-of-hours flag depends on it)' },
+  // suspect cases and on-site certifications (workflow.md 疑点核查)
+  LIFECERT_CASE_NOT_FOUND: { kind: 'not-found', retryable: false, httpStatus: 404, description: 'no case with this id' },
+  LIFECERT_CASE_CLOSED: { kind: 'conflict', retryable: false, httpStatus: 409, description: 'the case is already closed: an outcome is recorded once' },
+  LIFECERT_CASE_OUTCOME_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'an outcome or on-site certification with a missing or malformed field (evidence, a date, a falseEvent naming no event of the case ...)' },
+  LIFECERT_CASE_PERSON_UNKNOWN: { kind: 'not-found', retryable: false, httpStatus: 404, description: 'the roster holds no person with this identity number' },
+  // feedback items and their delivery to the departments (workflow.md 不属实数据反馈)
+  LIFECERT_FEEDBACK_NOT_FOUND: { kind: 'not-found', retryable: false, httpStatus: 404, description: 'no feedback item with this id' },
+  LIFECERT_FEEDBACK_NOT_FAILED: { kind: 'conflict', retryable: false, httpStatus: 409, description: 'only a FAILED feedback item can be resent' },
+  LIFECERT_FEEDBACK_PARTLY_ACCEPTED: { kind: 'transient', retryable: true, httpStatus: 502, description: 'the channel accepted only part of a request; the whole request is sent again' },
+  LIFECERT_FEEDBACK_RECORD_ID_MISSING: { kind: 'data', retryable: false, httpStatus: 422, description: 'a REJECTED item of a record that carried no record id: no department interface can name it, so it is FAILED at once and stays in the feed' },
+  LIFECERT_FEEDBACK_CHANNEL_UNCONFIGURED: { kind: 'config', retryable: true, httpStatus: 503, description: 'items wait for a channel with no configured connector (they stay PENDING until one is configured)' },
+  // the department feed (api.md /feeds)
+  LIFECERT_FEED_CHANNEL_FORBIDDEN: { kind: 'auth', retryable: false, httpStatus: 403, description: "a department asked for another channel's feed" },
+  LIFECERT_FEED_CURSOR_UNKNOWN: { kind: 'input', retryable: false, httpStatus: 400, description: 'an ack or a page with a cursor this feed never issued' },
   // the hub configuration file
   LIFECERT_CONFIG_UNREADABLE: { kind: 'config', retryable: false, httpStatus: 500, description: 'the configuration file cannot be read or is not JSON' },
   LIFECERT_CONFIG_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'the configuration does not match config.schema.json' },

@@ -29,6 +29,20 @@ interface EventRow {
 const EVENT_COLUMNS = `e.event_id, e.source, e.dataset, e.record_id, e.origin, e.person_id, e.name, e.kind, e.date, e.end_date,
   e.detail, e.source_updated_at, e.received_at, e.raw_hash, e.arrival_seq`;
 
+// counted_events is the source versions and the hub events (012_cases_feedback.sql). A keyset
+// page over the view as a whole would make PostgreSQL scan every counted event of the province
+// for each page; each branch paged on its own keeps the (person, arrival) index walk of a shard.
+const SOURCE_BRANCH = `SELECT event_id, channel AS source, dataset, record_id, origin, person_id, name, kind, date, end_date,
+  detail, source_updated_at, received_at, raw_hash, arrival_seq FROM source_records WHERE is_current AND outcome = 'staged' AND found_false_by IS NULL`;
+const HUB_BRANCH = `SELECT event_id, 'hub' AS source, dataset, record_id, 'hub' AS origin, person_id, NULL::text AS name, kind, date, end_date,
+  detail, recorded_at AS source_updated_at, recorded_at AS received_at, raw_hash, arrival_seq FROM hub_events`;
+
+/** One keyset page of counted events: each branch filtered, ordered and limited, then merged. */
+function bothBranches(where: string, join: string, limit: string): string {
+  const branch = (from: string) => `(SELECT ${EVENT_COLUMNS} FROM (${from}) e ${join} WHERE ${where} ORDER BY e.person_id, e.arrival_seq LIMIT ${limit})`;
+  return `SELECT * FROM (${branch(SOURCE_BRANCH)} UNION ALL ${branch(HUB_BRANCH)}) e ORDER BY e.person_id, e.arrival_seq LIMIT ${limit}`;
+}
+
 function toEvent(row: EventRow): CanonicalEvent {
   const event: CanonicalEvent = {
     eventId: row.event_id,
@@ -76,10 +90,7 @@ export async function* countedEventsByAreaPrefix(db: Queryable, prefix: string, 
   const high = prefix === '' ? null : prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
   yield* keysetPages(options.batchSize, (afterPerson, afterSeq, limit) =>
     db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM counted_events e
-        WHERE e.person_id >= $1 AND ($2::text IS NULL OR e.person_id < $2)
-          AND (e.person_id, e.arrival_seq) > ($3, $4)
-        ORDER BY e.person_id, e.arrival_seq LIMIT $5`,
+      bothBranches(`e.person_id >= $1 AND ($2::text IS NULL OR e.person_id < $2) AND (e.person_id, e.arrival_seq) > ($3, $4)`, '', '$5'),
       [low, high, afterPerson, afterSeq, limit],
     ),
   );
@@ -95,9 +106,7 @@ export async function* countedEventsForRosterArea(db: Queryable, areaCode: strin
   const roster = quoteIdentifier(options.rosterTable ?? 't1_recipients');
   yield* keysetPages(options.batchSize, (afterPerson, afterSeq, limit) =>
     db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM counted_events e JOIN ${roster} r ON r.person_id = e.person_id
-        WHERE r.area_code = $1 AND (e.person_id, e.arrival_seq) > ($2, $3)
-        ORDER BY e.person_id, e.arrival_seq LIMIT $4`,
+      bothBranches(`r.area_code = $1 AND (e.person_id, e.arrival_seq) > ($2, $3)`, `JOIN ${roster} r ON r.person_id = e.person_id`, '$4'),
       [areaCode, afterPerson, afterSeq, limit],
     ),
   );

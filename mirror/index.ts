@@ -26,10 +26,15 @@ export { caseIdOf, openCases, readCases } from './cases.ts';
 export type { CaseToOpen } from './cases.ts';
 export { readReminders } from './reminders.ts';
 export { readWorklists } from './worklists.ts';
-export { readRejections, listRejectionPage } from './rejections.ts';
+export { readRejections, listRejectionPage, rejectionsWithoutFeedback, markRejectionsFedBack } from './rejections.ts';
 export type { RejectionPageQuery, RejectionInArea } from './rejections.ts';
-export { saveFeedbackItems, readFeedbackItems } from './feedback-items.ts';
-export type { ReadFeedbackOptions } from './feedback-items.ts';
+export {
+  saveFeedbackItems, readFeedbackItems, feedbackItemsById, pendingFeedback, channelsWithPending, recordFeedbackAttempt, markFeedbackSent,
+  markFeedbackFailed, resetFailedFeedback, confirmFeedback, listFeedbackPage, feedbackBacklog, feedPage, feedEnd, ackFeed, feedAck, feedbackSourceRecords, listFeedbackInRegion, feedbackAreaOf,
+} from './feedback-items.ts';
+export type { ReadFeedbackOptions, FeedbackDelivery, FeedbackPageQuery, FeedbackBacklog } from './feedback-items.ts';
+export { findCase, listCasePage, currentVersions, closeCase, insertHubEvent, hubEventsOf, rosterAreaOf, caseAreaOf } from './case-outcomes.ts';
+export type { CasePageQuery, CaseInList, FalseVersion, CurrentVersion, CaseClosing } from './case-outcomes.ts';
 export {
   createRun, planShards, openRun, startTask, requeueTask, finishTask, completeRun, failRun, shardResults, readRun, listRuns, runDurations, runStateCounts,
 } from './runs.ts';
@@ -60,3 +65,5 @@ export {
   beginImportAttempt, markBatchImported, markImportAttemptFailed, retryImportBatch, markStaleBatches, importBatchCounts,
 } from './batches.ts';
 export type { BatchState, BatchApproval, ImportBatch, ImportItem, CutBatchesInput, CutBatchesResult, BatchPageQuery, ApproveInput, ImportAttempt, BatchCounts } from './batches.ts';
+export { insuranceFeedPage, insuranceFeedEnd } from './insurance-feed.ts';
+export type { SharedResult } from './insurance-feed.ts';

@@ -83,3 +83,18 @@ export async function listRejectionPage(db: Queryable, q: RejectionPageQuery): P
   );
   return rows.map((r) => ({ ...toRejection(r), rejectionId: r.rejection_id, areaCode: r.area }));
 }
+
+/** Up to `limit` rejections that have no REJECTED feedback item yet, oldest first, with their ids. */
+export async function rejectionsWithoutFeedback(db: Queryable, limit: number): Promise<(Rejection & { rejectionId: number })[]> {
+  const { rows } = await db.query<RejectionRow>(
+    `SELECT rejection_id, channel, dataset, record_id, raw_hash, raw, field, reason_code, message, person_id, created_at
+       FROM rejections WHERE NOT fed_back ORDER BY rejection_id LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({ ...toRejection(r), rejectionId: Number(r.rejection_id) }));
+}
+
+/** Marks rejections as having their feedback item (call it in the transaction that stores the items). */
+export async function markRejectionsFedBack(db: Queryable, ids: readonly number[]): Promise<void> {
+  if (ids.length > 0) await db.query(`UPDATE rejections SET fed_back = true WHERE rejection_id = ANY($1::bigint[])`, [ids]);
+}

@@ -9,7 +9,7 @@ import { toChinaIso } from '../lib/china-time.ts';
 import { createError } from '../lib/errors.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { Logger } from '../lib/log.ts';
-import { ADOPTION_DATA_TYPES, deriveAdoptionItems, finishPull, loadCursor, openPull, rawHash, recordPullProgress, stagePage } from '../mirror/index.ts';
+import { ADOPTION_DATA_TYPES, confirmFeedback, deriveAdoptionItems, finishPull, loadCursor, openPull, rawHash, recordPullProgress, stagePage } from '../mirror/index.ts';
 import type { Db, PullProgress, StagedPage } from '../mirror/index.ts';
 import type { Normalized, NormalizeContext, PullCounts } from '../schemas/types.ts';
 import { IngestAbortedError, IngestError, IngestRunError } from './errors.ts';
@@ -172,6 +172,9 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
     throw logged(log, new IngestAbortedError(details(pullId, signal.reason)));
   }
   await finishPull(db, pullId, 'succeeded', toChinaIso(now()));
+  // a SENT feedback item is CONFIRMED once a later pull brings a new version of its record (workflow.md)
+  const confirmed = await confirmFeedback(db, channel, dataset, toChinaIso(now()));
+  if (confirmed > 0) log.info({ event: 'feedback.confirmed', confirmed }, `${confirmed} feedback items of ${channel}/${dataset} confirmed by new versions`);
   log.info(
     { event: 'pull.end', counts: totals, pages: progress.pages, withdrawn: progress.withdrawn, ms: now() - startedMs },
     `pull ${channel}/${dataset} done: pulled ${totals.pulled}, staged ${totals.staged}, rejected ${totals.rejected}, skipped ${totals.skipped} in ${progress.pages} pages`,

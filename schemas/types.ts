@@ -203,6 +203,46 @@ export interface Rejection {
   createdAt: string;
 }
 
+/**
+ * One evidence entry of a case (workflow.md): the result's reference plus the event behind it —
+ * its id (what `falseEvents` name), kind, date and the fields the source sent (civil: the row),
+ * so that staff can check it. Cases opened before these were recorded carry the reference only.
+ */
+export interface CaseEvidence extends EvidenceRef {
+  eventId?: string;
+  kind?: EventKind;
+  /** YYYY-MM-DD */
+  date?: string;
+  /** the record's fields as the source sent them; null when the version is no longer held */
+  fields?: Record<string, unknown> | null;
+}
+
+export type CaseOutcomeKind = 'CONFIRMED_ALIVE' | 'CONFIRMED_DEAD' | 'CONFIRMED_IMPRISONED' | 'CONFIRMED_DUPLICATE';
+export type FalseDataReason = 'DEATH_FALSE' | 'DATE_WRONG' | 'IDENTITY_WRONG' | 'STATUS_WRONG' | 'OTHER';
+
+/** A source record a case found false: the version current when the outcome was recorded stops counting. */
+export interface FalseEvent {
+  eventId: string;
+  /** the source's own field name */
+  field: string;
+  correctedValue?: string;
+  reasonCode: FalseDataReason;
+}
+
+/** What county staff close a case with (workflow.md table; api.md body). */
+export interface CaseOutcome {
+  outcome: CaseOutcomeKind;
+  /** photo ids or file hashes (对具备待遇领取资格的人员应留存图片等佐证资料), at least one */
+  evidence: string[];
+  verifiedDate?: string;
+  deathDate?: string;
+  startDate?: string;
+  endDate?: string;
+  insuranceType?: '110' | '120' | '170';
+  province?: string;
+  falseEvents?: FalseEvent[];
+}
+
 /** A suspect case (疑点核查, workflow.md): one per person and period. */
 export interface Case {
   caseId: string;
@@ -210,11 +250,38 @@ export interface Case {
   personId: string;
   areaCode: string;
   reasons: ReasonCode[];
-  evidence: EvidenceRef[];
+  evidence: CaseEvidence[];
   status: 'OPEN' | 'CLOSED';
   /** ISO 8601 +08:00 */
   openedAt: string;
   closedAt: string | null;
+  /** the outcome it was closed with */
+  outcome?: CaseOutcome | null;
+  /** `user:<id>` or `cli:<os user>` */
+  closedBy?: string | null;
+}
+
+/**
+ * A hub event (decision-rules.md §0): verified by staff, source and origin `hub`, dataset `cases`
+ * (record id = the case id) or `onsite` (an on-site certification without a case).
+ */
+export interface HubEvent {
+  eventId: string;
+  dataset: 'cases' | 'onsite';
+  recordId: string;
+  personId: string;
+  kind: EventKind;
+  /** YYYY-MM-DD */
+  date: string;
+  endDate?: string;
+  detail: Record<string, string>;
+  /** sha-256 hex of what staff recorded (tells a repeated request from a new one) */
+  rawHash: string;
+  /** ISO 8601 +08:00 */
+  recordedAt: string;
+  recordedBy: string;
+  /** photo ids or file hashes */
+  evidence: string[];
 }
 
 /** An eligible person whose certification ends within 3 months of the period (粤人社规〔2023〕4号). */

@@ -67,6 +67,23 @@ function checkSummary(summary: DemoSummary, persons: number, results: Result[]):
   assert.ok(summary.seconds.total >= summary.seconds.ingest + summary.seconds.match);
 }
 
+/**
+ * The demo closes the loop: every REJECTED item naming a record ends SENT (one without a record id
+ * cannot be named to any department: FAILED at once), and the simulators received each SENT item
+ * exactly once, at the channel it belongs to.
+ */
+function checkDelivered(out: string, summary: DemoSummary): void {
+  const items = fs.readFileSync(path.join(out, 'feedback.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FeedbackItem);
+  assert.ok(items.length > 0);
+  const wrong = items.filter((i) => i.state !== (i.recordId === '' ? 'FAILED' : 'SENT')).map((i) => `${i.channel} ${i.recordId} ${i.state}`);
+  assert.deepEqual(wrong, []);
+  const sent = new Map<string, string[]>();
+  for (const i of items) if (i.state === 'SENT') sent.set(i.channel, [...(sent.get(i.channel) ?? []), i.feedbackId]);
+  for (const [channel, ids] of sent) assert.deepEqual([...(summary.feedbackReceived[channel]?.feedbackIds ?? [])].sort(), [...ids].sort(), `${channel} received each of its items once`);
+  const report = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+  assert.match(report, /已送达/);
+}
+
 function monthsBetween(from: string, to: string): number {
   const [fy, fm] = from.split('-').map(Number);
   const [ty, tm] = to.split('-').map(Number);
@@ -84,6 +101,7 @@ describe('lifecert demo, end to end through the simulators', function () {
         const summary = await runDemo({ persons: 600, seed, out, progress: false, log: () => {} });
         const results = checkDemoFiles(out, readExpected(path.join(out, 'world.expected.json')), 600);
         checkSummary(summary, 600, results);
+        checkDelivered(out, summary);
         if (seed !== 'demo-a') return;
 
         // feedback.jsonl is what the mirror holds
@@ -143,7 +161,7 @@ describe('lifecert demo, end to end through the simulators', function () {
       // the structured log went to a file, not into the summary
       assert.doesNotMatch(demo.stdout, /"level"/);
       const log = fs.readFileSync(path.join(out, 'demo.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event?: string; status?: string; step?: string });
-      assert.deepEqual(log.filter((l) => l.event === 'run.step' && l.status === 'done').map((l) => l.step), ['world', 'pull', 'match']);
+      assert.deepEqual(log.filter((l) => l.event === 'run.step' && l.status === 'done').map((l) => l.step), ['world', 'pull', 'match', 'feedback']);
       assert.equal(log.filter((l) => l.event === 'pull.end').length, Object.keys(readExpected(path.join(dir, 'w.expected.json')).counts).length);
       assert.equal(log.at(-1)?.event, 'run.end');
       assert.equal(log.at(-1)?.status, 'succeeded');

@@ -10,6 +10,7 @@ import type { Role } from '../../schemas/access.ts';
 import { approveBatch, cutBatches } from '../../feedback/batches.ts';
 import { publishCounty, recordResult } from '../feedback/batch-fixtures.ts';
 import { gatewaySuite, SECRET } from './helpers.ts';
+import { addItem, addOpenCase, addPerson } from '../feedback/seed.ts';
 import type { Caller, GatewayHarness } from './helpers.ts';
 
 interface Req {
@@ -99,6 +100,41 @@ const MATRIX: MatrixRow[] = [
   { op: 'GET /api/v1/batches', roles: ['operator', 'approver-l1', 'approver-l2'], scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/api/v1/batches?period=2026-11' }) },
   { op: 'POST /api/v1/batches/{batchId}/approvals', roles: ['approver-l1', 'approver-l2'], scope: 'resource', ok: 200, build: batchFor },
   { op: 'GET /api/v1/adoption', roles: ['operator'], scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/api/v1/adoption?status=due' }) },
+  { op: 'GET /api/v1/cases', roles: ['county-staff'], scope: 'resource', ok: 200, build: async (_h, area) => ({ method: 'GET', url: `/api/v1/cases?areaCode=${area}` }) },
+  {
+    op: 'POST /api/v1/cases/{caseId}/outcome',
+    roles: ['county-staff'],
+    scope: 'resource',
+    ok: 200,
+    build: async (h, area) => ({
+      method: 'POST', url: `/api/v1/cases/${(await addOpenCase(h.db(), area)).caseId}/outcome`,
+      body: { outcome: 'CONFIRMED_ALIVE', verifiedDate: '2026-11-18', evidence: ['photo-1'] },
+    }),
+  },
+  {
+    op: 'POST /api/v1/persons/{personId}/onsite',
+    roles: ['county-staff'],
+    scope: 'resource',
+    ok: 201,
+    build: async (h, area) => ({ method: 'POST', url: `/api/v1/persons/${(await addPerson(h.db(), area)).personId}/onsite`, body: { verifiedDate: '2026-11-18', evidence: ['photo-2'] } }),
+  },
+  { op: 'GET /api/v1/feedback', roles: ['operator'], scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/api/v1/feedback?state=FAILED' }) },
+  {
+    op: 'POST /api/v1/feedback/{feedbackId}/resend',
+    roles: ['operator'],
+    scope: 'resource',
+    ok: 202,
+    build: async (h, area) => ({ method: 'POST', url: `/api/v1/feedback/${(await addItem(h.db(), 'bigdata', (await addPerson(h.db(), area)).personId, 'FAILED')).feedbackId}/resend` }),
+  },
+  // a department's own channel whatever the region (the callers' channel is civil): no region scope
+  { op: 'GET /api/v1/feeds/{channel}/items', roles: ['department'], scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/api/v1/feeds/civil/items' }) },
+  {
+    op: 'POST /api/v1/feeds/{channel}/ack',
+    roles: ['department'],
+    scope: 'none',
+    ok: 200,
+    build: async () => ({ method: 'POST', url: '/api/v1/feeds/civil/ack', body: { upTo: Buffer.from(JSON.stringify(['feed:civil', 0])).toString('base64url') } }),
+  },
   { op: 'GET /healthz', roles: 'public', scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/healthz' }) },
   { op: 'GET /readyz', roles: 'public', scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/readyz' }) },
   { op: 'GET /metrics', roles: 'public', scope: 'none', ok: 200, build: async () => ({ method: 'GET', url: '/metrics' }) },

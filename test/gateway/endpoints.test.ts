@@ -327,9 +327,9 @@ gatewaySuite('gateway endpoints', (h) => {
 
   describe('errors', () => {
     it('an unknown route is a 404 in the error shape, the identity number in its path masked', async () => {
-      const res = await h.request('POST', '/api/v1/persons/440106194105160216/onsite', { token: op44.token });
+      const res = await h.request('POST', '/api/v1/persons/440106194105160216/history', { token: op44.token });
       assert.equal(res.status, 404);
-      assert.deepEqual(res.body, { error: { code: 'LIFECERT_API_ROUTE_UNKNOWN', message: 'no endpoint POST /api/v1/persons/440106********0216/onsite' } });
+      assert.deepEqual(res.body, { error: { code: 'LIFECERT_API_ROUTE_UNKNOWN', message: 'no endpoint POST /api/v1/persons/440106********0216/history' } });
     });
   });
 });

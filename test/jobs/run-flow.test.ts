@@ -178,7 +178,7 @@ describe('jobs: a run as a BullMQ flow (PostgreSQL, Redis, sandbox sources)', fu
 
   it('reads queue state from Redis and run durations from the mirror', async () => {
     const states = await jobs!.queueCounts();
-    assert.deepEqual(states.map((s) => s.queue).sort(), ['adoption', 'imports', 'pull-bigdata', 'pull-civil', 'pull-health', 'pull-ministry', 'pull-police', 'runs', 'shards']);
+    assert.deepEqual(states.map((s) => s.queue).sort(), ['adoption', 'feedback', 'imports', 'pull-bigdata', 'pull-civil', 'pull-health', 'pull-ministry', 'pull-police', 'runs', 'shards']);
     const shards = states.find((s) => s.queue === 'shards');
     assert.ok(shards && shards.counts.completed >= new Set(generated.world.roster.map((r) => r.areaCode)).size, 'completed shard jobs are kept and counted');
     for (const s of states) assert.equal(s.counts.active + s.counts.waiting, 0, `${s.queue} is idle`);
