@@ -26,14 +26,14 @@ export function normalizeMinistry(dataset: string, raw: unknown, ctx: NormalizeC
   const fields = MINISTRY_RAW.fields(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { schema: MINISTRY_RAW, dataset, fields, wholeRecordField: 'aac002' }, asFields),
+      readShape(raw, { dataset, fields, wholeRecordField: 'aac002' }, asFields),
       ctx,
     );
     const personId = r.identity('aac002');
     const name = normalizeName(r.value('aac003'));
 
     // Step 3, in published field order.
-    r.require('recordId', 'record id');
+    r.requireId('recordId');
     r.require('eventDate', EVENT_DATE[dataset]);
     if (dataset === 'BENEFIT') {
       r.require('detailCode', 'insurance type', 'a BENEFIT record needs it');
@@ -45,9 +45,7 @@ export function normalizeMinistry(dataset: string, raw: unknown, ctx: NormalizeC
     // Step 4: a pension may be approved to start next month, and a sentence or a benefit may end in the future.
     const date = r.date('eventDate', EVENT_DATE[dataset], dataset === 'BENEFIT');
     const hasEnd = dataset === 'BENEFIT' || dataset === 'PRISON';
-    const endDate = hasEnd && r.present('eventEndDate')
-      ? r.date('eventEndDate', dataset === 'BENEFIT' ? 'benefit end date' : 'sentence end date', true)
-      : undefined;
+    const endDate = hasEnd ? r.endDate('eventEndDate', dataset === 'BENEFIT' ? 'benefit end date' : 'sentence end date') : undefined;
 
     switch (dataset) {
       case 'DEATH':
