@@ -29,6 +29,8 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** the body decoded as UTF-8, as received */
   body: string;
+  /** the body's bytes as received (a SOAP answer may declare another encoding; the archive keeps these) */
+  bytes: Uint8Array;
   /** `GET /path?query` */
   request: string;
 }
@@ -59,12 +61,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         ...(req.body !== undefined ? { data: req.body } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });
-      const body = decodeBody(res.data);
+      const bytes = bodyBytes(res.data);
+      const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers ?? {})) {
         if (v !== undefined && v !== null) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
       }
-      const out: HttpResponse = { status: res.status, headers, body, request };
+      const out: HttpResponse = { status: res.status, headers, body, bytes, request };
       if (res.status < 200 || res.status > 299) throw new HttpStatusError(res.status, headers, body, request);
       return out;
     },
@@ -101,13 +104,12 @@ export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-function decodeBody(data: unknown): string {
-  if (data === undefined || data === null) return '';
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
-  return String(data);
+function bodyBytes(data: unknown): Uint8Array {
+  if (data === undefined || data === null) return new Uint8Array(0);
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(String(data), 'utf8');
 }
 
 /** Narrowing helpers for parsed JSON. */
