@@ -84,7 +84,7 @@ export function checkCivilCase(c: CivilCase): void {
     return;
   }
   // the physical lines, each of CRLF, LF and a lone CR ending one
-  const physical = text.split(/\r\n|\r|\n/);
+  const physical = text === '' ? [] : text.split(/\r\n|\r|\n/);
   if (physical.length > 1 && physical[physical.length - 1] === '') physical.pop();
   if (!text.includes('"')) {
     assert.equal(lines.length, physical.length, 'one record per physical line');
