@@ -4,7 +4,7 @@ import { UnknownDatasetError } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   AUTH_CHANNEL, AUTH_RESULT, GUANGDONG_PREFIX, INSURANCE_TYPE, RESIDENTS_PENSION, RecordCheck,
-  aliveStrength, asFields, decide, isSixDigitCode, normalizeName, quote, readShape, stringField,
+  aliveStrength, asFields, decide, hasUnreadableCharacter, isSixDigitCode, normalizeName, quote, readShape, stringField,
 } from '../kit/normalize/index.ts';
 import { MINISTRY_RAW } from './raw-records.ts';
 
@@ -53,7 +53,8 @@ export function normalizeMinistry(dataset: string, raw: unknown, ctx: NormalizeC
       case 'BENEFIT': {
         const insuranceType = r.code('detailCode', INSURANCE_TYPE, 'insurance type');
         const province = r.value('aab301').trim();
-        if (!isSixDigitCode(province)) {
+        // a control character is no white space to trim away (normalization.md "Hostile input")
+        if (!isSixDigitCode(province) || hasUnreadableCharacter(r.value('aab301'))) {
           r.reject('CODE_UNKNOWN', 'aab301', `aab301 (paying province) holds ${quote(r.value('aab301'))}, which is not a six-digit region code.`);
         }
         if (insuranceType === RESIDENTS_PENSION && province.startsWith(GUANGDONG_PREFIX)) r.skip('OWN_PENSION');
