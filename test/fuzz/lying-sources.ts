@@ -16,7 +16,7 @@ import { ConnectorError } from '../../connectors/kit/errors/connector-error.ts';
 
 export type Source = 'health' | 'police' | 'bigdata' | 'ministry';
 export type TotalLie = 'true' | 'minus-one' | 'plus-one' | 'zero' | 'one' | 'negative' | 'fraction' | 'text' | 'exponent' | 'huge' | 'changing' | 'missing';
-export type BodyFault = 'none' | 'empty-once' | 'truncated-once' | 'html-once';
+export type BodyFault = 'none' | 'empty-once' | 'truncated-once' | 'html-once' | 'misnested-once' | 'doctype-once' | 'busy-once';
 export type CursorLie = 'none' | 'repeat' | 'cycle' | 'number' | 'missing';
 
 export interface PullCase {
@@ -38,7 +38,7 @@ export function pullCaseArb(source?: Source): fc.Arbitrary<PullCase> {
     total: fc.constantFrom<TotalLie>('true', 'minus-one', 'plus-one', 'zero', 'one', 'negative', 'fraction', 'text', 'exponent', 'huge', 'changing', 'missing'),
     ignorePage: fc.boolean(),
     echoWrong: fc.boolean(),
-    body: fc.constantFrom<BodyFault>('none', 'none', 'empty-once', 'truncated-once', 'html-once'),
+    body: fc.constantFrom<BodyFault>('none', 'none', 'empty-once', 'truncated-once', 'html-once', 'misnested-once', 'doctype-once', 'busy-once'),
     cursor: fc.constantFrom<CursorLie>('none', 'none', 'repeat', 'cycle', 'number', 'missing'),
   });
 }
@@ -120,8 +120,18 @@ export class LyingServer {
     this.calls++;
     if (c.body !== 'none' && !this.faulted) {
       this.faulted = true;
-      res.writeHead(200, { 'Content-Type': c.source === 'ministry' ? 'text/xml' : 'application/json' });
-      return void res.end(c.body === 'empty-once' ? '' : c.body === 'html-once' ? '<html><body>gateway</body></html>' : c.source === 'ministry' ? '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Query' : '{"page":1,"data":[{"a');
+      const soap = (inner: string) => `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${inner}</soap:Body></soap:Envelope>`;
+      const broken: Record<Exclude<BodyFault, 'none'>, [number, string, string]> = {
+        'empty-once': [200, '', ''],
+        'html-once': [200, '<html><body>gateway</body></html>', '<html><body>gateway</body></html>'],
+        'truncated-once': [200, soap('<QueryCertDataResponse><resultCode>00').slice(0, 120), '{"page":1,"data":[{"a'],
+        'misnested-once': [200, '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><QueryCertDataResponse></soap:Body></QueryCertDataResponse></soap:Envelope>', '{"page":1,"data":[]]}'],
+        'doctype-once': [200, '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>&a;</soap:Body></soap:Envelope>', '\uFEFF'],
+        'busy-once': [500, soap('<soap:Fault><faultcode>soap:Server</faultcode><faultstring>SYSTEM_BUSY</faultstring></soap:Fault>'), '<!DOCTYPE html><html><body>502</body></html>'],
+      };
+      const [status, xmlBody, jsonBody] = broken[c.body];
+      res.writeHead(status, { 'Content-Type': c.source === 'ministry' ? 'text/xml' : status === 200 ? 'application/json' : 'text/html' });
+      return void res.end(c.source === 'ministry' ? xmlBody : jsonBody);
     }
     const all = Array.from({ length: c.records }, (_, i) => recordOf(c.source, i));
     let offset: number;
