@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import fc from 'fast-check';
-import { fuzzRuns, fuzzTargets, LyingServer } from '../test/fuzz/targets.ts';
+import { FuzzMirror, fuzzRuns, fuzzTargets, LyingServer } from '../test/fuzz/targets.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'test', 'fuzz', 'fixtures');
 const runs = fuzzRuns(6000);
@@ -20,6 +20,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 const server = new LyingServer();
+const mirror = new FuzzMirror();
 await server.start();
 let passed = 0;
 let failed = 0;
@@ -28,7 +29,7 @@ const started = performance.now();
 console.log(`fuzz: seed ${seed}, ${runs} cases per unit of weight`);
 console.log(['target', 'cases', 'median ms', 'p99 ms', 'max ms', 'max ms/KB'].join('\t'));
 try {
-  for (const target of fuzzTargets(server)) {
+  for (const target of fuzzTargets(server, mirror)) {
     const numRuns = Math.max(1, Math.round(runs * target.weight));
     const times: number[] = [];
     let perKb = 0;
@@ -56,6 +57,7 @@ try {
   }
 } finally {
   await server.stop();
+  await mirror.stop();
 }
 console.log(`fuzz: ${total} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 console.log(`fuzz: ${passed} passed, ${failed} failed`);

@@ -13,7 +13,7 @@ import { formatChinaIso } from './db.ts';
 import type { Queryable } from './db.ts';
 import { MirrorError } from './errors.ts';
 import { eventId, rawHash, sha256Hex } from './hashing.ts';
-import { storableText } from './storable-text.ts';
+import { storableRecordId, storableText } from './storable-text.ts';
 
 export type VersionOutcome = 'staged' | 'rejected' | 'skipped' | 'withdrawn';
 export type { VersionOrder };
@@ -149,9 +149,10 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   const { channel, dataset } = page;
   await lockSource(tx, channel, dataset);
 
-  // record ids as the text columns hold them (U+0000, lone surrogates → U+FFFD): what the
-  // version bookkeeping below compares with what the database returns
-  const records = page.records.map((r) => (typeof r.recordId === 'string' ? { ...r, recordId: storableText(r.recordId) } : r));
+  // record ids as the text columns and their indexes hold them (U+0000, lone surrogates → U+FFFD,
+  // a kilobyte id in digest form): what the version bookkeeping below compares with what the
+  // database returns
+  const records = page.records.map((r) => (typeof r.recordId === 'string' ? { ...r, recordId: storableRecordId(r.recordId) } : r));
   const ids = [...new Set(records.map((r) => r.recordId))];
   const { rows: existing } = ids.length === 0
     ? { rows: [] as ExistingVersion[] }

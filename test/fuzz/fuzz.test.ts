@@ -5,17 +5,21 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { fuzzRuns, fuzzTargets, LyingServer } from './targets.ts';
+import { FuzzMirror, fuzzRuns, fuzzTargets, LyingServer } from './targets.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 
 describe('fuzz: whatever a department sends (issue 8)', function () {
   this.timeout(600_000);
   const server = new LyingServer();
+  const mirror = new FuzzMirror();
   before(() => server.start());
-  after(() => server.stop());
+  after(async () => {
+    await server.stop();
+    await mirror.stop();
+  });
   const runs = fuzzRuns(60);
-  const targets = () => fuzzTargets(server);
+  const targets = () => fuzzTargets(server, mirror);
 
   it('kept regression fixtures still hold', async () => {
     const files = fs.existsSync(FIXTURES) ? fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json')) : [];
@@ -28,7 +32,7 @@ describe('fuzz: whatever a department sends (issue 8)', function () {
     }
   });
 
-  for (const t of fuzzTargets(new LyingServer())) {
+  for (const t of fuzzTargets(new LyingServer(), new FuzzMirror())) {
     it(`${t.name}: ${Math.max(1, Math.round(runs * t.weight))} cases`, async () => {
       const target = targets().find((x) => x.name === t.name);
       assert.ok(target);

@@ -6,6 +6,7 @@ import { checkCivilCase, civilCaseArb } from './civil-bytes.ts';
 import { checkPullCase, pullCaseArb, LyingServer } from './lying-sources.ts';
 import type { Source } from './lying-sources.ts';
 import { checkRecordCase, recordCaseArb, recordTargets } from './records.ts';
+import { checkStagingCase, FuzzMirror, stagingCaseArb } from './staging.ts';
 
 export interface FuzzTarget {
   name: string;
@@ -23,7 +24,7 @@ export function fuzzRuns(fallback: number): number {
   return Number.isInteger(v) && v > 0 ? v : fallback;
 }
 
-export function fuzzTargets(server: LyingServer): FuzzTarget[] {
+export function fuzzTargets(server: LyingServer, mirror: FuzzMirror): FuzzTarget[] {
   const out: FuzzTarget[] = [];
   for (const t of recordTargets()) {
     out.push({
@@ -38,7 +39,8 @@ export function fuzzTargets(server: LyingServer): FuzzTarget[] {
   for (const source of ['health', 'police', 'bigdata', 'ministry'] as Source[]) {
     out.push({ name: `pull ${source} (lying paging, broken bodies)`, arbitrary: pullCaseArb(source) as fc.Arbitrary<unknown>, check: (v) => checkPullCase(server, v as Parameters<typeof checkPullCase>[1]), weight: 0.1 });
   }
+  out.push({ name: 'stage hostile pages (embedded mirror)', arbitrary: stagingCaseArb() as fc.Arbitrary<unknown>, check: (v) => checkStagingCase(mirror, v as Parameters<typeof checkStagingCase>[1]), weight: 0.1 });
   return out;
 }
 
-export { LyingServer };
+export { FuzzMirror, LyingServer };
