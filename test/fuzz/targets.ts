@@ -39,7 +39,7 @@ export function fuzzTargets(server: LyingServer, mirror: FuzzMirror): FuzzTarget
   for (const source of ['health', 'police', 'bigdata', 'ministry'] as Source[]) {
     out.push({ name: `pull ${source} (lying paging, broken bodies)`, arbitrary: pullCaseArb(source) as fc.Arbitrary<unknown>, check: (v) => checkPullCase(server, v as Parameters<typeof checkPullCase>[1]), weight: 0.1 });
   }
-  out.push({ name: 'stage hostile pages (embedded mirror)', arbitrary: stagingCaseArb() as fc.Arbitrary<unknown>, check: (v) => checkStagingCase(mirror, v as Parameters<typeof checkStagingCase>[1]), weight: 0.1 });
+  out.push({ name: 'stage hostile pages (embedded mirror)', arbitrary: stagingCaseArb() as fc.Arbitrary<unknown>, check: (v) => checkStagingCase(mirror, v as Parameters<typeof checkStagingCase>[1]), weight: 0.1, sizeOf: (v) => JSON.stringify((v as { records: unknown }).records).length });
   return out;
 }
 
