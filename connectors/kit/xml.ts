@@ -16,7 +16,10 @@ export class XmlSyntaxError extends Error {
   override readonly name = 'XmlSyntaxError';
 }
 
-/** Elements nested deeper than this are refused (a SOAP answer is five or six levels deep). */
+/**
+ * Elements nested deeper than this are not kept as elements: their text joins the element at
+ * this depth (a SOAP answer is five or six levels deep; a hostile field may nest thousands).
+ */
 const MAX_DEPTH = 64;
 
 const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -91,6 +94,8 @@ function parseAttributes(inside: string, attributes: Record<string, string>): vo
 export function parseXml(text: string): XmlElement {
   const root: XmlElement = { name: '#document', attributes: {}, children: [], text: [] };
   const stack: XmlElement[] = [root];
+  // open elements beyond MAX_DEPTH: counted, not kept (their text goes to the deepest kept one)
+  let overflow = 0;
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -120,9 +125,13 @@ export function parseXml(text: string): XmlElement {
       const end = text.indexOf('>', lt + 2);
       if (end === -1) throw new XmlSyntaxError('an end tag is not closed');
       const name = localName(text.slice(lt + 2, end).trim());
+      i = end + 1;
+      if (overflow > 0) {
+        overflow--;
+        continue;
+      }
       if (stack.length === 1 || top.name !== name) throw new XmlSyntaxError(`an end tag </${name}> does not close the open element`);
       stack.pop();
-      i = end + 1;
     } else {
       const end = findTagEnd(text, lt + 1);
       if (end === -1) throw new XmlSyntaxError('a start tag is not closed');
@@ -132,17 +141,18 @@ export function parseXml(text: string): XmlElement {
       while (k < inside.length && !isNameEnd(inside[k])) k++;
       const qname = inside.slice(0, k);
       if (qname === '') throw new XmlSyntaxError('an element has no name');
+      i = end + 1;
+      if (overflow > 0 || stack.length > MAX_DEPTH) {
+        if (!selfClosing) overflow++;
+        continue;
+      }
       const element: XmlElement = { name: localName(qname), attributes: {}, children: [], text: [] };
       parseAttributes(inside.slice(k), element.attributes);
       top.children.push(element);
-      if (!selfClosing) {
-        if (stack.length > MAX_DEPTH) throw new XmlSyntaxError(`elements nest deeper than ${MAX_DEPTH}`);
-        stack.push(element);
-      }
-      i = end + 1;
+      if (!selfClosing) stack.push(element);
     }
   }
-  if (stack.length > 1) throw new XmlSyntaxError(`the document ends inside <${stack[stack.length - 1].name}> (truncated)`);
+  if (stack.length > 1 || overflow > 0) throw new XmlSyntaxError(`the document ends inside <${stack[stack.length - 1].name}> (truncated)`);
   if (root.children.length === 0) throw new XmlSyntaxError('the document holds no element');
   return root;
 }

@@ -28,6 +28,8 @@ export interface PullCase {
   echoWrong: boolean;
   body: BodyFault;
   cursor: CursorLie;
+  /** the first record carries a field nested 20,000 levels deep */
+  deep: boolean;
 }
 
 export function pullCaseArb(source?: Source): fc.Arbitrary<PullCase> {
@@ -40,6 +42,7 @@ export function pullCaseArb(source?: Source): fc.Arbitrary<PullCase> {
     echoWrong: fc.boolean(),
     body: fc.constantFrom<BodyFault>('none', 'none', 'empty-once', 'truncated-once', 'html-once', 'misnested-once', 'doctype-once', 'busy-once'),
     cursor: fc.constantFrom<CursorLie>('none', 'none', 'repeat', 'cycle', 'number', 'missing'),
+    deep: fc.boolean(),
   });
 }
 
@@ -55,6 +58,12 @@ function recordOf(source: Source, i: number): Record<string, string> {
     case 'bigdata': return { JLID: id, GMSFHM: '44010519471102025X', XM: '李', SJLY: '省卫生健康委', GXSJ: time(i), SWRQ: '20261001' };
     default: return { recordId: id, aac002: '44010519471102025X', aac003: '李', dataType: 'DEATH', eventDate: '20261001', aae036: time(i) };
   }
+}
+
+const DEPTH = 20_000;
+/** JSON text with the deep placeholder replaced by arrays nested DEPTH levels (JSON.stringify cannot write them). */
+function deepJson(payload: unknown): string {
+  return JSON.stringify(payload).replace('"__DEEP__"', `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`);
 }
 
 const DATASET: Record<Source, string> = { health: 'vaccinations', police: 'hukou', bigdata: 'death', ministry: 'DEATH' };
@@ -133,7 +142,8 @@ export class LyingServer {
       res.writeHead(status, { 'Content-Type': c.source === 'ministry' ? 'text/xml' : status === 200 ? 'application/json' : 'text/html' });
       return void res.end(c.source === 'ministry' ? xmlBody : jsonBody);
     }
-    const all = Array.from({ length: c.records }, (_, i) => recordOf(c.source, i));
+    const all: Array<Record<string, string>> = Array.from({ length: c.records }, (_, i) => recordOf(c.source, i));
+    if (c.deep && all.length > 0) all[0] = { ...all[0], detail: '__DEEP__' };
     let offset: number;
     let size: number;
     let page = 1;
@@ -158,11 +168,11 @@ export class LyingServer {
     const echo = c.echoWrong ? 1 : page;
     if (c.source === 'health') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      return void res.end(JSON.stringify({ page: echo, size, ...(total === undefined ? {} : { total }), data: items }));
+      return void res.end(deepJson({ page: echo, size, ...(total === undefined ? {} : { total }), data: items }));
     }
     if (c.source === 'police') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      return void res.end(JSON.stringify({ ...(total === undefined ? {} : { total }), items }));
+      return void res.end(deepJson({ ...(total === undefined ? {} : { total }), items }));
     }
     if (c.source === 'bigdata') {
       const nextOffset = offset + items.length;
@@ -171,9 +181,10 @@ export class LyingServer {
       if (next !== null && c.cursor === 'cycle') next = nextOffset >= 2 * size ? String(size) : String(nextOffset);
       if (next !== null && c.cursor === 'number') next = nextOffset;
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      return void res.end(JSON.stringify({ code: '0', data: { records: items, ...(c.cursor === 'missing' && next !== null ? {} : { nextCursor: next }) } }));
+      return void res.end(deepJson({ code: '0', data: { records: items, ...(c.cursor === 'missing' && next !== null ? {} : { nextCursor: next }) } }));
     }
-    const recs = items.map((r) => `<record>${Object.entries(r).map(([k, v]) => `<${k}>${xml(v)}</${k}>`).join('')}</record>`).join('');
+    const field = (k: string, v: string) => (v === '__DEEP__' ? `<${k}>${'<x>'.repeat(DEPTH)}deep${'</x>'.repeat(DEPTH)}</${k}>` : `<${k}>${xml(v)}</${k}>`);
+    const recs = items.map((r) => `<record>${Object.entries(r).map(([k, v]) => field(k, v)).join('')}</record>`).join('');
     res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
     res.end(
       `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><QueryCertDataResponse xmlns="http://cert.mohrss.example/ws/2021">` +

@@ -152,7 +152,7 @@ describe('issue 8 regressions', function () {
     const server = new LyingServer();
     before(() => server.start());
     after(() => server.stop());
-    const base: PullCase = { source: 'health', records: 7, pageSize: 2, total: 'true', ignorePage: false, echoWrong: false, body: 'none', cursor: 'none' };
+    const base: PullCase = { source: 'health', records: 7, pageSize: 2, total: 'true', ignorePage: false, echoWrong: false, body: 'none', cursor: 'none', deep: false };
 
     it('5. silent loss: health total −1, 0, 1, 2.5 and ministry totalCount −1, 0, 1, "", 1e3, 1.5, one short: every record or a retryable paging error; a server ignoring the page number with a huge total stops', async () => {
       const outcome = async (c: PullCase): Promise<string> => {
