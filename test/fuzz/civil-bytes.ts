@@ -2,7 +2,11 @@
 // truncation): the file is read whole with every row at its physical line, or refused whole
 // for an unclosed quote naming its line — never a row merged into another or dropped.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
+import { createCivilConnector } from '../../connectors/civil/connector.ts';
+import { CivilInboxError } from '../../connectors/civil/inbox-error.ts';
 import iconv from 'iconv-lite';
 import { CsvQuoteError, decodeCivilCsv, parseCsvLines, rowOf } from '../../connectors/civil/csv-file.ts';
 import { normalize } from '../../connectors/normalize.ts';
@@ -101,4 +105,34 @@ export function checkCivilCase(c: CivilCase): void {
     const n = normalize('civil', 'cremation', { file: 'HH_440106_20261103.csv', line: l.line, row: rowOf(l.fields) }, { asOf: '2026-11-28' });
     assert.ok(n.outcome === 'staged' || (n.outcome === 'rejected' && REJECTION_CODES.has(n.reasonCode)) || (n.outcome === 'skipped' && SKIP_CODES.has(n.reasonCode)));
   }
+}
+
+/**
+ * The same mutations through the civil connector: a file dropped with its `.ok` is read whole —
+ * every non-blank data line a record `<file>:<line>` at its physical line — or refused whole
+ * (an unclosed quote naming its line, or a header that is not the agreed one), left unread
+ * with its state unsaved so that a corrected re-delivery is read.
+ */
+export async function checkCivilPull(inbox: string, c: CivilCase): Promise<void> {
+  const name = 'HH_440106_20261103.csv';
+  for (const f of fs.readdirSync(inbox)) fs.rmSync(path.join(inbox, f));
+  const bytes = civilBytes(c);
+  fs.writeFileSync(path.join(inbox, name), bytes);
+  fs.writeFileSync(path.join(inbox, `${name}.ok`), '');
+  const connector = createCivilConnector({ inboxDir: inbox, outboxDir: path.join(inbox, '..', 'outbox') });
+  const pages = [];
+  try {
+    for await (const p of connector.pull('cremation', null, { asOf: '2026-11-28' })) pages.push(p);
+  } catch (err) {
+    assert.ok(err instanceof CivilInboxError, `only a file's own problem fails the pull: ${String(err)}`);
+    assert.ok(err.code === 'LIFECERT_CIVIL_CSV_MALFORMED' || err.code === 'LIFECERT_CIVIL_HEADER_MISMATCH');
+    assert.deepEqual(err.files, [name]);
+    if (err.code === 'LIFECERT_CIVIL_CSV_MALFORMED') assert.match(err.message, /line \d+/, 'the refusal names the line');
+    assert.deepEqual(pages.flatMap((p) => p.records), [], 'nothing of a refused file is read');
+    return;
+  }
+  const lines = parseCsvLines(decodeCivilCsv(bytes).text);
+  const expected = lines.filter((l) => l.line > 1 && !l.blank).map((l) => `${name}:${l.line}`);
+  assert.deepEqual(pages.flatMap((p) => p.records.map((r) => r.recordId)), expected, 'every non-blank data line is a record at its physical line');
+  assert.equal(pages.at(-1)?.state.files[name]?.sha256.length, 64, 'the file is remembered once read');
 }

@@ -2,7 +2,10 @@
 // `npm run test:fuzz` (bench/fuzz.ts: the full size, with time per case). A target is an
 // arbitrary and a property; `weight` shares the cases of a run among targets.
 import type fc from 'fast-check';
-import { checkCivilCase, civilCaseArb } from './civil-bytes.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkCivilCase, checkCivilPull, civilCaseArb } from './civil-bytes.ts';
 import { checkPullCase, pullCaseArb, LyingServer } from './lying-sources.ts';
 import type { Source } from './lying-sources.ts';
 import { checkRecordCase, recordCaseArb, recordTargets } from './records.ts';
@@ -16,6 +19,18 @@ export interface FuzzTarget {
   weight: number;
   /** the size of one case (for the per-size report), if it has one */
   sizeOf?: (value: unknown) => number;
+}
+
+let inbox: string | undefined;
+/** A scratch inbox for the civil pull target (one per process, removed at exit). */
+function civilInbox(): string {
+  if (inbox === undefined) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-fuzz-civil-'));
+    inbox = path.join(root, 'inbox');
+    fs.mkdirSync(inbox);
+    process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  }
+  return inbox;
 }
 
 /** `LIFECERT_FUZZ_RUNS`: cases per unit of weight (the suite's default is modest). */
@@ -36,6 +51,7 @@ export function fuzzTargets(server: LyingServer, mirror: FuzzMirror): FuzzTarget
     });
   }
   out.push({ name: 'civil file bytes', arbitrary: civilCaseArb() as fc.Arbitrary<unknown>, check: (v) => checkCivilCase(v as Parameters<typeof checkCivilCase>[0]), weight: 2 });
+  out.push({ name: 'civil inbox pull (mutated files)', arbitrary: civilCaseArb() as fc.Arbitrary<unknown>, check: (v) => checkCivilPull(civilInbox(), v as Parameters<typeof checkCivilPull>[1]), weight: 0.1 });
   for (const source of ['health', 'police', 'bigdata', 'ministry'] as Source[]) {
     out.push({ name: `pull ${source} (lying paging, broken bodies)`, arbitrary: pullCaseArb(source) as fc.Arbitrary<unknown>, check: (v) => checkPullCase(server, v as Parameters<typeof checkPullCase>[1]), weight: 0.1 });
   }
