@@ -13,6 +13,7 @@ import { formatChinaIso } from './db.ts';
 import type { Queryable } from './db.ts';
 import { MirrorError } from './errors.ts';
 import { eventId, rawHash, sha256Hex } from './hashing.ts';
+import { storableRecordId, storableText } from './storable-text.ts';
 
 export type VersionOutcome = 'staged' | 'rejected' | 'skipped' | 'withdrawn';
 export type { VersionOrder };
@@ -116,7 +117,10 @@ const OFFSET_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$
 /** The update time as stored: ISO +08:00, or null when missing or unreadable. */
 function storedUpdateTime(updatedAt: string): string | null {
   const ms = orderKey(updatedAt);
-  return ms === Number.NEGATIVE_INFINITY ? null : formatChinaIso(ms);
+  if (ms === Number.NEGATIVE_INFINITY) return null;
+  const iso = formatChinaIso(ms);
+  // past year 9999 (a source's 9999-12-31 in a zone west of China) no timestamptz literal: unreadable
+  return /^\d{4}-/.test(iso) ? iso : null;
 }
 
 function orderKey(updatedAt: string | null): number {
@@ -145,7 +149,11 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   const { channel, dataset } = page;
   await lockSource(tx, channel, dataset);
 
-  const ids = [...new Set(page.records.map((r) => r.recordId))];
+  // record ids as the text columns and their indexes hold them (U+0000, lone surrogates → U+FFFD,
+  // a kilobyte id in digest form): what the version bookkeeping below compares with what the
+  // database returns
+  const records = page.records.map((r) => (typeof r.recordId === 'string' ? { ...r, recordId: storableRecordId(r.recordId) } : r));
+  const ids = [...new Set(records.map((r) => r.recordId))];
   const { rows: existing } = ids.length === 0
     ? { rows: [] as ExistingVersion[] }
     : await tx.query<ExistingVersion>(
@@ -176,7 +184,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
     current.set(recordId, v);
   };
 
-  for (const rec of page.records) {
+  for (const rec of records) {
     // A record the source sent without its id is still kept (normalization rejects it with
     // REQUIRED_MISSING, and the raw record is quarantined): its versions are told apart by hash.
     if (typeof rec.recordId !== 'string' || (rec.recordId === '' && rec.withdrawn)) {
@@ -257,7 +265,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   if (page.pullId !== null) {
     await tx.query(
       `INSERT INTO raw_pages (pull_id, seq, request, sha256, body, record_count, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [page.pullId, page.seq, page.request, bodySha256, bytes, page.records.length, page.receivedAt],
+      [page.pullId, page.seq, storableText(page.request), bodySha256, bytes, page.records.length, page.receivedAt],
     );
   }
   await saveCursor(tx, channel, dataset, page.state, page.pullId, page.receivedAt);
@@ -329,7 +337,7 @@ async function insertVersions(tx: Queryable, page: PageToStage, inserts: NewVers
       col((v) => v.event?.eventId ?? null),
       col((v) => v.event?.origin ?? null),
       col((v) => v.event?.kind ?? null),
-      col((v) => v.event?.name ?? null),
+      col((v) => (v.event ? storableText(v.event.name) : null)),
       col((v) => v.event?.date ?? null),
       col((v) => v.event?.endDate ?? null),
       col((v) => (v.event ? JSON.stringify(v.event.detail) : null)),
@@ -370,7 +378,7 @@ async function insertRejections(tx: Queryable, page: PageToStage, inserts: NewVe
       pick((v) => JSON.stringify(v.raw) ?? 'null'),
       pick((v) => v.rejection?.field ?? ''),
       pick((v) => v.reasonCode),
-      pick((v) => v.rejection?.message ?? ''),
+      pick((v) => storableText(v.rejection?.message ?? '')),
       pick((v) => v.personId),
     ],
   );
