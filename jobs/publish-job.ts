@@ -6,6 +6,7 @@ import { completeRun, finishTask, shardResults, startTask } from '../mirror/inde
 import type { RunSummary } from '../schemas/runs.ts';
 import type { JobContext } from './job-context.ts';
 import type { PublishJobData } from './queues.ts';
+import { queueAdoptionAfterRun } from './adoption-job.ts';
 
 export type PublishJobResult = { status: 'succeeded'; summary: RunSummary | null } | { status: 'run-finished' };
 
@@ -14,6 +15,8 @@ export async function processPublish(ctx: JobContext, job: Job<PublishJobData>):
   if ((await startTask(ctx.db, runId, 'publish', '', new Date(ctx.now()).toISOString())) === null) return { status: 'run-finished' };
   ctx.emit({ type: 'job-started', queue: job.queueName, jobId: job.id ?? '', name: job.name, runId, task: '' });
   const summary = matched ? sumShards(await shardResults(ctx.db, runId)) : null;
+  // queued before the run is closed: a failure here retries this job, which queues it again (same id)
+  if (job.data.sendAdoption) await queueAdoptionAfterRun(ctx, runId);
   const at = new Date(ctx.now()).toISOString();
   await finishTask(ctx.db, runId, 'publish', '', { state: 'SUCCEEDED', result: summary }, at);
   await completeRun(ctx.db, runId, summary, at);

@@ -93,4 +93,33 @@ describe('delivery queues: imports and adoption feedback', function () {
     assert.deepEqual(received.map((r) => r.batchId), [batch.batchId]);
     assert.deepEqual((received[0].items as { recordId: string; adopted: string; reasonMsg?: string }[]).map((i) => [i.recordId, i.adopted, i.reasonMsg ?? null]), [['M1', '0', 'ID_CHECKSUM'], ['O1', '1', null]]);
   });
+
+  it('a run that pulls the ministry sends the adoption items as it closes, once per run; a worker with the ministry keeps a daily send', async () => {
+    await mirror.db.query(
+      `INSERT INTO adoption_items (data_type, record_id, first_received_at, received_on, due_on, adopted, reason_code, reason_msg, area_code, decided_at)
+       VALUES ('OVERSEAS', 'O-run', now(), current_date, current_date + 10, true, NULL, NULL, '44', now()),
+              ('TRAVEL', 'T-run', now(), current_date, current_date + 30, false, 'NOT_ON_ROSTER', NULL, '44', now())`,
+    );
+    const before = sb.sandbox.received('ministry').filter((r) => r.operation === 'SubmitFeedback').length;
+    const { runId } = await jobs.startRun({ period: '2026-11', steps: ['pull'], connectors: ['ministry'], requestedBy: 'test' });
+    await until('the run', () => jobs.getRun(runId), (r) => r?.state === 'SUCCEEDED' || r?.state === 'FAILED');
+    assert.equal((await jobs.getRun(runId))?.state, 'SUCCEEDED');
+    const items = await until('sent', () => readAdoptionItems(mirror.db), (all) => all.filter((i) => i.recordId.endsWith('-run')).every((i) => i.state === 'SENT'));
+    const sent = items.filter((i) => i.recordId.endsWith('-run'));
+    assert.equal(sent.length, 2);
+    assert.equal(new Set(sent.map((i) => i.batchId)).size, 1, 'in one batch');
+    const received = sb.sandbox.received('ministry').filter((r) => r.operation === 'SubmitFeedback').slice(before);
+    assert.deepEqual(received.map((r) => r.batchId), [sent[0].batchId], 'one SubmitFeedback, the run\'s');
+    const adoptionQueue = jobs.queues.find((q) => q.name === 'adoption')!;
+    const job = await adoptionQueue.getJob(`adoption.${runId}`);
+    assert.deepEqual(job?.data, { requestedBy: `run:${runId}` });
+
+    // a run without the ministry queues none
+    const other = await jobs.startRun({ period: '2026-11', steps: ['match'], requestedBy: 'test' });
+    await until('the match-only run', () => jobs.getRun(other.runId), (r) => r?.state === 'SUCCEEDED' || r?.state === 'FAILED');
+    assert.equal(await adoptionQueue.getJob(`adoption.${other.runId}`), undefined);
+
+    const schedulers = await adoptionQueue.getJobSchedulers();
+    assert.deepEqual(schedulers.map((s) => [s.key, s.pattern, s.tz]), [['adoption-daily', '0 9 * * *', 'Asia/Shanghai']]);
+  });
 });
