@@ -402,7 +402,44 @@ const caseCommand: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand, serve, user, audit, roster, case: caseCommand };
+const batchCommand: Command = {
+  options: {
+    period: { type: 'string' },
+    area: { type: 'string' },
+    size: { type: 'string' },
+    status: { type: 'string' },
+    level: { type: 'string' },
+    'database-url': { type: 'string' },
+  },
+  async run(values, positionals) {
+    const { runBatchApprove, runBatchCut, runBatchList, runBatchRetry } = await import('./batch.ts');
+    const databaseUrl = str(values, 'database-url');
+    const [sub, id] = positionals;
+    if (sub === 'cut' && positionals.length === 1) {
+      const size = str(values, 'size');
+      return runBatchCut({ period: str(values, 'period'), area: str(values, 'area'), size: size === undefined ? undefined : positiveInt(size, '--size', 2000), databaseUrl });
+    }
+    if (sub === 'list' && positionals.length === 1) return runBatchList({ area: str(values, 'area'), period: str(values, 'period'), status: str(values, 'status'), databaseUrl });
+    if (sub === 'approve' && id && positionals.length === 2) return runBatchApprove(id, { level: str(values, 'level'), databaseUrl });
+    if (sub === 'retry' && id && positionals.length === 2) return runBatchRetry(id, { databaseUrl });
+    throw createError('LIFECERT_CLI_ARGUMENT_INVALID', 'usage: lifecert batch cut --period P --area COUNTY [--size N] | batch list [--area A] [--period P] [--status S] | batch approve BATCH_ID --level 1|2 | batch retry BATCH_ID');
+  },
+};
+
+const adoptionCommand: Command = {
+  options: { status: { type: 'string' }, area: { type: 'string' }, queue: { type: 'boolean' }, 'database-url': { type: 'string' } },
+  async run(values, positionals) {
+    const { runAdoptionList, runAdoptionSend } = await import('./adoption.ts');
+    const databaseUrl = str(values, 'database-url');
+    if (positionals[0] === 'send' && positionals.length === 1) return runAdoptionSend({ queue: values.queue === true, databaseUrl });
+    if (positionals[0] === 'list' && positionals.length === 1) return runAdoptionList({ status: str(values, 'status'), area: str(values, 'area'), databaseUrl });
+    throw createError('LIFECERT_CLI_ARGUMENT_INVALID', 'usage: lifecert adoption send [--queue] | adoption list --status due|overdue [--area A]');
+  },
+};
+
+export const commands: Record<string, Command> = {
+  sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand, serve, user, audit, roster, case: caseCommand, batch: batchCommand, adoption: adoptionCommand,
+};
 
 /** Writes a file whole or not at all (a temporary file renamed into place), creating its folder. */
 function writeFileAtomic(file: string, text: string): void {
