@@ -188,7 +188,7 @@ const migrateCommand: Command = {
 
 // api.md names the steps pull, match, publish, feedback. The match publishes each shard as it
 // decides it (one transaction per shard), so `match` and `publish` are one step here.
-const STEPS = ['pull', 'match', 'publish'] as const;
+const STEPS = ['pull', 'match', 'publish', 'feedback'] as const;
 
 const run: Command = {
   options: {
@@ -205,9 +205,10 @@ const run: Command = {
     // the as-of date is fixed when the run starts, never the clock in the middle of it
     const asOf = str(values, 'as-of') ?? chinaDate(Date.now());
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `--as-of must be YYYY-MM-DD, got '${asOf}'`);
-    const steps = (str(values, 'steps') ?? STEPS.join(',')).split(',').map((x) => x.trim());
+    // feedback sends data out to the departments: asked for, never by default (as the API)
+    const steps = (str(values, 'steps') ?? STEPS.filter((s) => s !== 'feedback').join(',')).split(',').map((x) => x.trim());
     for (const s of steps) {
-      if (!(STEPS as readonly string[]).includes(s)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `unknown or not yet available step '${s}' (available: ${STEPS.join(', ')})`);
+      if (!(STEPS as readonly string[]).includes(s)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `unknown step '${s}' (available: ${STEPS.join(', ')})`);
     }
     const { loadDotEnv, loadHubConfig, buildConnectors } = await import('../config/index.ts');
     const { openDatabase, databaseOptionsFromEnv, migrate } = await import('../mirror/index.ts');
@@ -217,7 +218,9 @@ const run: Command = {
     try {
       const config = loadHubConfig(process.env.LIFECERT_CONFIG ?? './lifecert.config.json');
       const wanted = str(values, 'connectors')?.split(',').map((x) => x.trim());
-      const connectors = buildConnectors(config.sources).filter((c) => !wanted || wanted.includes(c.channel));
+      const configured = buildConnectors(config.sources);
+      // --connectors limits the pull; feedback goes to every configured department
+      const connectors = configured.filter((c) => !wanted || wanted.includes(c.channel));
       const url = str(values, 'database-url');
       const db = await openDatabase(url ? { databaseUrl: url } : databaseOptionsFromEnv());
       try {
@@ -233,6 +236,24 @@ const run: Command = {
           process.stdout.write(
             `matched and published ${s.persons} persons: ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened; ${s.reminders} to remind\n`,
           );
+        }
+        if (steps.includes('feedback')) {
+          // what a worker's sweep does, without Redis: the REJECTED items of the rejections (verified
+          // on the China date of each), then one delivery pass per channel with PENDING items
+          const { storeRejectedFeedback } = await import('../feedback/deliver-rejected.ts');
+          const { deliverPending } = await import('../feedback/deliver.ts');
+          const { feedbackChannels } = await import('../feedback/channels/index.ts');
+          const deliveries = await run.step(
+            'feedback',
+            async () => {
+              await storeRejectedFeedback(db, (r) => chinaDate(Date.parse(r.createdAt)));
+              return deliverPending(db, feedbackChannels(configured), { log: run.log });
+            },
+            (d) => ({ deliveries: d }),
+          );
+          for (const d of deliveries) {
+            process.stdout.write(`feedback to ${d.channel.padEnd(12)} sent ${d.sent} failed ${d.failed}${d.waiting ? ` waiting (${d.error?.code ?? 'down'})` : ''}\n`);
+          }
         }
       } finally {
         await db.close();

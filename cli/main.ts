@@ -12,7 +12,7 @@ Usage:
                            [--hub-config FILE --sandbox-url URL]
   lifecert sandbox --world FILE [--port P] [--host H] [--civil-dir DIR]
   lifecert migrate [--database-url URL]
-  lifecert run --period YYYY-MM [--as-of YYYY-MM-DD] [--steps pull,match,publish] [--connectors a,b] [--database-url URL]
+  lifecert run --period YYYY-MM [--as-of YYYY-MM-DD] [--steps pull,match,publish[,feedback]] [--connectors a,b] [--database-url URL]
   lifecert export --period YYYY-MM [--format jsonl|csv] [--list results|reminders|worklists] [--out FILE]
                   [--database-url URL | --data-dir DIR] [--schema NAME]
   lifecert worker [--concurrency N] [--shard-concurrency N] [--lock-ms MS] [--stalled-interval-ms MS] [--page-size N]

@@ -69,6 +69,8 @@ export interface PublishJobData {
   matched: boolean;
   /** whether the run pulled a ministry dataset: its adoption items are sent once the run closes */
   sendAdoption?: boolean;
+  /** the feedback step: queue the delivery of every channel with PENDING items as the run closes */
+  deliverFeedback?: boolean;
 }
 
 export interface ScheduleJobData {

@@ -7,7 +7,8 @@ import { approveBatch, cutBatches } from '../../feedback/batches.ts';
 import type { HubConfig } from '../../config/index.ts';
 import { createJobs, startWorker } from '../../jobs/index.ts';
 import type { Jobs, WorkerHandle } from '../../jobs/index.ts';
-import { readAdoptionBatches, readAdoptionItems, readImportBatch } from '../../mirror/index.ts';
+import { feedbackItemsById, readAdoptionBatches, readAdoptionItems, readImportBatch } from '../../mirror/index.ts';
+import { addItem } from '../feedback/seed.ts';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';
 import { requirePostgres, requireRedis } from '../support/servers.ts';
 import { personIn, publishCounty, recordResult, startTestSandbox } from '../feedback/batch-fixtures.ts';
@@ -47,7 +48,8 @@ describe('delivery queues: imports and adoption feedback', function () {
       pullLimits: {},
     } as unknown as HubConfig;
     jobs = createJobs({ db: mirror.db, redisUrl: REDIS_URL, config, prefix, deliveryRetry: { attempts: 30, backoffMs: 100 } });
-    worker = await startWorker({ db: mirror.db, redisUrl: REDIS_URL, config, prefix, schedules: false });
+    // no sweep during the tests: what is delivered, the run's feedback step queued
+    worker = await startWorker({ db: mirror.db, redisUrl: REDIS_URL, config, prefix, schedules: false, feedbackSweepMs: 3_600_000 });
   });
   after(async () => {
     await worker?.close();
@@ -121,5 +123,17 @@ describe('delivery queues: imports and adoption feedback', function () {
 
     const schedulers = await adoptionQueue.getJobSchedulers();
     assert.deepEqual(schedulers.map((s) => [s.key, s.pattern, s.tz]), [['adoption-daily', '0 9 * * *', 'Asia/Shanghai']]);
+  });
+  it('the feedback step: a run asked for it queues the delivery of every channel with PENDING items as it closes', async () => {
+    const item = await addItem(mirror.db, 'ministry', '440106194001010011', 'PENDING', 'R-feedback-step', 'DEATH');
+    const before = sb.sandbox.received('ministry').filter((r) => r.operation !== 'SubmitFeedback').length;
+    const { runId } = await jobs.startRun({ period: '2026-11', steps: ['feedback'], requestedBy: 'test' });
+    const run = await until('the run', () => jobs.getRun(runId), (r) => r?.state === 'SUCCEEDED' || r?.state === 'FAILED');
+    assert.equal(run?.state, 'SUCCEEDED', JSON.stringify(run?.error));
+    assert.deepEqual(run?.steps, ['feedback']);
+    const [sent] = await until('sent', () => feedbackItemsById(mirror.db, [item.feedbackId]), (rows) => rows[0]?.state === 'SENT');
+    assert.equal(sent.state, 'SENT');
+    const received = sb.sandbox.received('ministry').filter((r) => r.operation !== 'SubmitFeedback').slice(before);
+    assert.deepEqual(received.flatMap((r) => ((r.items ?? []) as { feedbackId?: string }[]).map((i) => i.feedbackId)), [item.feedbackId], 'delivered once to its department');
   });
 });
