@@ -58,6 +58,8 @@ describe('the dashboard in headless Chromium (PostgreSQL, Redis, a worker, sandb
   let base = '';
   let run: RunStatus;
   const tokens: Record<string, string> = {};
+  /** adoption items the run's send delivered */
+  let sentItems = 0;
 
   const api = async (url: string, token = tokens.operator): Promise<any> => {
     const res = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
@@ -133,9 +135,23 @@ describe('the dashboard in headless Chromium (PostgreSQL, Redis, a worker, sandb
     assert.ok((await storeRejectedFeedback(mirror.db, () => generated.world.asOf)) > 0, 'the run quarantined records');
     await mirror.db.query(`UPDATE feedback_items SET state = 'FAILED', failed_at = now(), attempts = 1, last_error = 'LIFECERT_FEEDBACK_REFUSED: HTTP 400' WHERE seq = (SELECT min(seq) FROM feedback_items)`);
     await mirror.db.query(`UPDATE cases SET opened_at = opened_at - interval '40 days' WHERE case_id IN (SELECT case_id FROM cases ORDER BY case_id LIMIT 3)`);
+    // the run pulled the ministry: its adoption send (queued as it closed) has sent every item; then
+    // records arrive whose feedback is due tomorrow, and two past their deadline
+    const send = await jobs.queues.find((q) => q.name === 'adoption')!.getJob(`adoption.${run.runId}`);
+    assert.ok(send, 'the run queued its adoption send');
+    for (let i = 0; i < 600 && !(await send.isCompleted()) && !(await send.isFailed()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(await send.isCompleted(), 'the adoption send completed');
+    sentItems = Number((await mirror.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM adoption_items WHERE state = 'SENT'`)).rows[0].n);
+    assert.ok(sentItems > 0);
     const today = `(now() AT TIME ZONE 'Asia/Shanghai')::date`;
-    await mirror.db.query(`UPDATE adoption_items SET due_on = ${today} + 1 WHERE record_id IN (SELECT record_id FROM adoption_items ORDER BY record_id LIMIT 3)`);
-    await mirror.db.query(`UPDATE adoption_items SET due_on = ${today} - 2 WHERE record_id IN (SELECT record_id FROM adoption_items ORDER BY record_id DESC LIMIT 2)`);
+    const area = (await mirror.db.query<{ area_code: string }>(`SELECT area_code FROM t1_recipients ORDER BY area_code LIMIT 1`)).rows[0].area_code;
+    await mirror.db.query(
+      `INSERT INTO adoption_items (data_type, record_id, first_received_at, received_on, due_on, adopted, reason_code, area_code, decided_at)
+       SELECT 'TRAVEL', 'T-late-' || g, now(), ${today} - 29, ${today} + 1, true, NULL, $1, now() FROM generate_series(1, 3) g
+       UNION ALL
+       SELECT 'OVERSEAS', 'O-late-' || g, now(), ${today} - 12, ${today} - 2, false, 'NOT_ON_ROSTER', '44', now() FROM generate_series(1, 2) g`,
+      [area],
+    );
     const counties = (await mirror.db.query<{ area_code: string }>(`SELECT DISTINCT area_code FROM results WHERE action IN ('RECORD', 'RESTORE') ORDER BY area_code LIMIT 2`)).rows;
     for (const { area_code: areaCode } of counties) {
       const cut = await fetch(`${base}/api/v1/batches`, {
@@ -255,7 +271,8 @@ describe('the dashboard in headless Chromium (PostgreSQL, Redis, a worker, sandb
     assert.equal(await cell('#cases b[data-count="overdue"]'), 3);
     assert.equal(await cell('#adoption b[data-count="due"]'), await countAll('/api/v1/adoption?status=due'));
     assert.equal(await cell('#adoption b[data-count="overdue"]'), await countAll('/api/v1/adoption?status=overdue'));
-    assert.ok((await cell('#adoption b[data-count="due"]')) >= 3 && (await cell('#adoption b[data-count="overdue"]')) >= 2);
+    assert.deepEqual([await cell('#adoption b[data-count="due"]'), await cell('#adoption b[data-count="overdue"]')], [3, 2]);
+    assert.equal(await cell('#adoption b[data-count="sent"]'), sentItems);
     assert.equal(await cell('#batches td[data-state="OPEN"]'), await countAll('/api/v1/batches?status=OPEN'));
     assert.ok((await cell('#batches td[data-state="OPEN"]')) >= 2);
 
