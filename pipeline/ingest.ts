@@ -3,6 +3,7 @@
 // matters (a re-served record adds no version). Counting follows sources.md: within one pull
 // each (record id, content) counts once in `pulled`, as what it became (staged, rejected or
 // skipped) — the first time ever, read back from the mirror when it was already held.
+import { performance } from 'node:perf_hooks';
 import type { Connector, CursorState, PulledRecord } from '../connectors/kit/connector.ts';
 import type { RetryHook } from '../connectors/kit/retry.ts';
 import { toChinaIso } from '../lib/china-time.ts';
@@ -58,7 +59,25 @@ export interface IngestDatasetOptions {
   alreadyCounted?: Iterable<{ recordId: string; rawHash: string }>;
   /** where the pull, its pages (debug) and its retries are logged; default nothing */
   log?: Logger;
+  /** accumulates where the pull's wall time went (bench/month.ts); several pulls may share one */
+  stats?: IngestStats;
 }
+
+/**
+ * Milliseconds of wall time per stage of a pull, summed over its pages: waiting for the next
+ * page from the connector (fetch + protocol parsing), normalizing it, staging it (one
+ * transaction with its cursor). Pulls running side by side overlap, so the sums of several
+ * pulls can exceed the run's wall time.
+ */
+export interface IngestStats {
+  pullMs: number;
+  normalizeMs: number;
+  stageMs: number;
+  pages: number;
+  records: number;
+}
+
+export const emptyIngestStats = (): IngestStats => ({ pullMs: 0, normalizeMs: 0, stageMs: 0, pages: 0, records: 0 });
 
 const AS_OF = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -109,9 +128,13 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
     );
   };
 
+  const stats = options.stats;
   try {
+    let waitFrom = performance.now();
     for await (const page of connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize, onRetry })) {
+      const normalizeFrom = performance.now();
       const normalized = page.records.map((rec) => (rec.withdrawn ? undefined : normalizeRecord(normalize, channel, dataset, rec, asOf)));
+      const stageFrom = performance.now();
       const seq = progress.pages + 1;
       const receivedAt = toChinaIso(now());
       const { staged, pageCounts, pageWithdrawn, newKeys } = await db.transaction(async (tx) => {
@@ -138,6 +161,14 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
         });
         return { staged, ...tally };
       });
+      if (stats) {
+        const stagedAt = performance.now();
+        stats.pullMs += normalizeFrom - waitFrom;
+        stats.normalizeMs += stageFrom - normalizeFrom;
+        stats.stageMs += stagedAt - stageFrom;
+        stats.pages += 1;
+        stats.records += page.records.length;
+      }
       // only now, with the page committed, does it count
       for (const key of newKeys) counted.add(key);
       totals.pulled += pageCounts.pulled;
@@ -149,6 +180,7 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
       log.debug({ event: 'pull.page', seq, request: page.request, page: pageCounts, newVersions: staged.newVersions, withdrawn: pageWithdrawn }, `page ${seq} of ${channel}/${dataset} staged`);
       options.onPage?.({ channel, dataset, pullId, seq, request: page.request, page: pageCounts, totals: { ...totals }, newVersions: staged.newVersions, state: page.state });
       if (signal?.aborted) break;
+      waitFrom = performance.now();
     }
   } catch (err) {
     // the pages committed before the failure are staged: their adoption items are due all the same
