@@ -9,7 +9,7 @@ import { buildConnectors } from '../config/index.ts';
 import { sandboxSources } from '../sandbox/hub-sources.ts';
 import { resultDifferences } from '../sandbox/generate.ts';
 import type { Expected } from '../sandbox/generate.ts';
-import { loadRoster, migrate, openDatabase, readResults, rosterShards } from '../mirror/index.ts';
+import { loadRoster, migrate, openDatabase, readResults, refreshMatchStatistics, rosterShards } from '../mirror/index.ts';
 import { emptyIngestStats, ingestAll } from '../pipeline/ingest.ts';
 import { decideArea, publishArea } from '../pipeline/match.ts';
 import type { PullCounts, RosterEntry } from '../schemas/types.ts';
@@ -66,6 +66,10 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
     matchWall.start();
     const decisions: Record<string, number> = {};
     let matched = 0;
+    // as matchPeriod does
+    decide.start();
+    await refreshMatchStatistics(db);
+    decide.stop();
     for (const shard of await rosterShards(db)) {
       decide.start();
       const results = await decideArea(db, shard.areaCode, config.period, config.asOf);

@@ -37,6 +37,8 @@ const USAGE = `usage: npm run bench -- [--persons N,N,...] [--seed S] [--quick] 
   --quick        ${QUICK_SIZES.join(',')} persons, a smoke check
   --huge         add ${HUGE.toLocaleString('en-US')} persons (streamed generation: not built yet, see docs/benchmarks.md)
   --no-docs      do not rewrite the figures section of docs/benchmarks.md
+  --keep-db      keep the scratch databases (to look at plans afterwards; drop them yourself)
+  --cpu-prof DIR V8 CPU profiles (.cpuprofile) of the hub and floor processes into DIR
 Worlds (faults off) are cached in bench/.cache/ by size, seed and generator source. PostgreSQL:
 DATABASE_URL's server, else 127.0.0.1:5432; a fresh database lifecert_bench_<random> per size,
 dropped after.`;
@@ -45,6 +47,10 @@ interface Options {
   sizes: number[];
   seed: string;
   docs: boolean;
+  /** write V8 CPU profiles of the hub and the floor processes into this folder */
+  cpuProf?: string;
+  /** keep the scratch databases (their names are printed) for a look afterwards */
+  keepDb: boolean;
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -56,6 +62,8 @@ function parseOptions(argv: string[]): Options | null {
       quick: { type: 'boolean' },
       huge: { type: 'boolean' },
       'no-docs': { type: 'boolean' },
+      'cpu-prof': { type: 'string' },
+      'keep-db': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -71,7 +79,8 @@ function parseOptions(argv: string[]): Options | null {
   if (values.huge) {
     throw new Error(`--huge (${HUGE.toLocaleString('en-US')} persons) needs a streamed world generator and sandbox, which are not built yet: the generator holds a whole world in memory (about 5 GB per million persons)`);
   }
-  return { sizes, seed: typeof values.seed === 'string' ? values.seed : '1', docs: !values['no-docs'] };
+  const cpuProf = typeof values['cpu-prof'] === 'string' ? path.resolve(values['cpu-prof']) : undefined;
+  return { sizes, seed: typeof values.seed === 'string' ? values.seed : '1', docs: !values['no-docs'], cpuProf, keepDb: values['keep-db'] === true };
 }
 
 /** A hash of the generator's source: a changed generator makes a new cached world. */
@@ -234,9 +243,9 @@ class ProcessWatch {
   }
 }
 
-function runChild<R>(script: string, config: unknown, teardown: Teardown, onStage: (stage: string) => Promise<void>, onPid: (pid: number) => void): Promise<{ result: R; wallSeconds: number }> {
+function runChild<R>(script: string, config: unknown, cpuProf: string | undefined, teardown: Teardown, onStage: (stage: string) => Promise<void>, onPid: (pid: number) => void): Promise<{ result: R; wallSeconds: number }> {
   const started = performance.now();
-  const child = fork(path.join(import.meta.dirname, script), [JSON.stringify(config)], { execPath: process.execPath, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(path.join(import.meta.dirname, script), [JSON.stringify(config)], { execPath: process.execPath, execArgv: cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : [], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));
   if (child.pid) onPid(child.pid);
   teardown.add(`stop ${script} ${child.pid ?? '?'}`, () => {
@@ -261,10 +270,10 @@ function runChild<R>(script: string, config: unknown, teardown: Teardown, onStag
   });
 }
 
-async function runSize(persons: number, seed: string, adminUrl: string, teardown: Teardown): Promise<MonthRun> {
+async function runSize(persons: number, seed: string, adminUrl: string, cpuProf: string | undefined, keepDb: boolean, teardown: Teardown): Promise<MonthRun> {
   const world = obtainWorld(persons, seed);
   const scratch = await createScratchDatabase(adminUrl);
-  teardown.add(`drop database ${scratch.name}`, () => scratch.drop());
+  if (!keepDb) teardown.add(`drop database ${scratch.name}`, () => scratch.drop());
   process.stderr.write(`created ${redactUrl(scratch.url)}\n`);
 
   const civilDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-bench-civil-'));
@@ -288,7 +297,7 @@ async function runSize(persons: number, seed: string, adminUrl: string, teardown
     databaseUrl: scratch.url, sandboxUrl: sandbox.url, civilDir, cities: world.cities, period: world.period, asOf: world.asOf, runId, rosterFile: world.rosterFile, expectedFile: world.expectedFile,
   };
   let phase = 'setup';
-  const hub = await runChild<MonthHubResult>('month-hub.ts', hubConfig, teardown, async (stage) => {
+  const hub = await runChild<MonthHubResult>('month-hub.ts', hubConfig, cpuProf, teardown, async (stage) => {
     await watch.mark(phase);
     process.stderr.write(`  ${phase} done; ${stage}…\n`);
     phase = stage;
@@ -300,7 +309,7 @@ async function runSize(persons: number, seed: string, adminUrl: string, teardown
   process.stderr.write('floor and SQL baseline…\n');
   phase = 'floor-read';
   const floorConfig: FloorConfig = { databaseUrl: scratch.url, runId, period: world.period, asOf: world.asOf };
-  const floor = await runChild<FloorResult>('month-floor.ts', floorConfig, teardown, async (stage) => {
+  const floor = await runChild<FloorResult>('month-floor.ts', floorConfig, cpuProf, teardown, async (stage) => {
     await watch.mark(phase);
     phase = stage;
   }, (pid) => watch.watch(pid, 'floor'));
@@ -329,7 +338,7 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
   if ('skipped' in found) throw new Error(`npm run bench needs PostgreSQL: ${found.skipped}`);
   const runs: MonthRun[] = [];
   for (const persons of options.sizes) {
-    const run = await runSize(persons, options.seed, found.adminUrl, teardown);
+    const run = await runSize(persons, options.seed, found.adminUrl, options.cpuProf, options.keepDb, teardown);
     runs.push(run);
     process.stdout.write(`${renderMonthText(run)}\n\n`);
   }
