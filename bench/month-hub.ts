@@ -9,6 +9,7 @@ import { buildConnectors } from '../config/index.ts';
 import { sandboxSources } from '../sandbox/hub-sources.ts';
 import { resultDifferences } from '../sandbox/generate.ts';
 import type { Expected } from '../sandbox/generate.ts';
+import type { Db, Queryable } from '../mirror/index.ts';
 import { loadRoster, migrate, openDatabase, readResults, refreshMatchStatistics, rosterShards } from '../mirror/index.ts';
 import { emptyIngestStats, ingestAll } from '../pipeline/ingest.ts';
 import { decideArea, publishArea } from '../pipeline/match.ts';
@@ -39,10 +40,39 @@ class Meter {
   }
 }
 
+/** With BENCH_SQL_TIMES=1: wall ms per statement (its first words), printed on stderr at the end. */
+const sqlTimes = new Map<string, { n: number; ms: number }>();
+function timed<T extends Queryable>(q: T): T {
+  if (process.env.BENCH_SQL_TIMES !== '1') return q;
+  return new Proxy(q, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === 'query') {
+        return async (sql: string, params?: unknown[]) => {
+          const t0 = performance.now();
+          try {
+            return await (v as Queryable['query']).call(target, sql, params);
+          } finally {
+            const key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+            const e = sqlTimes.get(key) ?? { n: 0, ms: 0 };
+            e.n += 1;
+            e.ms += performance.now() - t0;
+            sqlTimes.set(key, e);
+          }
+        };
+      }
+      if (prop === 'transaction') {
+        return <R>(fn: (tx: Queryable) => Promise<R>) => (v as Db['transaction']).call(target, (tx: Queryable) => fn(timed(tx)));
+      }
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResult> {
   const setup = new Meter();
   setup.start();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl });
+  const db = timed(await openDatabase({ databaseUrl: config.databaseUrl }));
   try {
     await migrate(db);
     const roster = JSON.parse(fs.readFileSync(config.rosterFile, 'utf8')) as RosterEntry[];
@@ -82,6 +112,7 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
     }
     matchWall.stop();
     const peakRssKiB = process.resourceUsage().maxRSS;
+    for (const [k, v] of [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) process.stderr.write(`${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(7)}×  ${k}\n`);
     await send({ kind: 'stage', stage: 'verify' satisfies HubStage });
 
     // outside the timing: every result against the generator's expectation

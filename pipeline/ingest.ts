@@ -131,7 +131,7 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
   const stats = options.stats;
   try {
     let waitFrom = performance.now();
-    for await (const page of connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize, onRetry })) {
+    for await (const page of fetchingAhead(connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize, onRetry }))) {
       const normalizeFrom = performance.now();
       const normalized = page.records.map((rec) => (rec.withdrawn ? undefined : normalizeRecord(normalize, channel, dataset, rec, asOf)));
       const stageFrom = performance.now();
@@ -215,6 +215,37 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
 }
 
 /**
+ * The pages of `source`, each handed on while the next one is already being fetched, so that
+ * fetching page n+1 overlaps normalizing and committing page n. The cursor rule holds: pages are
+ * still committed one after another in order, each with its own cursor, and a page fetched ahead
+ * but never committed (an abort, a failure of page n) is fetched again from the committed cursor
+ * next time. A failure fetching ahead surfaces only when the next page is asked for, after page n
+ * was committed, as it would have without the look-ahead.
+ */
+async function* fetchingAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  // awaited below; this keeps a failure of a fetch nobody waits for any more from being unhandled
+  next.catch(() => undefined);
+  let done = false;
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) {
+        done = true;
+        return;
+      }
+      next = it.next();
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    // the consumer stopped early: let the source close (it waits for the fetch in flight)
+    if (!done) await it.return?.(undefined)?.catch(() => undefined);
+  }
+}
+
+/**
  * Adoption feedback (workflow.md article 14) is decided from what the pull staged, rejected or
  * skipped: one statement over the versions this pull added, after its pages are committed, so
  * staging itself and the pull's counts stay exactly what they were.
@@ -275,13 +306,21 @@ function describe(err: unknown): string {
 
 export interface IngestAllOptions extends Omit<IngestDatasetOptions, 'connector' | 'dataset'> {
   connectors: readonly Connector[];
-  /** pull different connectors at the same time (default true); a connector's datasets always go one after another */
+  /** pull datasets at the same time (default true); false: every dataset one after another */
   parallel?: boolean;
+  /**
+   * how many pulls run at the same time when parallel (default 8): datasets of different
+   * connectors and of one connector alike — each (channel, dataset) has its own cursor and its
+   * own staging lock, and the queued service already pulls them as separate jobs
+   */
+  concurrency?: number;
 }
 
+export const DEFAULT_PULL_CONCURRENCY = 8;
+
 /**
- * Every dataset of every connector: datasets of one connector one after another, connectors
- * side by side. A failing dataset does not stop the others; when all are done, the counts
+ * Every dataset of every connector, up to `concurrency` at a time, connectors taken in turn (the
+ * first dataset of each, then the second of each, …). A failing dataset does not stop the others; when all are done, the counts
  * of the finished ones are returned, or — if any failed — an IngestRunError carrying those
  * counts and every failure is thrown. An abort stops everything and throws IngestAbortedError.
  */
@@ -290,26 +329,31 @@ export async function ingestAll(options: IngestAllOptions): Promise<Record<strin
   const failures: IngestError[] = [];
   let aborted: IngestAbortedError | null = null;
 
-  const runConnector = async (connector: Connector): Promise<void> => {
-    for (const dataset of connector.datasets) {
-      if (aborted || options.signal?.aborted) return;
-      try {
-        counts[`${connector.channel}/${dataset}`] = await ingestDataset({ ...options, connector, dataset });
-      } catch (err) {
-        if (err instanceof IngestAbortedError) {
-          aborted ??= err;
-          return;
-        }
-        // failed before its pull row was opened (cursor or pulls table unreadable): not logged yet
-        failures.push(err instanceof IngestError ? err : logged((options.log ?? silentLogger).child({ channel: connector.channel, dataset, runId: options.runId }), new IngestError('LIFECERT_PIPELINE_DATASET_FAILED', `${connector.channel}/${dataset}: ${describe(err)}`, {
-          channel: connector.channel, dataset, pullId: null, pagesCommitted: 0, counts: zeroCounts(), cause: err,
-        })));
+  const runDataset = async (connector: Connector, dataset: string): Promise<void> => {
+    if (aborted || options.signal?.aborted) return;
+    try {
+      counts[`${connector.channel}/${dataset}`] = await ingestDataset({ ...options, connector, dataset });
+    } catch (err) {
+      if (err instanceof IngestAbortedError) {
+        aborted ??= err;
+        return;
       }
+      // failed before its pull row was opened (cursor or pulls table unreadable): not logged yet
+      failures.push(err instanceof IngestError ? err : logged((options.log ?? silentLogger).child({ channel: connector.channel, dataset, runId: options.runId }), new IngestError('LIFECERT_PIPELINE_DATASET_FAILED', `${connector.channel}/${dataset}: ${describe(err)}`, {
+        channel: connector.channel, dataset, pullId: null, pagesCommitted: 0, counts: zeroCounts(), cause: err,
+      })));
     }
   };
 
-  if (options.parallel ?? true) await Promise.all(options.connectors.map(runConnector));
-  else for (const c of options.connectors) await runConnector(c);
+  // connectors in turn: the first dataset of each, then the second of each, …
+  const queue: Array<[Connector, string]> = [];
+  const deepest = Math.max(0, ...options.connectors.map((c) => c.datasets.length));
+  for (let i = 0; i < deepest; i++) for (const c of options.connectors) if (i < c.datasets.length) queue.push([c, c.datasets[i]]);
+  const width = (options.parallel ?? true) ? Math.max(1, options.concurrency ?? DEFAULT_PULL_CONCURRENCY) : 1;
+  const lane = async (): Promise<void> => {
+    for (let job = queue.shift(); job; job = queue.shift()) await runDataset(job[0], job[1]);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, queue.length) }, lane));
 
   if (aborted) throw aborted;
   if (options.signal?.aborted) throw new IngestAbortedError({ channel: '*', dataset: '*', pullId: null, pagesCommitted: 0, counts: zeroCounts(), cause: options.signal.reason });
