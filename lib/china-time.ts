@@ -22,6 +22,8 @@ const ISO_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)
  * with or without an offset (without: China time). Returns NaN when unreadable.
  */
 export function parseUpdateTime(value: string): number {
+  // no update time is longer; the bound keeps a megabyte value from being scanned at all
+  if (value.length > 64 && value.trim().length > 64) return Number.NaN;
   const v = value.trim();
   let m = LOCAL_TIME.exec(v);
   if (m) return fieldsToMs(m, 'Z') - CHINA_OFFSET_MS;
@@ -58,7 +60,10 @@ function fieldsToMs(m: RegExpExecArray, _zone: 'Z'): number {
 /** Normalize a source update time to ISO +08:00, or '' when unreadable. */
 export function normalizeUpdateTime(value: string): string {
   const ms = parseUpdateTime(value);
-  return Number.isNaN(ms) ? '' : toChinaIso(ms);
+  if (Number.isNaN(ms)) return '';
+  const iso = toChinaIso(ms);
+  // an instant past 9999-12-31 China time has no 4-digit year (`+010000-…`): unreadable too
+  return /^\d{4}-/.test(iso) ? iso : '';
 }
 
 /** The end of a China day (`2026-11-28` → the instant 2026-11-28T23:59:59.999+08:00) in ms. */

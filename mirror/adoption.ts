@@ -85,10 +85,13 @@ export async function deriveAdoptionItems(db: Queryable, scope: AdoptionScope, o
          JOIN source_records s ON s.channel = 'ministry' AND s.dataset = t.dataset AND s.record_id = t.record_id AND s.is_current
         WHERE s.record_id <> '' AND s.outcome IN ('staged', 'rejected', 'skipped') AND s.dataset = ANY($2::text[])
           -- AUTH only for remote assisted certification (channel 06): the staged event's signal,
-          -- or the channel as sent (trimmed) when the record was rejected or skipped
+          -- or the channel as sent (trimmed) when the record was rejected or skipped. That channel
+          -- is read from the raw record's text, not with ->>: the raw record is kept as the source sent
+          -- it, and a U+0000 or a lone surrogate anywhere in it makes PostgreSQL's json operators throw
           AND (s.dataset <> 'AUTH'
                OR (s.outcome = 'staged' AND s.detail->>'signal' = 'REMOTE_ASSIST')
-               OR (s.outcome <> 'staged' AND btrim(s.raw->>'channel', $3) = '06'))
+               OR (s.outcome <> 'staged'
+                   AND btrim(substring(s.raw::text from '"channel":"((?:[^"\\\\]|\\\\.)*)"'), $3) = '06'))
      ),
      decided AS (
        SELECT c.dataset, c.record_id, c.first_at, c.person_id, r.area_code AS roster_area,

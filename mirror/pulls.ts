@@ -1,6 +1,7 @@
 // One row per pull of one (channel, dataset) in a run: when, how far, how many, and why it
 // stopped. Counts are written with every page (in the page's transaction), so the row is
 // right even when the process dies half way.
+import { storableTextOrNull } from './storable-text.ts';
 import type { PullCounts } from '../schemas/types.ts';
 import type { Queryable } from './db.ts';
 
@@ -50,7 +51,7 @@ export async function recordPullProgress(tx: Queryable, pullId: number, progress
 }
 
 export async function finishPull(db: Queryable, pullId: number, status: Exclude<PullStatus, 'running'>, finishedAt: string, error: string | null = null): Promise<void> {
-  await db.query(`UPDATE pulls SET status = $2, finished_at = $3, error = $4 WHERE pull_id = $1`, [pullId, status, finishedAt, error]);
+  await db.query(`UPDATE pulls SET status = $2, finished_at = $3, error = $4 WHERE pull_id = $1`, [pullId, status, finishedAt, storableTextOrNull(error)]);
 }
 
 interface PullDbRow {

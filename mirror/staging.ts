@@ -13,6 +13,7 @@ import { formatChinaIso } from './db.ts';
 import type { Queryable } from './db.ts';
 import { MirrorError } from './errors.ts';
 import { eventId, rawHash, sha256Hex } from './hashing.ts';
+import { storableRecordId, storableText } from './storable-text.ts';
 
 export type VersionOutcome = 'staged' | 'rejected' | 'skipped' | 'withdrawn';
 export type { VersionOrder };
@@ -139,7 +140,11 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   const { channel, dataset } = page;
   await lockSource(tx, channel, dataset);
 
-  const ids = [...new Set(page.records.map((r) => r.recordId))];
+  // record ids as the text columns and their indexes hold them (U+0000, lone surrogates → U+FFFD,
+  // a kilobyte id in digest form): what the version bookkeeping below compares with what the
+  // database returns
+  const records = page.records.map((r) => (typeof r.recordId === 'string' ? { ...r, recordId: storableRecordId(r.recordId) } : r));
+  const ids = [...new Set(records.map((r) => r.recordId))];
   const { rows: existing } = ids.length === 0
     ? { rows: [] as ExistingVersion[] }
     : await tx.query<ExistingVersion>(
@@ -170,7 +175,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
     current.set(recordId, v);
   };
 
-  for (const rec of page.records) {
+  for (const rec of records) {
     // A record the source sent without its id is still kept (normalization rejects it with
     // REQUIRED_MISSING, and the raw record is quarantined): its versions are told apart by hash.
     if (typeof rec.recordId !== 'string' || (rec.recordId === '' && rec.withdrawn)) {
@@ -181,8 +186,11 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
     // parsed once: the stored text and its order key (orderKey of the stored text is the same instant)
     let updatedMs = orderKey(rec.updatedAt);
     let updatedAt = updatedMs === Number.NEGATIVE_INFINITY ? null : formatChinaIso(updatedMs);
-    // past year 9999 in China time the stored text has a six-digit year, which reads back as unreadable
-    if (updatedAt !== null && !/^\d/.test(updatedAt)) updatedMs = orderKey(updatedAt);
+    // past year 9999 (a source's 9999-12-31 in a zone west of China) no timestamptz literal: unreadable
+    if (updatedAt !== null && !/^\d{4}-/.test(updatedAt)) {
+      updatedAt = null;
+      updatedMs = Number.NEGATIVE_INFINITY;
+    }
     if (rec.withdrawn) {
       if (prior && prior.outcome === 'withdrawn') {
         results.push({ recordId: rec.recordId, rawHash: prior.rawHash, outcome: 'withdrawn', isNewVersion: false, isCurrent: true, madeCurrent: false });
@@ -258,7 +266,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   if (page.pullId !== null) {
     await tx.query(
       `INSERT INTO raw_pages (pull_id, seq, request, sha256, body, record_count, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [page.pullId, page.seq, page.request, bodySha256, bytes, page.records.length, page.receivedAt],
+      [page.pullId, page.seq, storableText(page.request), bodySha256, bytes, page.records.length, page.receivedAt],
     );
   }
   await saveCursor(tx, channel, dataset, page.state, page.pullId, page.receivedAt);
@@ -330,7 +338,7 @@ async function insertVersions(tx: Queryable, page: PageToStage, inserts: NewVers
       col((v) => v.event?.eventId ?? null),
       col((v) => v.event?.origin ?? null),
       col((v) => v.event?.kind ?? null),
-      col((v) => v.event?.name ?? null),
+      col((v) => (v.event ? storableText(v.event.name) : null)),
       col((v) => v.event?.date ?? null),
       col((v) => v.event?.endDate ?? null),
       col((v) => (v.event ? JSON.stringify(v.event.detail) : null)),
@@ -371,7 +379,7 @@ async function insertRejections(tx: Queryable, page: PageToStage, inserts: NewVe
       pick((v) => JSON.stringify(v.raw) ?? 'null'),
       pick((v) => v.rejection?.field ?? ''),
       pick((v) => v.reasonCode),
-      pick((v) => v.rejection?.message ?? ''),
+      pick((v) => storableText(v.rejection?.message ?? '')),
       pick((v) => v.personId),
     ],
   );

@@ -16,7 +16,8 @@ export interface BigdataClientConfig {
   retry: RetryConfig;
 }
 
-export type BigdataRecord = Record<string, unknown>;
+/** One element of `data.records` as sent: an object of fields, or anything else, which normalization rejects. */
+export type BigdataRecord = unknown;
 
 export interface BigdataRecordsPage {
   records: BigdataRecord[];
@@ -66,12 +67,13 @@ export class BigdataClient {
     const params = { updatedSince: query.updatedSince, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
     return this.call('GET', path, params, undefined, options, (json, body, request) => {
       const data = json.data;
-      if (!isRecord(data) || !Array.isArray(data.records) || !data.records.every(isRecord)) {
+      if (!isRecord(data) || !Array.isArray(data.records)) {
         throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${request}: the answer lacks data.records`, { request });
       }
+      // the cursor is checked before it is believed: a string, or null at the end
       const next = data.nextCursor;
-      if (next !== null && next !== undefined && typeof next !== 'string') {
-        throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${request}: data.nextCursor is neither a string nor null`, { request });
+      if (next !== null && typeof next !== 'string') {
+        throw new ConnectorError('LIFECERT_CONNECTOR_PAGING_INVALID', `${request}: data.nextCursor is ${next === undefined ? 'missing' : `a ${Array.isArray(next) ? 'list' : typeof next}`}, neither a string nor null; the page is not believed`, { request });
       }
       return { records: data.records as BigdataRecord[], nextCursor: next ? next : null, body, request };
     });

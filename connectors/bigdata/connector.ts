@@ -10,6 +10,8 @@ import { assertDataset } from '../kit/datasets.ts';
 import { asOfEndMs, highWaterOf, laterHighWater, versionKey, windowStartMs } from '../kit/high-water.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
 import { throwIfAborted } from '../kit/retry.ts';
+import { PagingWatch } from '../kit/paging.ts';
+import { idOf, stringOf } from '../kit/item.ts';
 import { normalizeUpdateTime, parseUpdateTime, toChinaIso } from '../../lib/china-time.ts';
 import { BigdataClient } from './client.ts';
 import type { BigdataClientDeps, BigdataFeedbackItem, BigdataRecord } from './client.ts';
@@ -75,6 +77,8 @@ async function* pullDataset(
   const updatedSince = toChinaIso(windowStartMs(state, config.initialDate));
   const limit = Math.min(options.pageSize ?? config.pageSize, 1000);
   const seen = new Set<string>();
+  const followed = new Set<string>();
+  const watch = new PagingWatch('the center');
   let highWater = state?.highWater ?? null;
   let cursor: string | undefined;
 
@@ -82,6 +86,7 @@ async function* pullDataset(
     throwIfAborted(options.signal);
     const page = await client.fetchRecords(dataset, { updatedSince, limit, ...(cursor ? { cursor } : {}) }, callOptions(options));
     const records: PulledRecord[] = [];
+    const keys: string[] = [];
     let reachedCutoff = false;
     for (const raw of page.records) {
       const record = toPulled(raw);
@@ -92,21 +97,24 @@ async function* pullDataset(
         break;
       }
       const key = versionKey(record);
+      keys.push(key);
       if (seen.has(key)) continue;
       seen.add(key);
       records.push(record);
       if (!Number.isNaN(t)) highWater = laterHighWater(highWater, highWaterOf(t));
     }
+    // a repeat or a stall fails the pull before this page's state is offered: the cursor stays
+    watch.page(keys, records.length, seen.size - records.length, limit, page.request);
     yield { records, state: { highWater }, body: page.body, request: page.request };
     if (reachedCutoff || page.nextCursor === null) return;
-    if (page.nextCursor === cursor) {
-      throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${page.request}: the center returned the same cursor again`, { request: page.request });
+    if (page.nextCursor === cursor || followed.has(page.nextCursor)) {
+      throw new ConnectorError('LIFECERT_CONNECTOR_PAGING_REPEAT', `${page.request}: the center returned a cursor it had already given in this sequence; the pull stops and resumes from the last committed state`, { request: page.request });
     }
+    followed.add(page.nextCursor);
     cursor = page.nextCursor;
   }
 }
 
 function toPulled(raw: BigdataRecord): PulledRecord {
-  const gxsj = typeof raw.GXSJ === 'string' ? raw.GXSJ : '';
-  return { recordId: raw.JLID === undefined || raw.JLID === null ? '' : String(raw.JLID), raw, updatedAt: normalizeUpdateTime(gxsj) };
+  return { recordId: idOf(raw, 'JLID'), raw, updatedAt: normalizeUpdateTime(stringOf(raw, 'GXSJ')) };
 }

@@ -13,7 +13,7 @@ export function normalizeBigdata(dataset: string, raw: unknown, ctx: NormalizeCo
   const fields = BIGDATA_RAW.fields(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { schema: BIGDATA_RAW, dataset, fields, wholeRecordField: 'GMSFHM' }, asFields),
+      readShape(raw, { dataset, fields, wholeRecordField: 'GMSFHM' }, asFields),
       ctx,
     );
     const personId = r.identity('GMSFHM');
@@ -27,7 +27,7 @@ export function normalizeBigdata(dataset: string, raw: unknown, ctx: NormalizeCo
         const reason = status === 'CANCELLED'
           ? r.requiredCode('ZXYYDM', BIGDATA_CANCEL_REASON, 'cancellation reason', 'a cancelled household record needs it')
           : null;
-        r.require('JLID', 'record id');
+        r.requireId('JLID');
         r.require('SJLY', 'originating department');
         if (reason === null) {
           r.require('GXSJ', 'update time', 'a normal household record is dated by it');
@@ -48,7 +48,7 @@ export function normalizeBigdata(dataset: string, raw: unknown, ctx: NormalizeCo
         return { kind: 'HUKOU_CANCELLED', origin, ...event, date: cancelled, detail: { reason } };
       }
       case 'death': {
-        r.require('JLID', 'record id');
+        r.requireId('JLID');
         r.require('SJLY', 'originating department');
         r.require('SWRQ', 'death date');
         const date = r.date('SWRQ', 'death date');
@@ -56,7 +56,7 @@ export function normalizeBigdata(dataset: string, raw: unknown, ctx: NormalizeCo
         return { kind: 'DEATH', origin, ...event, date, detail: { dateKind: 'death' } };
       }
       case 'cremation': {
-        r.require('JLID', 'record id');
+        r.requireId('JLID');
         r.require('SJLY', 'originating department');
         const dateField = r.requireOneOf(['SWRQ', 'HHRQ'], 'a death date or a cremation date');
         const date = r.date(dateField, dateField === 'SWRQ' ? 'death date' : 'cremation date');
@@ -64,11 +64,11 @@ export function normalizeBigdata(dataset: string, raw: unknown, ctx: NormalizeCo
         return { kind: 'DEATH', origin, ...event, date, detail: { dateKind: dateField === 'SWRQ' ? 'death' : 'proxy' } };
       }
       case 'prison': {
-        r.require('JLID', 'record id');
+        r.requireId('JLID');
         r.require('SJLY', 'originating department');
         r.require('XQQSRQ', 'sentence start date');
         const date = r.date('XQQSRQ', 'sentence start date');
-        const endDate = r.present('XQJZRQ') ? r.date('XQJZRQ', 'sentence end date', true) : undefined;
+        const endDate = r.endDate('XQJZRQ', 'sentence end date');
         const origin = r.code('SJLY', BIGDATA_ORIGIN, 'originating department');
         return { kind: 'IMPRISONED', origin, ...event, date, ...(endDate === undefined ? {} : { endDate }), detail: {} };
       }

@@ -2,7 +2,6 @@
 // BOM; quoted fields with commas; blank lines; a last line without a newline. Each row keeps
 // its PHYSICAL line number (header = line 1, blank lines counted), which is its record id.
 import iconv from 'iconv-lite';
-import { parse } from 'csv-parse/sync';
 import { CIVIL_HEADER } from '../../schemas/civil.ts';
 
 export const CIVIL_COLUMNS: readonly string[] = CIVIL_HEADER;
@@ -47,32 +46,90 @@ export function decodeCivilCsv(bytes: Uint8Array): DecodedCsv {
   return { text: gbk, encoding: 'gbk' };
 }
 
+/** The line an unclosed quote opened on: the file cannot be parsed (sources.md §4: refused whole, naming the line). */
+export class CsvQuoteError extends Error {
+  override readonly name = 'CsvQuoteError';
+  readonly line: number;
+  constructor(line: number) {
+    super(`a quoted field opened on line ${line} is never closed`);
+    this.line = line;
+  }
+}
+
+const COMMA = 44;
+const QUOTE = 34;
+const CR = 13;
+const LF = 10;
+
 /**
- * Parse CSV text into physical lines; throws csv-parse's error on an unclosed quote.
- * csv-parse's own line counter counts a CRLF inside a quoted field twice, so the line a
- * record starts on is computed here: from where the previous record ended (`info.bytes`,
- * UTF-8 bytes) by counting the line breaks before it (CRLF, CR or LF each one break).
+ * Parse CSV text into physical lines in one left-to-right pass. CRLF, LF and a lone CR each end
+ * a line, mixed within one file (sources.md §4), and each counts once in the physical line
+ * numbers, also inside a quoted field. A field that starts with a quote runs to the closing
+ * quote (`""` is a quote); a quote anywhere else is an ordinary character, and so is what
+ * follows a closing quote up to the next separator. Throws CsvQuoteError on an unclosed quote.
  */
 export function parseCsvLines(text: string): CsvLine[] {
-  const parsed = parse(text, {
-    info: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    bom: false,
-  }) as unknown as Array<{ record: string[]; info: { bytes: number } }>;
-  const bytes = Buffer.from(text, 'utf8');
-  let line = 1;
-  let scanned = 0;
-  let start = 0;
   const out: CsvLine[] = [];
-  for (const { record, info } of parsed) {
-    for (; scanned < start; scanned++) {
-      const b = bytes[scanned];
-      if (b === 0x0a || (b === 0x0d && bytes[scanned + 1] !== 0x0a)) line++;
+  const n = text.length;
+  let i = 0;
+  let line = 1;
+  while (i < n) {
+    const startLine = line;
+    const fields: string[] = [];
+    let blank = true;
+    // one record: fields until a line end outside quotes, or the end of the text
+    for (;;) {
+      let field = '';
+      if (i < n && text.charCodeAt(i) === QUOTE) {
+        const openedOn = line;
+        i++;
+        for (;;) {
+          let j = i;
+          // up to the next quote, counting the line ends passed
+          while (j < n) {
+            const c = text.charCodeAt(j);
+            if (c === QUOTE) break;
+            if (c === LF || (c === CR && text.charCodeAt(j + 1) !== LF)) line++;
+            j++;
+          }
+          if (j >= n) throw new CsvQuoteError(openedOn);
+          field += text.slice(i, j);
+          if (text.charCodeAt(j + 1) === QUOTE) {
+            field += '"';
+            i = j + 2;
+            continue;
+          }
+          i = j + 1;
+          break;
+        }
+      }
+      // unquoted (or the rest after a closing quote): up to a separator or a line end
+      let j = i;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c === COMMA || c === LF || c === CR) break;
+        j++;
+      }
+      field += text.slice(i, j);
+      fields.push(field);
+      if (blank && field.trim() !== '') blank = false;
+      i = j;
+      if (i >= n) break;
+      const c = text.charCodeAt(i);
+      if (c === COMMA) {
+        i++;
+        if (i >= n) {
+          fields.push('');
+          break;
+        }
+        continue;
+      }
+      // a line end: CRLF is one
+      i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+      line++;
+      break;
     }
-    out.push({ line, fields: record, blank: record.every((f) => f.trim() === '') });
-    start = info.bytes;
+    out.push({ line: startLine, fields, blank });
   }
   return out;
 }
@@ -82,12 +139,19 @@ export function headerMatches(fields: readonly string[] | string): boolean {
   return cells.length === CIVIL_COLUMNS.length && cells.every((c, i) => c.replace(/^\uFEFF/, '').trim().replace(/^"|"$/g, '') === CIVIL_COLUMNS[i]);
 }
 
-/** A data row keyed by the header; extra fields beyond the header are kept as `_extra<N>`. */
+/** Extra fields beyond the header kept one by one; the rest of a longer row is kept joined. */
+export const MAX_EXTRA_FIELDS = 32;
+
+/**
+ * A data row keyed by the header; extra fields beyond the header are kept as `_extra<N>` (N the
+ * field's position), the first 32 of them: a line of ten million commas is one record, and the
+ * fields past those are kept in `_extraRest`, joined by commas (the page archive has the bytes).
+ */
 export function rowOf(fields: readonly string[]): Record<string, string> {
   const row: Record<string, string> = {};
-  fields.forEach((value, i) => {
-    row[i < CIVIL_COLUMNS.length ? CIVIL_COLUMNS[i] : `_extra${i + 1}`] = value;
-  });
+  const kept = Math.min(fields.length, CIVIL_COLUMNS.length + MAX_EXTRA_FIELDS);
+  for (let i = 0; i < kept; i++) row[i < CIVIL_COLUMNS.length ? CIVIL_COLUMNS[i] : `_extra${i + 1}`] = fields[i];
+  if (fields.length > kept) row._extraRest = fields.slice(kept).join(',');
   return row;
 }
 

@@ -1,7 +1,7 @@
 // Civil affairs cremation rows (sources.md §4) → DEATH events (normalization.md).
 import type { CivilRaw, EventBody, Normalized, NormalizeContext } from '../../schemas/types.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
-import { RecordCheck, decide, normalizeName, readShape, type RawFields } from '../kit/normalize/index.ts';
+import { RecordCheck, decide, normalizeName, readShape } from '../kit/normalize/index.ts';
 import { CIVIL_RAW } from './raw-records.ts';
 
 export const CIVIL_DATASET = 'cremation';
@@ -16,7 +16,7 @@ export function normalizeCivil(dataset: string, raw: unknown, ctx: NormalizeCont
   const fields = CIVIL_RAW.fields(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { schema: CIVIL_RAW, dataset, fields, wholeRecordField: '身份证号码' }, (v) => (v as CivilRaw).row as RawFields),
+      readShape(raw, { dataset, fields, wholeRecordField: '身份证号码' }, (v) => (isCivilRaw(v) ? v.row : null)),
       ctx,
     );
     const personId = r.identity('身份证号码');

@@ -3,6 +3,7 @@ import { ConnectorError } from '../kit/errors/connector-error.ts';
 import { createHttpClient, isRecord, joinUrl, parseJsonBody } from '../kit/http.ts';
 import type { HttpClient, HttpResponse } from '../kit/http.ts';
 import { withRetry } from '../kit/retry.ts';
+import { checkEchoedPage, pagingInteger } from '../kit/paging.ts';
 import { retryOptions } from '../kit/connector-deps.ts';
 import type { CallOptions, ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 
@@ -13,7 +14,8 @@ export interface HealthClientConfig {
   retry: RetryConfig;
 }
 
-export type HealthItem = Record<string, unknown>;
+/** One element of `data` as sent: an object of fields, or (from a misbehaving source) anything else, which normalization rejects. */
+export type HealthItem = unknown;
 
 export interface HealthPage {
   page: number;
@@ -54,13 +56,17 @@ export class HealthClient {
     return this.send('GET', `/v2/${encodeURIComponent(dataset)}?${query}`, undefined, options, (res) => {
       // parsed inside the retry: an HTML page from the gateway on a 2xx is retried too
       const json = parseJsonBody(res);
-      if (!isRecord(json) || !Array.isArray(json.data) || !json.data.every(isRecord) || typeof json.total !== 'number') {
+      if (!isRecord(json) || !Array.isArray(json.data)) {
         throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${res.request}: the answer lacks total or data`, { request: res.request });
       }
+      // paging fields are checked before they are believed; one bad item in data is that record's rejection, not the page's
+      const total = pagingInteger(json.total, 'total', res.request);
+      checkEchoedPage(json.page, 'page', page, res.request);
+      if (json.size !== undefined) pagingInteger(json.size, 'size', res.request);
       return {
-        page: typeof json.page === 'number' ? json.page : page,
+        page,
         size: typeof json.size === 'number' ? json.size : size,
-        total: json.total,
+        total,
         data: json.data as HealthItem[],
         body: res.body,
         request: res.request,

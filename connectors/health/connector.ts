@@ -8,6 +8,7 @@ import { asOfEndMs, windowStartMs } from '../kit/high-water.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
 import { normalizeUpdateTime, toChinaIso } from '../../lib/china-time.ts';
 import { pageWindow } from '../kit/window-pager.ts';
+import { idOf, stringOf } from '../kit/item.ts';
 import { HealthClient } from './client.ts';
 import type { HealthFeedbackItem, HealthItem } from './client.ts';
 
@@ -80,10 +81,6 @@ async function* pullDataset(client: HealthClient, config: Readonly<HealthConfig>
       const page = await client.fetchPage(dataset, toChinaIso(sinceMs), pageIndex + 1, size, callOptions(options));
       return { items: page.data, total: page.total, body: page.body, request: page.request };
     },
-    toRecord: (item): PulledRecord => ({
-      recordId: item[idField] === undefined || item[idField] === null ? '' : String(item[idField]),
-      raw: item,
-      updatedAt: normalizeUpdateTime(typeof item.updatedAt === 'string' ? item.updatedAt : ''),
-    }),
+    toRecord: (item): PulledRecord => ({ recordId: idOf(item, idField), raw: item, updatedAt: normalizeUpdateTime(stringOf(item, 'updatedAt')) }),
   });
 }

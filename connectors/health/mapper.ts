@@ -30,7 +30,7 @@ export function normalizeHealth(dataset: string, raw: unknown, ctx: NormalizeCon
   const d = datasetOf(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { schema: HEALTH_RAW, dataset, fields, wholeRecordField: 'idType' }, asFields),
+      readShape(raw, { dataset, fields, wholeRecordField: 'idType' }, asFields),
       ctx,
     );
     // Step 1: a passport or HK/Macau/Taiwan permit cannot match a resident roster: out of scope,
@@ -41,7 +41,7 @@ export function normalizeHealth(dataset: string, raw: unknown, ctx: NormalizeCon
 
     const personId = r.identity('idNumber');
     const name = normalizeName(r.value('name'));
-    r.require(d.recordId, 'record id');
+    r.requireId(d.recordId);
     r.require(d.dateField, d.dateMeaning);
     const date = r.date(d.dateField, d.dateMeaning);
 

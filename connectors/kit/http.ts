@@ -29,6 +29,8 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** the body decoded as UTF-8, as received */
   body: string;
+  /** the body's bytes as received (a SOAP answer may declare another encoding; the archive keeps these) */
+  bytes: Uint8Array;
   /** `GET /path?query` */
   request: string;
 }
@@ -59,12 +61,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         ...(req.body !== undefined ? { data: req.body } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });
-      const body = decodeBody(res.data);
+      const bytes = bodyBytes(res.data);
+      const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers ?? {})) {
         if (v !== undefined && v !== null) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
       }
-      const out: HttpResponse = { status: res.status, headers, body, request };
+      const out: HttpResponse = { status: res.status, headers, body, bytes, request };
       if (res.status < 200 || res.status > 299) throw new HttpStatusError(res.status, headers, body, request);
       return out;
     },
@@ -79,11 +82,47 @@ export function parseJsonBody(res: HttpResponse): unknown {
   const text = res.body.replace(/^\uFEFF/, '');
   if (/^\s*</.test(text)) throw new MalformedBodyError(res.request, 'an HTML/XML page where JSON was expected', res.body);
   if (text.trim() === '') throw new MalformedBodyError(res.request, 'an empty body where JSON was expected', res.body);
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (err) {
     throw new MalformedBodyError(res.request, `not valid JSON (${(err as Error).message})`, res.body);
   }
+  return boundDepth(parsed, MAX_JSON_DEPTH);
+}
+
+/** Containers nested deeper than this in a JSON answer are replaced (a page is three levels deep, its records four). */
+export const MAX_JSON_DEPTH = 32;
+export const TOO_DEEP = `[nested deeper than ${MAX_JSON_DEPTH} levels: see the archived page]`;
+
+/**
+ * The value with every container deeper than `maxDepth` replaced by the string TOO_DEEP. JSON.parse
+ * reads any depth, but whatever walks the value later (JSON.stringify for the mirror, hashing,
+ * de-duplication) recurses and a hostile item ten thousand arrays deep would overflow the stack
+ * and stop its page. Iterative, linear; returns the value itself when nothing is that deep.
+ */
+export function boundDepth(value: unknown, maxDepth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  // first look: how deep is it? (an explicit stack, no recursion)
+  let deepest = 0;
+  const look: Array<[unknown, number]> = [[value, 1]];
+  while (look.length > 0) {
+    const [v, d] = look.pop() as [unknown, number];
+    if (d > deepest) deepest = d;
+    if (d > maxDepth) break;
+    for (const child of Object.values(v as object)) if (child !== null && typeof child === 'object') look.push([child, d + 1]);
+  }
+  if (deepest <= maxDepth) return value;
+  const cut = (v: unknown, d: number): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (d > maxDepth) return TOO_DEEP;
+    if (Array.isArray(v)) return v.map((x) => cut(x, d + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: cut(x, d + 1), enumerable: true, writable: true, configurable: true });
+    return out;
+  };
+  // the recursion of `cut` stops at maxDepth, so it stays shallow
+  return cut(value, 1);
 }
 
 /** `GET /path?query` for logs, errors and the archived page's request. */
@@ -101,13 +140,12 @@ export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-function decodeBody(data: unknown): string {
-  if (data === undefined || data === null) return '';
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
-  return String(data);
+function bodyBytes(data: unknown): Uint8Array {
+  if (data === undefined || data === null) return new Uint8Array(0);
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(String(data), 'utf8');
 }
 
 /** Narrowing helpers for parsed JSON. */

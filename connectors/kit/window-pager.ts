@@ -12,13 +12,14 @@ import { ConnectorError } from './errors/connector-error.ts';
 import { asOfEndMs, laterHighWater, LATE_ARRIVAL_MS, versionKey, highWaterOf, windowStartMs } from './high-water.ts';
 import type { HighWaterState } from './high-water.ts';
 import { throwIfAborted } from './retry.ts';
+import { PagingWatch } from './paging.ts';
 import { parseUpdateTime } from '../../lib/china-time.ts';
 
 export interface WindowPage<T> {
   items: T[];
-  /** the source's count of rows matching the window's filter */
+  /** the source's count of rows matching the window's filter, checked a non-negative integer by the client (kit/paging.ts) */
   total: number;
-  body: string;
+  body: string | Uint8Array;
   request: string;
 }
 
@@ -68,6 +69,7 @@ export function dateWindow(state: HighWaterState | null, config: Readonly<DateWi
 export async function* pageWindow<T>(options: WindowPagerOptions<T>): AsyncGenerator<Page<HighWaterState>> {
   const maxPasses = options.maxPasses ?? 6;
   const seen = new Set<string>();
+  const watch = new PagingWatch('the source');
   let highWater: string | null = options.state?.highWater ?? null; // newest update time yielded
   let committed: string | null = highWater; // what states have said so far (monotonic)
   let since = options.sinceMs;
@@ -79,6 +81,8 @@ export async function* pageWindow<T>(options: WindowPagerOptions<T>): AsyncGener
     let firstTotal: number | undefined;
     let changeMarkMs: number | undefined; // newest served before the total changed
     let newestServedMs = Number.NEGATIVE_INFINITY;
+    let servedInPass = 0;
+    watch.newPass();
     for (let pageIndex = 0; ; pageIndex++) {
       throwIfAborted(options.signal);
       const page = await options.fetchPage(since, pageIndex, options.pageSize);
@@ -89,6 +93,7 @@ export async function* pageWindow<T>(options: WindowPagerOptions<T>): AsyncGener
       }
 
       const records: PulledRecord[] = [];
+      const keys: string[] = [];
       let reachedCutoff = false;
       for (const item of page.items) {
         const record = options.toRecord(item);
@@ -100,13 +105,18 @@ export async function* pageWindow<T>(options: WindowPagerOptions<T>): AsyncGener
         }
         if (t > newestServedMs) newestServedMs = t;
         const key = versionKey(record);
+        keys.push(key);
         if (seen.has(key)) continue;
         seen.add(key);
         records.push(record);
         if (!Number.isNaN(t)) highWater = laterHighWater(highWater, highWaterOf(t));
       }
+      servedInPass += page.items.length;
+      watch.page(keys, records.length, seen.size - records.length, options.pageSize, page.request);
 
-      const last = reachedCutoff || page.items.length === 0 || page.items.length < options.pageSize || (pageIndex + 1) * options.pageSize >= page.total;
+      // sources.md: a total alone never ends a pass early — a full page, or a running count
+      // short of the total, means the next page is asked for; an empty page ends the pass
+      const last = reachedCutoff || page.items.length === 0 || (page.items.length < options.pageSize && servedInPass >= page.total);
       if (last && changeMarkMs === undefined) {
         // Paging has finished only when the window still holds what the pass started with: a
         // row that arrived after the first page (even in a one-page window) changes the total.

@@ -7,6 +7,10 @@ import type { Client } from 'soap';
 import { ConnectorError } from '../kit/errors/connector-error.ts';
 import { HttpStatusError, MalformedBodyError, SoapFaultError } from '../kit/errors/transport-errors.ts';
 import { withRetry } from '../kit/retry.ts';
+import { createHttpClient } from '../kit/http.ts';
+import type { HttpClient, HttpResponse } from '../kit/http.ts';
+import { decodeAnswer, readQueryAnswer, soapBody } from './soap-answer.ts';
+import type { MinistryRecord } from './soap-answer.ts';
 import { retryOptions } from '../kit/connector-deps.ts';
 import type { CallOptions, ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 import { UsernameTokenDigestSecurity } from './ws-security.ts';
@@ -37,7 +41,7 @@ export interface QueryCertDataRequest {
   pageSize: number;
 }
 
-export type MinistryRecord = Record<string, string>;
+export type { MinistryRecord } from './soap-answer.ts';
 
 export interface QueryCertDataResult {
   resultCode: string;
@@ -46,8 +50,8 @@ export interface QueryCertDataResult {
   pageNo: number;
   pageSize: number;
   records: MinistryRecord[];
-  /** the SOAP response as received */
-  body: string;
+  /** the SOAP response's bytes as received (archived as such, whatever their encoding) */
+  body: Uint8Array;
   request: string;
 }
 
@@ -89,33 +93,50 @@ export class MinistryClient {
   private readonly deps: MinistryClientDeps;
   private client: Promise<Client> | null = null;
   private readonly endpointPath: string;
+  private readonly http: HttpClient;
+  private readonly security: UsernameTokenDigestSecurity;
 
-  constructor(config: Readonly<MinistryClientConfig>, deps: MinistryClientDeps = {}) {
+  constructor(config: Readonly<MinistryClientConfig>, deps: MinistryClientDeps = {}, http?: HttpClient) {
     this.config = config;
     this.deps = deps;
     this.endpointPath = new URL(config.url).pathname;
+    this.http = http ?? createHttpClient({ timeoutMs: config.timeoutMs });
+    this.security = new UsernameTokenDigestSecurity(config.username, config.password, {
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.nonce ? { nonce: deps.nonce } : {}),
+    });
   }
 
+  /**
+   * QueryCertData. Sent and read by the hub itself rather than by soap: the answer's bytes are
+   * decoded in the encoding it declares (GBK included), field elements are read by their text
+   * whatever attributes they carry, every <records> element counts, and an empty or truncated
+   * answer is retried (soap read the first as a refusal and the others as empty values).
+   */
   async queryCertData(req: QueryCertDataRequest, options: CallOptions & { maxAttempts?: number } = {}): Promise<QueryCertDataResult> {
     const request = `POST ${this.endpointPath} QueryCertData dataType=${req.dataType} areaCode=${req.areaCode} startDate=${req.startDate} endDate=${req.endDate} pageNo=${req.pageNo} pageSize=${req.pageSize}`;
-    const { result, body } = await this.invoke('QueryCertDataAsync', req, request, options);
-    const r = asObject(result);
-    const resultCode = text(r.resultCode);
-    if (resultCode !== '0000') {
-      throw new ConnectorError('LIFECERT_CONNECTOR_RESULT_NOT_OK', `ministry QueryCertData answered resultCode ${resultCode || '(none)'}: ${text(r.resultMsg)}`, { request });
-    }
-    const totalCount = Number(r.totalCount);
-    if (!Number.isFinite(totalCount)) throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${request}: the answer lacks totalCount`, { request });
-    return {
-      resultCode,
-      resultMsg: text(r.resultMsg),
-      totalCount,
-      pageNo: Number(r.pageNo),
-      pageSize: Number(r.pageSize),
-      records: recordsOf(r.records),
-      body,
-      request,
-    };
+    const retry = retryOptions(this.config.retry, this.deps, options, request);
+    if (options.maxAttempts !== undefined) retry.maxAttempts = options.maxAttempts;
+    return withRetry(async () => {
+      const envelope = queryEnvelope(req, this.security.toXML());
+      let res: HttpResponse;
+      try {
+        res = await this.http.send({
+          method: 'POST',
+          url: this.config.url,
+          headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${TNS}/QueryCertData"`, Accept: 'text/xml' },
+          body: envelope,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } catch (err) {
+        // a fault comes with a 500: read it as the fault it is
+        if (err instanceof HttpStatusError && /Fault/.test(err.body)) soapBody(err.body, err.status, request);
+        throw err;
+      }
+      const body = soapBody(decodeAnswer(res.bytes, res.headers['content-type']), res.status, request);
+      const answer = readQueryAnswer(body, req.pageNo, request);
+      return { ...answer, pageNo: req.pageNo, pageSize: req.pageSize, body: res.bytes, request };
+    }, retry);
   }
 
   /** SubmitFeedback: idempotent on (batchId, dataType, recordId). */
@@ -205,13 +226,22 @@ function text(v: unknown): string {
   return String(v);
 }
 
-/** `records` holds zero, one or many `record` elements; soap gives '', an object or an array. */
-function recordsOf(records: unknown): MinistryRecord[] {
-  const r = asObject(records).record;
-  const list = r === undefined ? [] : Array.isArray(r) ? r : [r];
-  return list.map((rec) => {
-    const out: MinistryRecord = {};
-    for (const [k, v] of Object.entries(asObject(rec))) out[k] = text(v);
-    return out;
-  });
+const TNS = 'http://cert.mohrss.example/ws/2021';
+
+function xmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The QueryCertData request envelope (document/literal, as the WSDL and soap write it), with its WS-Security header. */
+function queryEnvelope(req: QueryCertDataRequest, security: string): string {
+  const el = (name: string, value: string | number): string => `<${name}>${xmlText(String(value))}</${name}>`;
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:tns="${TNS}">` +
+    `<soap:Header>${security}</soap:Header>` +
+    `<soap:Body><QueryCertDataRequest xmlns="${TNS}">` +
+    el('dataType', req.dataType) + el('areaCode', req.areaCode) + el('startDate', req.startDate) + el('endDate', req.endDate) +
+    el('pageNo', req.pageNo) + el('pageSize', req.pageSize) +
+    '</QueryCertDataRequest></soap:Body></soap:Envelope>'
+  );
 }

@@ -4,7 +4,7 @@ import { UnknownDatasetError } from '../../schemas/index.ts';
 import { normalizeUpdateTime } from '../../lib/china-time.ts';
 import {
   AUTH_CHANNEL, AUTH_RESULT, GUANGDONG_PREFIX, INSURANCE_TYPE, RESIDENTS_PENSION, RecordCheck,
-  aliveStrength, asFields, decide, isSixDigitCode, normalizeName, quote, readShape, stringField,
+  aliveStrength, asFields, decide, hasUnreadableCharacter, isSixDigitCode, normalizeName, quote, readShape, stringField,
 } from '../kit/normalize/index.ts';
 import { MINISTRY_RAW } from './raw-records.ts';
 
@@ -26,14 +26,14 @@ export function normalizeMinistry(dataset: string, raw: unknown, ctx: NormalizeC
   const fields = MINISTRY_RAW.fields(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { schema: MINISTRY_RAW, dataset, fields, wholeRecordField: 'aac002' }, asFields),
+      readShape(raw, { dataset, fields, wholeRecordField: 'aac002' }, asFields),
       ctx,
     );
     const personId = r.identity('aac002');
     const name = normalizeName(r.value('aac003'));
 
     // Step 3, in published field order.
-    r.require('recordId', 'record id');
+    r.requireId('recordId');
     r.require('eventDate', EVENT_DATE[dataset]);
     if (dataset === 'BENEFIT') {
       r.require('detailCode', 'insurance type', 'a BENEFIT record needs it');
@@ -45,9 +45,7 @@ export function normalizeMinistry(dataset: string, raw: unknown, ctx: NormalizeC
     // Step 4: a pension may be approved to start next month, and a sentence or a benefit may end in the future.
     const date = r.date('eventDate', EVENT_DATE[dataset], dataset === 'BENEFIT');
     const hasEnd = dataset === 'BENEFIT' || dataset === 'PRISON';
-    const endDate = hasEnd && r.present('eventEndDate')
-      ? r.date('eventEndDate', dataset === 'BENEFIT' ? 'benefit end date' : 'sentence end date', true)
-      : undefined;
+    const endDate = hasEnd ? r.endDate('eventEndDate', dataset === 'BENEFIT' ? 'benefit end date' : 'sentence end date') : undefined;
 
     switch (dataset) {
       case 'DEATH':
@@ -55,7 +53,8 @@ export function normalizeMinistry(dataset: string, raw: unknown, ctx: NormalizeC
       case 'BENEFIT': {
         const insuranceType = r.code('detailCode', INSURANCE_TYPE, 'insurance type');
         const province = r.value('aab301').trim();
-        if (!isSixDigitCode(province)) {
+        // a control character is no white space to trim away (normalization.md "Hostile input")
+        if (!isSixDigitCode(province) || hasUnreadableCharacter(r.value('aab301'))) {
           r.reject('CODE_UNKNOWN', 'aab301', `aab301 (paying province) holds ${quote(r.value('aab301'))}, which is not a six-digit region code.`);
         }
         if (insuranceType === RESIDENTS_PENSION && province.startsWith(GUANGDONG_PREFIX)) r.skip('OWN_PENSION');

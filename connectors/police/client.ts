@@ -3,6 +3,7 @@ import { ConnectorError } from '../kit/errors/connector-error.ts';
 import { createHttpClient, isRecord, joinUrl, parseJsonBody } from '../kit/http.ts';
 import type { HttpClient, HttpResponse } from '../kit/http.ts';
 import { withRetry } from '../kit/retry.ts';
+import { pagingInteger } from '../kit/paging.ts';
 import { retryOptions } from '../kit/connector-deps.ts';
 import type { CallOptions, ConnectorDeps, RetryConfig } from '../kit/connector-deps.ts';
 import { OAuthTokenSource } from './oauth.ts';
@@ -56,10 +57,11 @@ export class PoliceClient {
     const query = new URLSearchParams({ since, offset: String(offset), limit: String(limit) }).toString();
     return this.authorized('GET', `/hukou/changes?${query}`, undefined, options, (res) => {
       const json = parseJsonBody(res);
-      if (!isRecord(json) || !Array.isArray(json.items) || !json.items.every(isRecord) || typeof json.total !== 'number') {
+      if (!isRecord(json) || !Array.isArray(json.items)) {
         throw new ConnectorError('LIFECERT_CONNECTOR_RESPONSE_SHAPE', `${res.request}: the answer lacks total or items`, { request: res.request });
       }
-      return { total: json.total, items: json.items as PoliceItem[], body: res.body, request: res.request };
+      // the total is checked before it is believed; one bad item is that record's rejection, not the page's
+      return { total: pagingInteger(json.total, 'total', res.request), items: json.items as PoliceItem[], body: res.body, request: res.request };
     });
   }
 

@@ -8,6 +8,7 @@ import { assertDataset } from '../kit/datasets.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
 import { chinaDate, normalizeUpdateTime } from '../../lib/china-time.ts';
 import { dateWindow, pageWindow } from '../kit/window-pager.ts';
+import { idOf, stringOf } from '../kit/item.ts';
 import { PoliceClient } from './client.ts';
 import type { PoliceFeedbackItem, PoliceItem } from './client.ts';
 import { POLICE_DATASETS } from './raw-records.ts';
@@ -67,10 +68,6 @@ async function* pullHukou(client: PoliceClient, config: Readonly<PoliceConfig>, 
     // `since` is a China date: the window starts at the beginning of that day
     ...dateWindow(state, config, options),
     fetchPage: (sinceMs, pageIndex, pageSize) => client.fetchChanges(chinaDate(sinceMs), pageIndex * pageSize, pageSize, callOptions(options)),
-    toRecord: (item): PulledRecord => ({
-      recordId: item.id === undefined || item.id === null ? '' : String(item.id),
-      raw: item,
-      updatedAt: normalizeUpdateTime(typeof item.gxsj === 'string' ? item.gxsj : ''),
-    }),
+    toRecord: (item): PulledRecord => ({ recordId: idOf(item, 'id'), raw: item, updatedAt: normalizeUpdateTime(stringOf(item, 'gxsj')) }),
   });
 }

@@ -16,7 +16,7 @@ export function normalizePolice(dataset: string, raw: unknown, ctx: NormalizeCon
   const fields = POLICE_RAW.fields(dataset);
   return decide((): EventBody => {
     const r = new RecordCheck(
-      readShape(raw, { schema: POLICE_RAW, dataset, fields, wholeRecordField: 'sfzh' }, asFields),
+      readShape(raw, { dataset, fields, wholeRecordField: 'sfzh' }, asFields),
       ctx,
     );
     const personId = r.identity('sfzh');
@@ -27,7 +27,7 @@ export function normalizePolice(dataset: string, raw: unknown, ctx: NormalizeCon
     const reason = status === 'CANCELLED'
       ? r.requiredCode('zxyy', POLICE_CANCEL_REASON, 'cancellation reason', 'a cancelled household record (注销) needs it')
       : null;
-    r.require('id', 'record id');
+    r.requireId('id');
     if (reason === null) {
       r.require('gxsj', 'update time', 'a normal household record is dated by it');
       const date = r.date('gxsj', 'update time');

@@ -83,6 +83,14 @@ describe('error registry: the source', () => {
         count: 3,
         why: 'raw HTTP/SOAP failures that never leave the kit: classify.ts turns each into a coded ConnectorError',
       },
+      [path.join('connectors', 'kit', 'xml.ts')]: {
+        count: 1,
+        why: 'XmlSyntaxError of the SOAP reader never leaves the connector: ministry/soap-answer.ts turns it into a MalformedBodyError (LIFECERT_CONNECTOR_BODY_MALFORMED, retried)',
+      },
+      [path.join('connectors', 'civil', 'csv-file.ts')]: {
+        count: 1,
+        why: 'CsvQuoteError of the CSV reader never leaves the connector: civil/connector.ts names the file and line in a LIFECERT_CIVIL_CSV_MALFORMED error',
+      },
       [path.join('lib', 'errors.ts')]: { count: 1, why: 'the base class itself' },
     };
     const uncoded = /\bnew (?:Error|TypeError|RangeError|SyntaxError|EvalError|ReferenceError|URIError|AggregateError)\(|\bextends Error\b/g;

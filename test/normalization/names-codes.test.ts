@@ -11,7 +11,11 @@ describe('names', () => {
     ['as given', '赵国荣', '赵国荣'],
     ['trimmed', '  赵国荣 ', '赵国荣'],
     ['inner and ideographic spaces removed', '\u3000李\u3000建平 ', '李建平'],
-    ['tab and newline removed', '李\t建\n平', '李建平'],
+    ['tab removed', '李\t建平', '李建平'],
+    // normalization.md "Hostile input": another C0 control character becomes U+FFFD in an optional field
+    ['a newline (a C0 control character) counts as empty', '李\t建\n平', ''],
+    ['U+0000 counts as empty', '李\u0000建平', ''],
+    ['an unpaired surrogate counts as empty', '李\uD800建平', ''],
     ['full-width Latin to half-width upper-case', '林ＭＡＲＹ', '林MARY'],
     ['full-width lower-case Latin', '林ｍａｒｙ', '林MARY'],
     ['Latin upper-cased, space removed', '陈 anna', '陈ANNA'],

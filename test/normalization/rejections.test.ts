@@ -327,21 +327,29 @@ describe('records that break their published shape are rejected, never lost', ()
       }
     });
 
-    it(`${s.channel}: a non-string field → REQUIRED_MISSING on that field, the earliest in published order`, () => {
-      const fields = fieldsOf(s.channel, s.dataset);
-      const last = fields[fields.length - 1];
-      const row: Record<string, unknown> = { ...s.base, [last]: 20261103, [fields[2]]: null };
-      const n = normalize(s.channel, s.dataset, s.wrap ? s.wrap(row as Row) : row, ctx);
-      assertRejected(n, 'REQUIRED_MISSING', fields[2]);
-      assert.match(n.outcome === 'rejected' ? n.message : '', /null where the interface publishes a string/);
-      const only: Record<string, unknown> = { ...s.base, [s.idField]: 440106194308160224 };
-      assertRejected(normalize(s.channel, s.dataset, s.wrap ? s.wrap(only as Row) : only, ctx), 'REQUIRED_MISSING', s.idField);
+    it(`${s.channel}: a non-string value counts as empty: REQUIRED_MISSING in a required field, carried and unread in an optional one`, () => {
+      for (const other of [null, 440106194308160224, true, ['4401'], { v: '4401' }]) {
+        const only: Record<string, unknown> = { ...s.base, [s.idField]: other };
+        const n = normalize(s.channel, s.dataset, s.wrap ? s.wrap(only as Row) : only, ctx);
+        assertRejected(n, 'REQUIRED_MISSING', s.idField);
+      }
+      const name = fieldsOf(s.channel, s.dataset).find((f) => ['aac003', 'XM', 'xm', '逝者姓名', 'name'].includes(f));
+      assert.ok(name, 'every dataset publishes a name field');
+      const row: Record<string, unknown> = { ...s.base, [name]: { given: '李' } };
+      const e = staged(normalize(s.channel, s.dataset, s.wrap ? s.wrap(row as Row) : row, ctx));
+      assert.equal(e.name, '');
     });
   }
 
-  it('an unknown extra field is tolerated when it is a string, rejected when not', () => {
+  it('a field the contract does not list is ignored, whatever its type; only own fields are read', () => {
     staged(normalize('bigdata', 'death', { ...SOURCES[1].base, NEWFIELD: 'x' }, ctx));
-    assertRejected(normalize('bigdata', 'death', { ...SOURCES[1].base, NEWFIELD: 1 }, ctx), 'REQUIRED_MISSING', 'NEWFIELD');
+    staged(normalize('bigdata', 'death', { ...SOURCES[1].base, NEWFIELD: 1 }, ctx));
+    const inherited = Object.create({ JLID: 'SW-inherited' }) as Record<string, unknown>;
+    Object.assign(inherited, SOURCES[1].base);
+    delete inherited.JLID;
+    assertRejected(normalize('bigdata', 'death', inherited, ctx), 'REQUIRED_MISSING', 'JLID');
+    const proto = JSON.parse(`{"__proto__": {"JLID": "x"}, ${JSON.stringify(SOURCES[1].base).slice(1)}`) as unknown;
+    staged(normalize('bigdata', 'death', proto, ctx));
   });
 
   it('civil: a malformed carried row is rejected on 身份证号码', () => {

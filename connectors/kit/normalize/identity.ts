@@ -1,6 +1,6 @@
 // Citizen identity number (公民身份号码, GB 11643-1999), normalization.md "Identity number".
 import type { RejectionCode } from '../../../schemas/types.ts';
-import { halfWidthDigits } from './text.ts';
+import { halfWidthDigits, hasUnreadableCharacter } from './text.ts';
 import { isCalendarDate } from './date.ts';
 
 export type IdentityRejection = Extract<
@@ -36,9 +36,35 @@ function range(from: number, to: number): string[] {
 /** Oldest birth date a living pension recipient's number can plausibly carry. */
 export const EARLIEST_BIRTH_DATE = '1880-01-01';
 
-const SCIENTIFIC = /^[+-]?(?:\d+\.?\d*|\.\d+)E[+-]?\d+$/i;
+/** normalization.md "Hostile input": a number longer than this after step 1 is ID_FORMAT without reading further. */
+export const MAX_IDENTITY_LENGTH = 32;
 const EIGHTEEN = /^\d{17}[\dX]$/;
 const FIFTEEN = /^\d{15}$/;
+
+/**
+ * Scientific notation as normalization.md defines it: `<digits>[.<digits>]E[+]<digits>`, either
+ * case, ASCII digits (full-width ones were converted by step 1). A single left-to-right scan:
+ * a pattern with nested repetition backtracked quadratically on a long run of digits.
+ */
+export function isScientificNotation(text: string): boolean {
+  let i = 0;
+  const n = text.length;
+  const digits = (): number => {
+    const start = i;
+    while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    return i - start;
+  };
+  if (digits() === 0) return false;
+  if (text[i] === '.') {
+    i++;
+    if (digits() === 0) return false;
+  }
+  if (text[i] !== 'E' && text[i] !== 'e') return false;
+  i++;
+  if (text[i] === '+') i++;
+  if (digits() === 0) return false;
+  return i === n;
+}
 
 /**
  * Step 1: trim, full-width digits and Ｘ/ｘ to half-width, x upper-cased, inner white space
@@ -74,9 +100,15 @@ export function isProvinceCode(firstTwo: string): boolean {
  * county codes that were later renamed or merged, and those are still the person's number.
  */
 export function normalizeIdentity(value: string, asOf: string): IdentityResult {
+  if (hasUnreadableCharacter(value)) {
+    return { ok: false, code: 'ID_FORMAT', problem: 'holds a control character or an unpaired surrogate, which no identity number holds' };
+  }
   const text = cleanIdentityText(value);
   if (text === '') return { ok: false, code: 'REQUIRED_MISSING', problem: 'is empty, but every record needs one' };
-  if (SCIENTIFIC.test(text)) {
+  if (text.length > MAX_IDENTITY_LENGTH) {
+    return { ok: false, code: 'ID_FORMAT', problem: `is ${text.length} characters long, far beyond the 18 (or 15) of a number` };
+  }
+  if (isScientificNotation(text)) {
     return {
       ok: false,
       code: 'ID_SCIENTIFIC_NOTATION',

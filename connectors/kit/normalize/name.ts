@@ -1,3 +1,4 @@
+import { replaceUnreadable } from './text.ts';
 // Person names (normalization.md "Names"). Names are compared after this, never used as a key.
 
 const WHITE_SPACE = /\s+/g;
@@ -14,7 +15,8 @@ const UNREADABLE = /[?？\uFFFD\p{Co}]/u;
 
 /** Normalized name, '' when the name is empty or holds a character that could not be carried. */
 export function normalizeName(value: string): string {
-  const name = value
+  // a control character or a lone surrogate is no part of a name (normalization.md "Hostile input"): U+FFFD, so the name counts as empty
+  const name = replaceUnreadable(value)
     .replace(WHITE_SPACE, '')
     .replace(FULL_WIDTH_LATIN, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(LATIN_LETTER, (c) => c.toUpperCase())

@@ -3,11 +3,10 @@
 // first failing check ends the record: `RecordCheck` methods throw a private Refusal that
 // `decide` turns into the rejected / skipped outcome, so no mapper can forget to stop.
 import type { EventBody, Normalized, NormalizeContext, RejectionCode, SkipCode } from '../../../schemas/types.ts';
-import type { RawSchema } from '../../../schemas/index.ts';
 import { normalizeIdentity } from './identity.ts';
-import { checkSourceDate } from './date.ts';
+import { checkSourceDate, isNoEnd } from './date.ts';
 import { lookupCode, type CodeTable } from './codes.ts';
-import { isPresent, quote } from './text.ts';
+import { hasUnreadableCharacter, isPresent, quote, replaceUnreadable } from './text.ts';
 
 class Refusal {
   readonly outcome: Normalized;
@@ -30,50 +29,42 @@ export function decide(body: () => EventBody): Normalized {
 export type RawFields = Readonly<Record<string, string>>;
 
 export interface ShapeOptions {
-  /** the source's raw-record schemas */
-  schema: RawSchema;
   dataset: string;
-  /** the fields in published order (a shape error is named by the earliest) */
+  /** the fields in published order: the only ones read */
   fields: readonly string[];
   /** the field named when the record is no object at all: the first one the check order reads */
   wholeRecordField: string;
 }
 
 /**
- * A record is read only if it has the published shape (an object of string fields). One that
- * has not is still a record the source sent: it is rejected REQUIRED_MISSING — the field the
- * contract promises as a string cannot be read — naming the earliest offending field, or
- * `wholeRecordField` when the record is not an object at all. `extract` picks the field object
- * out of a valid record (civil: its `row`).
+ * The fields of a record the hub reads (normalization.md "Hostile input"): only the published
+ * fields, only the record's own properties, only string values — a value of another JSON type
+ * counts as empty (a required field holding one is REQUIRED_MISSING when its step comes), and
+ * a field the contract does not list is never looked at. A record that is not an object at all
+ * (a number, a list, null inside a page) is still a record the source sent: it is rejected
+ * REQUIRED_MISSING naming `wholeRecordField`. `extract` picks the field object out of the
+ * record (civil: its `row`); it returns anything, and anything but an object is no record.
  */
-export function readShape(raw: unknown, options: ShapeOptions, extract: (raw: unknown) => RawFields): RawFields {
-  const errors = options.schema.validate(options.dataset, raw);
-  if (errors.length === 0) return extract(raw);
-  const rank = (field: string | null): number => {
-    if (field === null) return -1;
-    const i = options.fields.indexOf(field);
-    return i === -1 ? options.fields.length : i;
-  };
-  const first = [...errors].sort((a, b) => rank(a.field) - rank(b.field))[0];
-  const field = first.field ?? options.wholeRecordField;
-  let message: string;
-  if (first.field !== null) {
-    message = `${field} holds ${describeJson(valueAt(raw, first.path))} where the interface publishes a string, so the field cannot be read.`;
-  } else if (first.path === '') {
-    message = `The record is ${describeJson(raw)}, not an object of fields, so ${field} and every other field are missing.`;
-  } else {
-    message = `The record is malformed (${first.message}), so ${field} and every other field cannot be read.`;
+export function readShape(raw: unknown, options: ShapeOptions, extract: (raw: unknown) => unknown): RawFields {
+  const holder = isPlainRecord(raw) ? extract(raw) : raw;
+  if (!isPlainRecord(holder)) {
+    const field = options.wholeRecordField;
+    throw new Refusal({
+      outcome: 'rejected', reasonCode: 'REQUIRED_MISSING', field, personId: null,
+      message: `The record is ${describeJson(holder)}, not an object of fields, so ${field} and every other field are missing.`,
+    });
   }
-  throw new Refusal({ outcome: 'rejected', reasonCode: 'REQUIRED_MISSING', field, message, personId: null });
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const name of options.fields) {
+    if (!Object.hasOwn(holder, name)) continue;
+    const v = holder[name];
+    if (typeof v === 'string') fields[name] = v;
+  }
+  return fields;
 }
 
-function valueAt(raw: unknown, pointer: string): unknown {
-  let v: unknown = raw;
-  for (const token of pointer.split('/').slice(1)) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return v;
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function describeJson(v: unknown): string {
@@ -103,13 +94,18 @@ export class RecordCheck {
     this.asOf = ctx.asOf;
   }
 
-  /** The field as sent ('' when absent). */
+  /** The field as sent ('' when absent or not a string). */
   value(field: string): string {
-    return this.fields[field] ?? '';
+    return Object.hasOwn(this.fields, field) ? this.fields[field] : '';
+  }
+
+  /** An optional field as carried: control characters and lone surrogates become U+FFFD. */
+  optional(field: string): string {
+    return replaceUnreadable(this.value(field));
   }
 
   present(field: string): boolean {
-    return isPresent(this.fields[field]);
+    return isPresent(this.value(field));
   }
 
   reject(reasonCode: RejectionCode, field: string, message: string): never {
@@ -126,6 +122,17 @@ export class RecordCheck {
     if (!result.ok) this.reject(result.code, field, `${field} (identity number) ${result.problem}.`);
     this.personId = result.personId;
     return result.personId;
+  }
+
+  /**
+   * Step 3: the record id must be present and readable: one holding a control character or an
+   * unpaired surrogate cannot name the record to its source (REQUIRED_MISSING).
+   */
+  requireId(field: string): void {
+    this.require(field, 'record id');
+    if (hasUnreadableCharacter(this.value(field))) {
+      this.reject('REQUIRED_MISSING', field, `${field} (record id) holds a control character or an unpaired surrogate, so it cannot name the record.`);
+    }
   }
 
   /** Step 3: a required field must be present. */
@@ -154,7 +161,9 @@ export class RecordCheck {
 
   /** A code that is present: unknown → CODE_UNKNOWN (value trimmed before lookup). */
   code<T extends string>(field: string, table: CodeTable<T>, meaning: string): T {
-    const found = lookupCode(table, this.fields[field]);
+    const value = this.value(field);
+    // a control character is no white space to trim away: `1\n` is no code
+    const found = hasUnreadableCharacter(value) ? null : lookupCode(table, value);
     if (found === null) {
       this.reject(
         'CODE_UNKNOWN',
@@ -170,6 +179,15 @@ export class RecordCheck {
     const result = checkSourceDate(this.value(field), { asOf: this.asOf, futureAllowed });
     if (!result.ok) this.reject(result.code, field, `${field} (${meaning}) ${result.problem}.`);
     return result.date;
+  }
+
+  /**
+   * Step 4: an end date, which may lie in the future; undefined when empty or the sources'
+   * "no end" (9999-12-31 in any accepted form, with or without a time).
+   */
+  endDate(field: string, meaning: string): string | undefined {
+    if (!this.present(field) || isNoEnd(this.value(field))) return undefined;
+    return this.date(field, meaning, true);
   }
 }
 

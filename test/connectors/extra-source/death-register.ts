@@ -128,7 +128,7 @@ function createDeathRegisterConnector(input: unknown, deps: ConnectorDeps = {}):
 
 function normalizeDeath(dataset: string, raw: unknown, ctx: NormalizeContext): Normalized {
   return decide((): EventBody => {
-    const r = new RecordCheck(readShape(raw, { schema: RAW, dataset, fields: RAW.fields(dataset), wholeRecordField: 'idNumber' }, asFields), ctx);
+    const r = new RecordCheck(readShape(raw, { dataset, fields: RAW.fields(dataset), wholeRecordField: 'idNumber' }, asFields), ctx);
     const personId = r.identity('idNumber');
     const name = normalizeName(r.value('name'));
     r.require('regNo', 'registration number');
