@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { validateWorld } from '../schemas/index.ts';
 import type { World } from './world.ts';
+import { parseLargeJson } from './large-json.ts';
 
 export class WorldFileError extends Error {
   override readonly name = 'WorldFileError';
@@ -15,6 +16,10 @@ export function parseWorld(text: string, source = 'world'): World {
   } catch (err) {
     throw new WorldFileError(`${source} is not valid JSON: ${(err as Error).message}`);
   }
+  return checkWorld(value, source);
+}
+
+function checkWorld(value: unknown, source: string): World {
   const errors = validateWorld(value);
   if (errors.length > 0) {
     const shown = errors.slice(0, 10).map((e) => `  ${e.path || '/'}: ${e.message}`).join('\n');
@@ -31,11 +36,18 @@ export function parseWorld(text: string, source = 'world'): World {
 }
 
 export function readWorld(file: string): World {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (err) {
     throw new WorldFileError(`cannot read world file ${file}: ${(err as Error).message}`);
   }
-  return parseWorld(text, file);
+  // a world of a million persons is larger than one JavaScript string: parsed from the bytes
+  let value: unknown;
+  try {
+    value = parseLargeJson(bytes);
+  } catch (err) {
+    throw new WorldFileError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  return checkWorld(value, file);
 }
