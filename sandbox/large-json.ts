@@ -116,3 +116,44 @@ export function parseLargeJsonWith(buf: Buffer, whole: number): unknown {
   }
 }
 
+
+/** One member of a JSON object: its key and the byte range of its value. */
+export interface JsonMember {
+  key: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The members of the JSON object in `buf[start, end)`, in order, without parsing their values:
+ * a reader can parse the members it needs (`parseJsonRange`) and skip the rest unbuilt.
+ */
+export function* objectMembers(buf: Buffer, start = 0, end = buf.length): Generator<JsonMember> {
+  let i = skipSpace(buf, start, end);
+  if (buf[i] !== OPEN_BRACE) fail('an object expected', i);
+  const last = valueEnd(buf, i, end);
+  i = skipSpace(buf, i + 1, end);
+  if (buf[i] === CLOSE_BRACE && i + 1 === last) return;
+  for (;;) {
+    if (buf[i] !== QUOTE) fail('a key expected', i);
+    const keyEnd = valueEnd(buf, i, end);
+    const key = JSON.parse(buf.toString('utf8', i, keyEnd)) as string;
+    i = skipSpace(buf, keyEnd, end);
+    if (buf[i] !== COLON) fail('":" expected', i);
+    i = skipSpace(buf, i + 1, end);
+    const e = valueEnd(buf, i, end);
+    yield { key, start: i, end: e };
+    i = skipSpace(buf, e, end);
+    if (buf[i] === COMMA) {
+      i = skipSpace(buf, i + 1, end);
+      continue;
+    }
+    if (buf[i] === CLOSE_BRACE && i + 1 === last) return;
+    fail('"," or the end of the object expected', i);
+  }
+}
+
+/** JSON.parse of the value in `buf[start, end)`, of any size. */
+export function parseJsonRange(buf: Buffer, start: number, end: number): unknown {
+  return parseRange(buf, start, end);
+}

@@ -1,7 +1,13 @@
 // parseLargeJson: the same value as JSON.parse, also when a document is split into its members
-// (forced here with a tiny whole-value limit), and a SyntaxError for what JSON.parse refuses.
+// (forced here with a tiny whole-value limit), and a SyntaxError for what JSON.parse refuses;
+// readHubWorld: the hub's part of a world file, checked, without its sources.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parseLargeJson, parseLargeJsonWith } from '../../sandbox/large-json.ts';
+import { readHubWorld, readWorld, WorldFileError } from '../../sandbox/read-world.ts';
+import { generateWorld, writeWorld } from '../../sandbox/generate.ts';
 
 const DOCS = [
   '{"a":1,"b":[1,2,{"c":"x,]}\\"y"}],"d":{}, "e":[] ,"f":null,"g":true,"h":-1.5e3}',
@@ -36,3 +42,35 @@ describe('parseLargeJson', () => {
     });
   }
 });
+
+describe('readHubWorld', () => {
+  it('gives the roster, dates and police cities of readWorld without building the sources', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-hub-world-'));
+    try {
+      const { world } = writeGenerated(dir);
+      const full = readWorld(world);
+      const hub = readHubWorld(world);
+      assert.deepEqual(hub, { period: full.period, asOf: full.asOf, cities: Object.keys(full.sources.police ?? {}), roster: full.roster });
+      assert.ok(hub.cities.length > 0 && hub.roster.length === 300);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a roster that breaks world.schema.json, naming the problem', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-hub-world-'));
+    try {
+      const file = path.join(dir, 'world.json');
+      fs.writeFileSync(file, JSON.stringify({ worldVersion: 1, period: '2026-11', asOf: '2026-11-28', roster: [{ personId: 'x' }], sources: {} }));
+      assert.throws(() => readHubWorld(file), (e: unknown) => e instanceof WorldFileError && /roster/.test(e.message));
+      fs.writeFileSync(file, '{"worldVersion":1,"roster":[');
+      assert.throws(() => readHubWorld(file), (e: unknown) => e instanceof WorldFileError && /not valid JSON/.test(e.message));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function writeGenerated(dir: string): { world: string } {
+  return writeWorld(generateWorld({ persons: 300, seed: 'hub-world' }), { dir });
+}
