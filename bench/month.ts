@@ -38,6 +38,7 @@ const USAGE = `usage: npm run bench -- [--persons N,N,...] [--seed S] [--quick] 
   --huge         add ${HUGE.toLocaleString('en-US')} persons (streamed generation: not built yet, see docs/benchmarks.md)
   --no-docs      do not rewrite the figures section of docs/benchmarks.md
   --keep-db      keep the scratch databases (to look at plans afterwards; drop them yourself)
+  --render F,F   no run: rewrite the figures of docs/benchmarks.md from result files (bench/results/…)
   --cpu-prof DIR V8 CPU profiles (.cpuprofile) of the hub and floor processes into DIR
 Worlds (faults off) are cached in bench/.cache/ by size, seed and generator source. PostgreSQL:
 DATABASE_URL's server, else 127.0.0.1:5432; a fresh database lifecert_bench_<random> per size,
@@ -51,6 +52,8 @@ interface Options {
   cpuProf?: string;
   /** keep the scratch databases (their names are printed) for a look afterwards */
   keepDb: boolean;
+  /** rewrite docs/benchmarks.md from these result files instead of running */
+  render?: string[];
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -64,12 +67,16 @@ function parseOptions(argv: string[]): Options | null {
       'no-docs': { type: 'boolean' },
       'cpu-prof': { type: 'string' },
       'keep-db': { type: 'boolean' },
+      render: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
   });
   if (values.help) return null;
+  if (typeof values.render === 'string') {
+    return { sizes: [], seed: '1', docs: true, keepDb: false, render: values.render.split(',').map((f) => path.resolve(f.trim())) };
+  }
   if (values.quick && values.persons !== undefined) throw new Error('--quick already sets --persons: give one of them, not both');
   let sizes = values.quick ? QUICK_SIZES : DEFAULT_SIZES;
   if (typeof values.persons === 'string') {
@@ -335,7 +342,31 @@ async function runSize(persons: number, seed: string, adminUrl: string, cpuProf:
   };
 }
 
+interface ReportFile {
+  at: string;
+  environment: string;
+  uptime: string;
+  git: string;
+  runs: MonthRun[];
+}
+
+function writeDocs(reports: ReportFile[]): void {
+  const md = reports.map((r) => renderMonthMarkdown(r.environment, r.at, `${r.git}, load average ${r.uptime.split(' ').slice(0, 3).join(' ')} at the end`, r.runs)).join('\n');
+  const text = fs.existsSync(DOCS) ? fs.readFileSync(DOCS, 'utf8') : '';
+  const begin = '<!-- bench:month:begin -->';
+  const end = '<!-- bench:month:end -->';
+  const block = `${begin}\n${md}\n${end}`;
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  fs.writeFileSync(DOCS, i >= 0 && j > i ? `${text.slice(0, i)}${block}${text.slice(j + end.length)}` : `${text}\n${block}\n`);
+  process.stdout.write(`figures written to ${path.relative(ROOT, DOCS)}\n`);
+}
+
 async function main(options: Options, teardown: Teardown): Promise<number> {
+  if (options.render) {
+    writeDocs(options.render.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as ReportFile));
+    return 0;
+  }
   const found = await findPostgres();
   if ('skipped' in found) throw new Error(`npm run bench needs PostgreSQL: ${found.skipped}`);
   const runs: MonthRun[] = [];
@@ -344,22 +375,12 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
     runs.push(run);
     process.stdout.write(`${renderMonthText(run)}\n\n`);
   }
-  const report = { at: new Date().toISOString(), environment: environment(), uptime: fs.readFileSync('/proc/loadavg', 'utf8').trim(), git: gitHead(), runs };
+  const report: ReportFile = { at: new Date().toISOString(), environment: environment(), uptime: fs.readFileSync('/proc/loadavg', 'utf8').trim(), git: gitHead(), runs };
   fs.mkdirSync(RESULTS, { recursive: true });
   const file = path.join(RESULTS, `month-${options.sizes.join('-')}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`results: ${path.relative(ROOT, file)}\n`);
-  if (options.docs) {
-    const md = renderMonthMarkdown(report.environment, report.at, report.git, runs);
-    const text = fs.existsSync(DOCS) ? fs.readFileSync(DOCS, 'utf8') : '';
-    const begin = '<!-- bench:month:begin -->';
-    const end = '<!-- bench:month:end -->';
-    const block = `${begin}\n${md}\n${end}`;
-    const i = text.indexOf(begin);
-    const j = text.indexOf(end);
-    fs.writeFileSync(DOCS, i >= 0 && j > i ? `${text.slice(0, i)}${block}${text.slice(j + end.length)}` : `${text}\n${block}\n`);
-    process.stdout.write(`figures written to ${path.relative(ROOT, DOCS)}\n`);
-  }
+  if (options.docs) writeDocs([report]);
   const bad = runs.filter((r) => r.hub.differences > 0 || r.hub.countDifferences > 0);
   for (const r of bad) process.stderr.write(`${r.persons} persons: ${r.hub.differences} results and ${r.hub.countDifferences} dataset counts differ from the generator's (first: ${r.hub.firstDifference})\n`);
   return bad.length > 0 ? 1 : 0;
