@@ -1,7 +1,7 @@
 // Identity of source records and their versions. The event id names a source record for
 // ever (all its versions share it); the raw hash tells its versions apart and must not depend
 // on the order in which a source happened to serialize keys.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** JSON with object keys sorted at every level (undefined members left out, as JSON.stringify does). */
 export function canonicalJson(value: unknown): string {
@@ -37,7 +37,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // the one-shot digest: half the cost of createHash().update().digest() for a record's few hundred bytes
+  return hash('sha256', data, 'hex');
 }
 
 /** sha-256 hex of the canonical JSON of the raw record. */
