@@ -1,6 +1,7 @@
 // The cursor of the update-time sources (ministry, big-data, police, health): the newest
 // update time already committed. The next pull starts one day before it, because any source
 // may add records up to one day older than what it already served (sources.md).
+import { hash } from 'node:crypto';
 import type { PulledRecord } from './connector.ts';
 import { endOfChinaDay, parseUpdateTime, toChinaIso } from '../../lib/china-time.ts';
 import { ConnectorError } from './errors/connector-error.ts';
@@ -46,9 +47,14 @@ export function highWaterOf(ms: number): string {
   return toChinaIso(ms);
 }
 
-/** Identity of one served version: record id plus content, key order ignored. */
+/**
+ * Identity of one served version: record id plus a digest of its content, key order ignored.
+ * A pull keeps the key of every version it served (to drop the overlap of offset paging), so the
+ * key is a fixed 43-character digest rather than the record's text: about 80 bytes a version
+ * instead of several hundred, a few hundred MB less for a province's largest dataset.
+ */
 export function versionKey(record: PulledRecord): string {
-  return `${record.recordId}\u0000${stableStringify(record.raw)}`;
+  return `${record.recordId}\u0000${hash('sha256', stableStringify(record.raw), 'base64url')}`;
 }
 
 export function stableStringify(value: unknown): string {
