@@ -1,29 +1,11 @@
 // `lifecert case close|onsite|list`: what county staff do through the API, from the command line
 // (the same functions of feedback/cases.ts, audited the same way, actor `cli:<os user>`).
 import fs from 'node:fs';
-import { loadDotEnv } from '../config/index.ts';
 import { closeCaseWithOutcome, parseOnsite, parseOutcome, recordOnsite } from '../feedback/cases.ts';
 import { createError } from '../lib/errors.ts';
-import { loadWorkingCalendar } from '../lib/working-calendar.ts';
-import { databaseOptionsFromEnv, formatChinaIso, listCasePage, migrate, openDatabase, recordAudit } from '../mirror/index.ts';
-import type { Db } from '../mirror/index.ts';
+import { formatChinaIso, listCasePage } from '../mirror/index.ts';
 import { cliActor } from './user.ts';
-
-async function withDb<T>(databaseUrl: string | undefined, fn: (db: Db) => Promise<T>): Promise<T> {
-  loadDotEnv();
-  const db = await openDatabase(databaseUrl ? { databaseUrl } : databaseOptionsFromEnv());
-  try {
-    await migrate(db);
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-function audit(db: Db, actor: string, action: string, target: string, details: Record<string, unknown>): Promise<unknown> {
-  const now = Date.now();
-  return recordAudit(db, { at: formatChinaIso(now), actor, action, target, details, outOfHours: loadWorkingCalendar().isOutOfHours(now) });
-}
+import { audit, withDb } from './with-db.ts';
 
 export interface CaseCloseOptions {
   outcome?: string;

@@ -188,7 +188,7 @@ const migrateCommand: Command = {
 
 // api.md names the steps pull, match, publish, feedback. The match publishes each shard as it
 // decides it (one transaction per shard), so `match` and `publish` are one step here.
-const STEPS = ['pull', 'match', 'publish'] as const;
+const STEPS = ['pull', 'match', 'publish', 'feedback'] as const;
 
 const run: Command = {
   options: {
@@ -205,9 +205,10 @@ const run: Command = {
     // the as-of date is fixed when the run starts, never the clock in the middle of it
     const asOf = str(values, 'as-of') ?? chinaDate(Date.now());
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `--as-of must be YYYY-MM-DD, got '${asOf}'`);
-    const steps = (str(values, 'steps') ?? STEPS.join(',')).split(',').map((x) => x.trim());
+    // feedback sends data out to the departments: asked for, never by default (as the API)
+    const steps = (str(values, 'steps') ?? STEPS.filter((s) => s !== 'feedback').join(',')).split(',').map((x) => x.trim());
     for (const s of steps) {
-      if (!(STEPS as readonly string[]).includes(s)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `unknown or not yet available step '${s}' (available: ${STEPS.join(', ')})`);
+      if (!(STEPS as readonly string[]).includes(s)) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `unknown step '${s}' (available: ${STEPS.join(', ')})`);
     }
     const { loadDotEnv, loadHubConfig, buildConnectors } = await import('../config/index.ts');
     const { openDatabase, databaseOptionsFromEnv, migrate } = await import('../mirror/index.ts');
@@ -217,7 +218,9 @@ const run: Command = {
     try {
       const config = loadHubConfig(process.env.LIFECERT_CONFIG ?? './lifecert.config.json');
       const wanted = str(values, 'connectors')?.split(',').map((x) => x.trim());
-      const connectors = buildConnectors(config.sources).filter((c) => !wanted || wanted.includes(c.channel));
+      const configured = buildConnectors(config.sources);
+      // --connectors limits the pull; feedback goes to every configured department
+      const connectors = configured.filter((c) => !wanted || wanted.includes(c.channel));
       const url = str(values, 'database-url');
       const db = await openDatabase(url ? { databaseUrl: url } : databaseOptionsFromEnv());
       try {
@@ -233,6 +236,24 @@ const run: Command = {
           process.stdout.write(
             `matched and published ${s.persons} persons: ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened; ${s.reminders} to remind\n`,
           );
+        }
+        if (steps.includes('feedback')) {
+          // what a worker's sweep does, without Redis: the REJECTED items of the rejections (verified
+          // on the China date of each), then one delivery pass per channel with PENDING items
+          const { storeRejectedFeedback } = await import('../feedback/deliver-rejected.ts');
+          const { deliverPending } = await import('../feedback/deliver.ts');
+          const { feedbackChannels } = await import('../feedback/channels/index.ts');
+          const deliveries = await run.step(
+            'feedback',
+            async () => {
+              await storeRejectedFeedback(db, (r) => chinaDate(Date.parse(r.createdAt)));
+              return deliverPending(db, feedbackChannels(configured), { log: run.log });
+            },
+            (d) => ({ deliveries: d }),
+          );
+          for (const d of deliveries) {
+            process.stdout.write(`feedback to ${d.channel.padEnd(12)} sent ${d.sent} failed ${d.failed}${d.waiting ? ` waiting (${d.error?.code ?? 'down'})` : ''}\n`);
+          }
         }
       } finally {
         await db.close();
@@ -402,7 +423,44 @@ const caseCommand: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand, serve, user, audit, roster, case: caseCommand };
+const batchCommand: Command = {
+  options: {
+    period: { type: 'string' },
+    area: { type: 'string' },
+    size: { type: 'string' },
+    status: { type: 'string' },
+    level: { type: 'string' },
+    'database-url': { type: 'string' },
+  },
+  async run(values, positionals) {
+    const { runBatchApprove, runBatchCut, runBatchList, runBatchRetry } = await import('./batch.ts');
+    const databaseUrl = str(values, 'database-url');
+    const [sub, id] = positionals;
+    if (sub === 'cut' && positionals.length === 1) {
+      const size = str(values, 'size');
+      return runBatchCut({ period: str(values, 'period'), area: str(values, 'area'), size: size === undefined ? undefined : positiveInt(size, '--size', 2000), databaseUrl });
+    }
+    if (sub === 'list' && positionals.length === 1) return runBatchList({ area: str(values, 'area'), period: str(values, 'period'), status: str(values, 'status'), databaseUrl });
+    if (sub === 'approve' && id && positionals.length === 2) return runBatchApprove(id, { level: str(values, 'level'), databaseUrl });
+    if (sub === 'retry' && id && positionals.length === 2) return runBatchRetry(id, { databaseUrl });
+    throw createError('LIFECERT_CLI_ARGUMENT_INVALID', 'usage: lifecert batch cut --period P --area COUNTY [--size N] | batch list [--area A] [--period P] [--status S] | batch approve BATCH_ID --level 1|2 | batch retry BATCH_ID');
+  },
+};
+
+const adoptionCommand: Command = {
+  options: { status: { type: 'string' }, area: { type: 'string' }, queue: { type: 'boolean' }, 'database-url': { type: 'string' } },
+  async run(values, positionals) {
+    const { runAdoptionList, runAdoptionSend } = await import('./adoption.ts');
+    const databaseUrl = str(values, 'database-url');
+    if (positionals[0] === 'send' && positionals.length === 1) return runAdoptionSend({ queue: values.queue === true, databaseUrl });
+    if (positionals[0] === 'list' && positionals.length === 1) return runAdoptionList({ status: str(values, 'status'), area: str(values, 'area'), databaseUrl });
+    throw createError('LIFECERT_CLI_ARGUMENT_INVALID', 'usage: lifecert adoption send [--queue] | adoption list --status due|overdue [--area A]');
+  },
+};
+
+export const commands: Record<string, Command> = {
+  sandbox, demo, migrate: migrateCommand, run, export: exportCommand, worker: workerCommand, serve, user, audit, roster, case: caseCommand, batch: batchCommand, adoption: adoptionCommand,
+};
 
 /** Writes a file whole or not at all (a temporary file renamed into place), creating its folder. */
 function writeFileAtomic(file: string, text: string): void {

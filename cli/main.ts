@@ -12,7 +12,7 @@ Usage:
                            [--hub-config FILE --sandbox-url URL]
   lifecert sandbox --world FILE [--port P] [--host H] [--civil-dir DIR]
   lifecert migrate [--database-url URL]
-  lifecert run --period YYYY-MM [--as-of YYYY-MM-DD] [--steps pull,match,publish] [--connectors a,b] [--database-url URL]
+  lifecert run --period YYYY-MM [--as-of YYYY-MM-DD] [--steps pull,match,publish[,feedback]] [--connectors a,b] [--database-url URL]
   lifecert export --period YYYY-MM [--format jsonl|csv] [--list results|reminders|worklists] [--out FILE]
                   [--database-url URL | --data-dir DIR] [--schema NAME]
   lifecert worker [--concurrency N] [--shard-concurrency N] [--lock-ms MS] [--stalled-interval-ms MS] [--page-size N]
@@ -27,6 +27,12 @@ Usage:
                   [--false-events JSON|@FILE]
   lifecert case onsite PERSON_ID --verified-date D --evidence E
   lifecert case list [--area CODE] [--period P] [--status OPEN|CLOSED] [--overdue]
+  lifecert batch cut --period P --area COUNTY [--size N]
+  lifecert batch list [--area CODE] [--period P] [--status OPEN|APPROVED_L1|IMPORTING|IMPORTED|IMPORT_FAILED|STALE]
+  lifecert batch approve BATCH_ID --level 1|2      (as cli:<os user>; level 2 queues the import on REDIS_URL)
+  lifecert batch retry BATCH_ID                    (an IMPORT_FAILED batch, the same batch id)
+  lifecert adoption send [--queue]                 (SubmitFeedback now through the configured ministry; --queue: by the workers)
+  lifecert adoption list --status due|overdue [--area CODE]
   lifecert help
 
 Environment: DATABASE_URL (unset: embedded PGlite in LIFECERT_DATA_DIR), LIFECERT_DATA_DIR (./data),

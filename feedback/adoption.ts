@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chinaDate } from '../lib/china-time.ts';
 import { createError } from '../lib/errors.ts';
 import { silentLogger } from '../lib/log.ts';
+import { maskIdentityNumbersIn, maskPersonId } from '../lib/mask.ts';
 import type { Logger } from '../lib/log.ts';
 import {
   adoptionBatchItems, adoptionCounts, cutAdoptionBatches, deriveAdoptionItems, listAdoptionPage, markAdoptionBatchSent,
@@ -108,6 +109,43 @@ export interface AdoptionListQuery {
 /** Items due within 2 days or overdue on the China date of `now`, inside the region. */
 export function listAdoption(db: Db, q: AdoptionListQuery): Promise<AdoptionItem[]> {
   return listAdoptionPage(db, { status: q.status, today: chinaDate(q.now), region: q.region, ...(q.after ? { after: q.after } : {}), limit: q.limit });
+}
+
+/** An item as the API and `lifecert adoption list` show it: identity numbers masked, days left to its deadline. */
+export interface AdoptionItemView {
+  dataType: AdoptionItem['dataType'];
+  recordId: string;
+  personId: string | null;
+  areaCode: string;
+  adopted: 0 | 1;
+  reasonCode: AdoptionItem['reasonCode'];
+  reasonMsg: string | null;
+  receivedOn: string;
+  dueOn: string;
+  /** days from today (the China date of `now`) to dueOn; negative: overdue */
+  daysLeft: number;
+  state: AdoptionItem['state'];
+  batchId: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+export function adoptionItemView(i: AdoptionItem, now: number): AdoptionItemView {
+  const today = Date.parse(`${chinaDate(now)}T00:00:00Z`);
+  return {
+    dataType: i.dataType,
+    recordId: maskIdentityNumbersIn(i.recordId),
+    personId: i.personId === null ? null : maskPersonId(i.personId),
+    areaCode: i.areaCode,
+    adopted: i.adopted ? 1 : 0,
+    reasonCode: i.reasonCode,
+    reasonMsg: i.reasonMsg,
+    receivedOn: i.receivedOn,
+    dueOn: i.dueOn,
+    daysLeft: Math.round((Date.parse(`${i.dueOn}T00:00:00Z`) - today) / DAY_MS),
+    state: i.state,
+    batchId: i.batchId,
+  };
 }
 
 /** The dashboard's numbers (issue 10 item 7): adoption items due within 2 days and overdue, per region. */

@@ -3,14 +3,30 @@
 // gateway, the jobs and the command line share.
 import { createError, errorCodeOf, isLifecertError } from '../lib/errors.ts';
 import { silentLogger } from '../lib/log.ts';
+import { maskPersonId, maskText } from '../lib/mask.ts';
+import type { AuditEntry } from '../schemas/access.ts';
 import type { Logger } from '../lib/log.ts';
 import {
-  approveImportBatch, beginImportAttempt, cutImportBatches, markBatchImported, markImportAttemptFailed, MAX_BATCH_SIZE,
+  approveImportBatch, beginImportAttempt, cutImportBatches, markBatchImported, markImportAttemptFailed, MAX_BATCH_SIZE, retryImportBatch,
 } from '../mirror/index.ts';
 import type { ApproveInput, CutBatchesInput, CutBatchesResult, Db, ImportBatch } from '../mirror/index.ts';
 import type { ProvincialImporter } from './batches-provincial.ts';
 
 export { MAX_BATCH_SIZE };
+
+/** A batch as the API and `lifecert batch` show it: person ids masked (workflow.md "Privacy": batch lists mask). */
+export function batchView(b: ImportBatch): ImportBatch {
+  return { ...b, firstPersonId: maskPersonId(b.firstPersonId), lastPersonId: maskPersonId(b.lastPersonId), lastError: b.lastError === null ? null : maskText(b.lastError) };
+}
+
+/**
+ * An IMPORT_FAILED batch back to IMPORTING with its id (an IMPORTING one as it is; any other
+ * state 409). `round` tells the new import job from the failed one: the attempts made so far.
+ */
+export async function retryBatch(db: Db, batchId: string, audit?: (batch: ImportBatch) => AuditEntry): Promise<{ batch: ImportBatch; round: number }> {
+  const batch = await retryImportBatch(db, batchId, audit);
+  return { batch, round: batch.importAttempts };
+}
 
 /** Cut a county's RECORD / RESTORE results of a period into batches (a repeat returns the existing ones). */
 export function cutBatches(db: Db, input: CutBatchesInput): Promise<CutBatchesResult> {

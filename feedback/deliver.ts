@@ -1,5 +1,5 @@
 // Delivery of feedback items to the departments (workflow.md 不属实数据反馈): the ONE function
-// both the queue job (jobs/) and the demo call. At least once, feedbackId the idempotency key:
+// the queue job (jobs/), the demo, `lifecert run --steps …,feedback` and the Node-RED node call. At least once, feedbackId the idempotency key:
 // an item becomes SENT only after its channel accepted the whole request, so a crash before that
 // sends it again, and the channel keeps it once. Transient failures (network, 5xx, 429,
 // SYSTEM_BUSY, a request accepted only in part) leave the items PENDING for the caller to try
@@ -11,7 +11,7 @@ import type { DescribedError } from '../lib/errors.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { Logger } from '../lib/log.ts';
 import {
-  feedbackItemsById, feedbackSourceRecords, formatChinaIso, markFeedbackFailed, markFeedbackSent, pendingFeedback, recordFeedbackAttempt,
+  channelsWithPending, feedbackItemsById, feedbackSourceRecords, formatChinaIso, markFeedbackFailed, markFeedbackSent, pendingFeedback, recordFeedbackAttempt,
 } from '../mirror/index.ts';
 import type { Db, FeedbackDelivery } from '../mirror/index.ts';
 import type { FeedbackChannel, ItemToSend } from './channels/index.ts';
@@ -138,6 +138,21 @@ function plain(i: FeedbackDelivery): ItemToSend {
     reportedValue: i.reportedValue, correctedValue: i.correctedValue, reasonCode: i.reasonCode, verifiedDate: i.verifiedDate, createdAt: i.createdAt,
     state: i.state,
   };
+}
+
+/**
+ * One pass over every channel with PENDING items, one after the other — the `feedback` step of
+ * `lifecert run` and of the Node-RED node, where no queue waits out a channel that is down: its
+ * items stay PENDING for the next pass (or a worker's sweep) until their 72 hours are spent.
+ * `only` limits the pass to these channels.
+ */
+export async function deliverPending(db: Db, channels: ReadonlyMap<string, FeedbackChannel>, options: DeliverOptions & { only?: readonly string[] } = {}): Promise<DeliveryResult[]> {
+  const results: DeliveryResult[] = [];
+  for (const channel of await channelsWithPending(db)) {
+    if (options.only && !options.only.includes(channel)) continue;
+    results.push(await deliverChannel(db, channel, channels, options));
+  }
+  return results;
 }
 
 /** Capped exponential backoff between passes of a waiting channel: 30 s, 1 min, 2 min … at most 1 hour. */

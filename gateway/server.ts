@@ -50,7 +50,7 @@ import { RUN_STATUS_SCHEMA, runsRoutes } from './routes/runs.ts';
 import { usersRoutes } from './routes/users.ts';
 import { dashboardPlugin, LOGIN_PATH } from './dashboard/plugin.ts';
 import { errorPage, PAGE_CSP } from './dashboard/page.ts';
-import { DEFAULT_SECTIONS } from './dashboard/sections.ts';
+import { DEFAULT_SECTIONS } from './dashboard/default-sections.ts';
 import type { DashboardSection } from './dashboard/sections.ts';
 import { queueBoardPlugin } from './queue-board.ts';
 import { SESSION_COOKIE } from './session.ts';

@@ -7,7 +7,27 @@ import { sendAdoptionFeedback } from '../feedback/adoption.ts';
 import type { AdoptionChannel, SendAdoptionReport } from '../feedback/adoption.ts';
 import { createError, isLifecertError } from '../lib/errors.ts';
 import type { JobContext } from './job-context.ts';
+import { jobIds } from './queues.ts';
 import type { AdoptionJobData } from './queues.ts';
+
+/**
+ * When sends happen. Items are decided as the ministry's records are staged, and the earliest
+ * deadline is 10 days after first receipt (OVERSEAS; the others 30): a send as each run that
+ * pulled the ministry closes (queued by its publish job, once per run), and a daily one at 09:00
+ * China time for what those missed — a run that failed after its ministry pulls, a send whose
+ * retries (about 8.5 hours) ran out. An item thus waits at most a day plus the retries, far
+ * inside its 10 days; `GET /api/v1/adoption?status=due` shows any that do not.
+ */
+export const ADOPTION_SCHEDULER = 'adoption-daily';
+export const ADOPTION_SCHEDULE = '0 9 * * *';
+
+/** Queues the send of a run that pulled the ministry, once per run (the job id is the run's). */
+export async function queueAdoptionAfterRun(ctx: Pick<JobContext, 'adoptionQueue' | 'deliveryOptions'>, runId: string): Promise<string> {
+  const jobId = jobIds.adoptionAfterRun(runId);
+  const data: AdoptionJobData = { requestedBy: `run:${runId}` };
+  await ctx.adoptionQueue.add('adoption', data, { ...ctx.deliveryOptions, jobId });
+  return jobId;
+}
 
 /** The configured ministry connector, as the channel adoption feedback is sent over. */
 export function adoptionChannelOf(ctx: Pick<JobContext, 'connectors'>): AdoptionChannel | null {

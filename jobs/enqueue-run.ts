@@ -65,7 +65,9 @@ export function runFlow(plan: PlannedRun, openedAt: string, options: { child: Jo
     const data: PullJobData = { runId: plan.runId, channel: p.channel, dataset: p.dataset, asOf: plan.asOf };
     return { name: 'pull', queueName: pullQueueName(source), data, opts: { ...options.child, jobId: jobIds.pull(plan.runId, p.channel, p.dataset) } };
   });
-  const publish: PublishJobData = { runId: plan.runId, matched: plan.matches };
+  const publish: PublishJobData = {
+    runId: plan.runId, matched: plan.matches, sendAdoption: plan.pulls.some((p) => sourceOf(p.channel) === 'ministry'), deliverFeedback: plan.feedback,
+  };
   const rootOpts = { ...options.root, jobId: jobIds.publish(plan.runId) };
   if (!plan.matches) {
     return pulls.length > 0

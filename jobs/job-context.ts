@@ -24,6 +24,10 @@ export interface JobContext {
   shardsQueue: Queue;
   /** feedback delivery passes */
   feedbackQueue: Queue;
+  /** adoption sends (a run that pulled the ministry queues one as it closes) */
+  adoptionQueue: Queue;
+  /** attempts and backoff of deliveries out of the hub (imports, adoption sends) */
+  deliveryOptions: JobsOptions;
   /** backoff between delivery passes of a channel that is down */
   feedbackBackoff: { baseMs: number; capMs: number };
   shardOptions: JobsOptions;

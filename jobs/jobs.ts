@@ -47,7 +47,7 @@ export interface CreateJobsOptions {
 export interface Jobs {
   /**
    * Records the run (QUEUED) and queues its flow. Throws JobsError: LIFECERT_JOBS_REQUEST_INVALID,
-   * LIFECERT_JOBS_STEP_UNAVAILABLE, LIFECERT_JOBS_CONNECTOR_UNKNOWN (nothing recorded), or
+   * LIFECERT_JOBS_CONNECTOR_UNKNOWN (nothing recorded), or
    * LIFECERT_JOBS_QUEUE_UNAVAILABLE (the run is recorded FAILED).
    */
   startRun(request: RunRequest): Promise<{ runId: string }>;

@@ -67,6 +67,10 @@ export interface PublishJobData {
   runId: string;
   /** whether the run matched (a summary is to be read) */
   matched: boolean;
+  /** whether the run pulled a ministry dataset: its adoption items are sent once the run closes */
+  sendAdoption?: boolean;
+  /** the feedback step: queue the delivery of every channel with PENDING items as the run closes */
+  deliverFeedback?: boolean;
 }
 
 export interface ScheduleJobData {
@@ -97,6 +101,8 @@ export const jobIds = {
   /** one live import job per batch; `round` tells a retry of an IMPORT_FAILED batch from the first */
   import: (batchId: string, round = 0) => ['import', batchId, String(round)].join(sep),
   adoption: (ms: number) => ['adoption', String(ms)].join(sep),
+  /** the adoption send a run queues as it closes: once per run */
+  adoptionAfterRun: (runId: string) => ['adoption', runId].join(sep),
   /** one delivery job per channel at a time: adding it again while it waits or runs adds nothing */
   deliver: (channel: string) => ['deliver', channel].join(sep),
 };

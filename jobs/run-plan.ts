@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createSchemaValidator } from '../connectors/kit/config.ts';
 import { chinaDate } from '../lib/china-time.ts';
 import type { RunRequest, RunStep } from '../schemas/runs.ts';
-import { RUN_STEPS, runRequestSchema } from '../schemas/runs.ts';
+import { DEFAULT_RUN_STEPS, RUN_STEPS, runRequestSchema } from '../schemas/runs.ts';
 import { JobsError } from './errors.ts';
 import { sourceOf } from './queues.ts';
 
@@ -29,6 +29,8 @@ export interface PlannedRun {
   pulls: { channel: string; dataset: string }[];
   /** whether the match runs (match or publish asked for) */
   matches: boolean;
+  /** whether the closing job queues the feedback deliveries (the feedback step) */
+  feedback: boolean;
   requestedBy: string;
   /** ms */
   createdAt: number;
@@ -40,7 +42,7 @@ export function newRunId(period: string, now: number): string {
 
 /**
  * Checks `request` and plans its jobs. Throws JobsError LIFECERT_JOBS_REQUEST_INVALID (shape,
- * dates), LIFECERT_JOBS_STEP_UNAVAILABLE (feedback) or LIFECERT_JOBS_CONNECTOR_UNKNOWN.
+ * dates, an unknown step) or LIFECERT_JOBS_CONNECTOR_UNKNOWN.
  */
 export function planRun(request: RunRequest, available: readonly AvailableConnector[], now: number, runId?: string): PlannedRun {
   const { requestedBy, ...body } = request;
@@ -56,11 +58,8 @@ export function planRun(request: RunRequest, available: readonly AvailableConnec
   const asOf = request.asOf ?? chinaDate(now);
   if (!isRealDate(asOf)) throw new JobsError('LIFECERT_JOBS_REQUEST_INVALID', `asOf ${asOf} is not a calendar date`);
 
-  const asked = (request.steps ?? [...RUN_STEPS]) as string[];
-  const unavailable = asked.filter((s) => !(RUN_STEPS as readonly string[]).includes(s));
-  if (unavailable.length > 0) {
-    throw new JobsError('LIFECERT_JOBS_STEP_UNAVAILABLE', `step ${unavailable.join(', ')} is not available yet (available: ${RUN_STEPS.join(', ')})`);
-  }
+  // the schema allows only the steps of RUN_STEPS
+  const asked = (request.steps ?? [...DEFAULT_RUN_STEPS]) as string[];
   const steps = RUN_STEPS.filter((s) => asked.includes(s));
 
   let connectors: string[] | null = null;
@@ -88,6 +87,7 @@ export function planRun(request: RunRequest, available: readonly AvailableConnec
     connectors,
     pulls,
     matches: steps.includes('match') || steps.includes('publish'),
+    feedback: steps.includes('feedback'),
     requestedBy: requestedBy.trim(),
     createdAt: now,
   };

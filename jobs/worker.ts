@@ -22,7 +22,7 @@ import type { JobContext } from './job-context.ts';
 import { jobOptions } from './job-options.ts';
 import type { RetryOptions } from './job-options.ts';
 import { deliveryJobOptions } from './job-options.ts';
-import { adoptionChannelOf, processAdoption } from './adoption-job.ts';
+import { ADOPTION_SCHEDULE, ADOPTION_SCHEDULER, adoptionChannelOf, processAdoption } from './adoption-job.ts';
 import { processImport } from './import-job.ts';
 import { processMatch } from './match-job.ts';
 import { processPublish } from './publish-job.ts';
@@ -37,6 +37,7 @@ import { processSchedule } from './schedule-job.ts';
 import { upsertSchedules } from './schedules.ts';
 import { processShard } from './shard-job.ts';
 import type { WorkerEvent } from './worker-events.ts';
+import type { AdoptionJobData } from './queues.ts';
 
 export interface StartWorkerOptions {
   /**
@@ -72,8 +73,14 @@ export interface StartWorkerOptions {
   lockBusyDelayMs?: number;
   /** job attempts and backoff of the runs schedules start (default 3, 5000 ms) */
   retry?: RetryOptions;
-  /** attempts and backoff of the import jobs this worker queues again at start (default 10, from 30000 ms) */
+  /** attempts and backoff of the import jobs this worker queues again at start and the adoption sends it queues (default 10, from 30000 ms) */
   deliveryRetry?: RetryOptions;
+  /**
+   * when a worker with the ministry sends the adoption items not yet accepted, besides after each
+   * run that pulled the ministry: a cron pattern in China time (default ADOPTION_SCHEDULE, daily
+   * 09:00); null: only after runs
+   */
+  adoptionSchedule?: string | null;
   /** the provincial import endpoint (default: built from `config.provincial`; null: none) */
   provincial?: ProvincialImporter | null;
   /** upsert the configuration's schedules at start (default true) */
@@ -132,6 +139,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const runsQueue = new Queue(RUNS_QUEUE, { connection: redis, prefix }).on('error', onError);
   const shardsQueue = new Queue(SHARDS_QUEUE, { connection: redis, prefix }).on('error', onError);
   const feedbackQueue = new Queue(FEEDBACK_QUEUE, { connection: redis, prefix }).on('error', onError);
+  // every worker may queue an adoption send (a run closing); only one with the ministry takes them
+  const adoptionQueue = new Queue(ADOPTION_QUEUE, { connection: redis, prefix }).on('error', onError);
+  const delivery = deliveryJobOptions(options.deliveryRetry);
   const flows = new FlowProducer({ connection: redis, prefix }).on('error', onError);
   const opts = jobOptions(options.retry);
   const ctx: JobContext = {
@@ -139,6 +149,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     connectors: byChannel,
     feedbackChannels: feedbackChannels(connectors, { now: options.now }),
     feedbackQueue,
+    adoptionQueue,
+    deliveryOptions: delivery,
     feedbackBackoff: options.feedbackBackoff ?? { baseMs: 30_000, capMs: 3600_000 },
     available: connectors.map((c) => ({ channel: c.channel, datasets: c.datasets })),
     shutdown: shutdown.signal,
@@ -199,20 +211,28 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       const q = new Queue(IMPORTS_QUEUE, { connection: redis, prefix }).on('error', onError);
       pullQueues.push(q);
       make(IMPORTS_QUEUE, 1);
-      await requeueImports(ctx, q, deliveryJobOptions(options.deliveryRetry));
+      await requeueImports(ctx, q, delivery);
     }
     if (adoptionChannelOf(ctx) !== null) {
-      const q = new Queue(ADOPTION_QUEUE, { connection: redis, prefix }).on('error', onError);
-      pullQueues.push(q);
       // one send at a time across all workers: two would send the same unaccepted batch twice
-      await q.setGlobalConcurrency(1);
+      await adoptionQueue.setGlobalConcurrency(1);
+      // besides the send each run that pulled the ministry queues as it closes: a daily one, for
+      // the items of runs that failed after their ministry pulls and sends whose retries ran out
+      const schedule = options.adoptionSchedule === undefined ? ADOPTION_SCHEDULE : options.adoptionSchedule;
+      if (schedule !== null) {
+        await adoptionQueue.upsertJobScheduler(ADOPTION_SCHEDULER, { pattern: schedule, tz: 'Asia/Shanghai' }, {
+          name: 'adoption', data: { requestedBy: `schedule:${ADOPTION_SCHEDULER}` } satisfies AdoptionJobData, opts: delivery,
+        });
+      } else {
+        await adoptionQueue.removeJobScheduler(ADOPTION_SCHEDULER);
+      }
       make(ADOPTION_QUEUE, 1);
     }
     make(FEEDBACK_QUEUE, options.concurrency?.feedback ?? 2);
     await Promise.all(workers.map((w) => w.waitUntilReady()));
   } catch (err) {
     await Promise.allSettled(workers.map((w) => w.close(true)));
-    await Promise.allSettled([...pullQueues, runsQueue, shardsQueue, feedbackQueue].map((q) => q.close()));
+    await Promise.allSettled([...pullQueues, runsQueue, shardsQueue, feedbackQueue, adoptionQueue].map((q) => q.close()));
     await flows.close().catch(() => undefined);
     redis.disconnect();
     if (err instanceof JobsError) throw err;
@@ -229,7 +249,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
         emit({ type: 'closing' });
         shutdown.abort(createError('LIFECERT_JOBS_WORKER_STOPPING', 'the worker is shutting down'));
         await Promise.allSettled(workers.map((w) => w.close()));
-        await Promise.allSettled([...pullQueues, runsQueue, shardsQueue, feedbackQueue].map((q) => q.close()));
+        await Promise.allSettled([...pullQueues, runsQueue, shardsQueue, feedbackQueue, adoptionQueue].map((q) => q.close()));
         await flows.close().catch(() => undefined);
         await redis.quit().catch(() => redis.disconnect());
         emit({ type: 'closed' });

@@ -87,7 +87,6 @@ export const ERRORS = {
   LIFECERT_REPORT_VALUE_INVALID: { kind: 'data', retryable: false, httpStatus: 500, description: 'a result or number that the report cannot show truthfully (wrong period, unknown decision, not a whole number)' },
   // queues and workers (jobs/)
   LIFECERT_JOBS_REQUEST_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a run request that is malformed: period, as-of date, steps, connectors or who asked' },
-  LIFECERT_JOBS_STEP_UNAVAILABLE: { kind: 'input', retryable: false, httpStatus: 422, description: 'a step api.md names that this hub cannot run yet (feedback)' },
   LIFECERT_JOBS_CONNECTOR_UNKNOWN: { kind: 'config', retryable: false, httpStatus: 400, description: 'a connector the configuration does not have (a worker without it fails the job for good)' },
   LIFECERT_JOBS_SCHEDULE_INVALID: { kind: 'config', retryable: false, httpStatus: 500, description: 'a configured schedule BullMQ cannot schedule (cron pattern, time zone): a configuration error at start' },
   LIFECERT_JOBS_QUEUE_UNAVAILABLE: { kind: 'transient', retryable: true, httpStatus: 503, description: 'Redis could not be reached or refused the flow' },

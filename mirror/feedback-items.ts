@@ -235,6 +235,18 @@ export async function listFeedbackPage(db: Queryable, q: FeedbackPageQuery): Pro
   return rows.map(toDelivery);
 }
 
+
+/**
+ * The area an item lies in: its person's roster county, else its channel's area (a police
+ * channel's city, a civil outbox file's county), else the province. Needs `f` (feedback_items)
+ * LEFT JOIN `r` (t1_recipients) on the person — ITEM_AREA_JOIN.
+ */
+const ITEM_AREA = `coalesce(r.area_code,
+                     CASE WHEN f.channel LIKE 'police-%' THEN substr(f.channel, 8)
+                          WHEN f.channel = 'civil' THEN coalesce(substring(f.record_id from '^HH_([0-9]{6})_'), '44')
+                          ELSE '44' END)`;
+const ITEM_AREA_JOIN = `LEFT JOIN t1_recipients r ON r.person_id = upper(btrim(f.person_id #>> '{}'))`;
+
 /**
  * Items lying in a region (workflow.md: the roster entry's county of the identity number, else the
  * channel's area — police-<city4> → the city, civil → the file's area code, others → 44), with that area.
@@ -244,12 +256,9 @@ export async function listFeedbackInRegion(db: Queryable, q: FeedbackPageQuery &
     `SELECT * FROM (
        SELECT f.seq, f.feedback_id, f.kind, f.channel, f.dataset, f.record_id, f.person_id, f.field, f.reported_value, f.corrected_value,
               f.reason_code, f.verified_date, f.created_at, f.state, f.attempts, f.last_error, f.first_attempt_at, f.sent_at, f.confirmed_at, f.failed_at,
-              coalesce(r.area_code,
-                       CASE WHEN f.channel LIKE 'police-%' THEN substr(f.channel, 8)
-                            WHEN f.channel = 'civil' THEN coalesce(substring(f.record_id from '^HH_([0-9]{6})_'), '44')
-                            ELSE '44' END) AS area_code
+              ${ITEM_AREA} AS area_code
          FROM feedback_items f
-         LEFT JOIN t1_recipients r ON r.person_id = upper(btrim(f.person_id #>> '{}'))
+         ${ITEM_AREA_JOIN}
         WHERE ($1::text IS NULL OR f.state = $1) AND ($2::text IS NULL OR f.channel = $2) AND f.seq > $3
      ) x WHERE x.area_code LIKE $5 || '%'
       ORDER BY x.seq LIMIT $4`,
@@ -261,11 +270,8 @@ export async function listFeedbackInRegion(db: Queryable, q: FeedbackPageQuery &
 /** The area an item lies in (see listFeedbackInRegion); null for an unknown item. */
 export async function feedbackAreaOf(db: Queryable, feedbackId: string): Promise<string | null> {
   const { rows } = await db.query<{ area_code: string }>(
-    `SELECT coalesce(r.area_code,
-                     CASE WHEN f.channel LIKE 'police-%' THEN substr(f.channel, 8)
-                          WHEN f.channel = 'civil' THEN coalesce(substring(f.record_id from '^HH_([0-9]{6})_'), '44')
-                          ELSE '44' END) AS area_code
-       FROM feedback_items f LEFT JOIN t1_recipients r ON r.person_id = upper(btrim(f.person_id #>> '{}'))
+    `SELECT ${ITEM_AREA} AS area_code
+       FROM feedback_items f ${ITEM_AREA_JOIN}
       WHERE f.feedback_id = $1`,
     [feedbackId],
   );
@@ -281,12 +287,19 @@ export interface FeedbackBacklog {
   FAILED: number;
 }
 
-export async function feedbackBacklog(db: Queryable): Promise<FeedbackBacklog[]> {
+/**
+ * Per channel, the items in each state; with a region, only the items lying in it (the area
+ * listFeedbackInRegion gives them) — the dashboard's, scoped like GET /api/v1/feedback.
+ */
+export async function feedbackBacklog(db: Queryable, region?: string): Promise<FeedbackBacklog[]> {
+  const counts = `count(*) FILTER (WHERE f.state = 'PENDING') AS pending, count(*) FILTER (WHERE f.state = 'SENT') AS sent,
+            count(*) FILTER (WHERE f.state = 'CONFIRMED') AS confirmed, count(*) FILTER (WHERE f.state = 'FAILED') AS failed`;
   const { rows } = await db.query<{ channel: string; pending: number; sent: number; confirmed: number; failed: number }>(
-    `SELECT channel,
-            count(*) FILTER (WHERE state = 'PENDING') AS pending, count(*) FILTER (WHERE state = 'SENT') AS sent,
-            count(*) FILTER (WHERE state = 'CONFIRMED') AS confirmed, count(*) FILTER (WHERE state = 'FAILED') AS failed
-       FROM feedback_items GROUP BY channel ORDER BY channel`,
+    region === undefined
+      ? `SELECT f.channel, ${counts} FROM feedback_items f GROUP BY f.channel ORDER BY f.channel`
+      : `SELECT f.channel, ${counts} FROM feedback_items f ${ITEM_AREA_JOIN}
+          WHERE starts_with(${ITEM_AREA}, $1) GROUP BY f.channel ORDER BY f.channel`,
+    region === undefined ? [] : [region],
   );
   return rows.map((r) => ({ channel: r.channel, PENDING: Number(r.pending), SENT: Number(r.sent), CONFIRMED: Number(r.confirmed), FAILED: Number(r.failed) }));
 }

@@ -220,6 +220,8 @@ function toStatus(r: RunRow, tasks: TaskRow[], pulls: PullSumRow[]): RunStatus {
   const progress: Partial<Record<RunStep, StepProgress>> = {};
   const runsMatch = r.steps.includes('match') || r.steps.includes('publish');
   for (const step of RUN_STEPS) {
+    // the feedback step is part of the closing job (publish): no task rows of its own
+    if (step === 'feedback') continue;
     if (step === 'match' ? !runsMatch : !r.steps.includes(step)) continue;
     const own = tasks.filter((t) => t.step === step);
     const total = step === 'match' ? r.shards_total : own.length;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Decision, PullCounts } from './types.ts';
 
 const load = (file: string) => JSON.parse(fs.readFileSync(path.join(import.meta.dirname, file), 'utf8')) as Record<string, unknown>;
-/** the body of `POST /api/v1/runs` (RunRequest without requestedBy, and `feedback` still listed as a step) */
+/** the body of `POST /api/v1/runs` (RunRequest without requestedBy) */
 export const runRequestSchema = load('run-request.schema.json');
 /** RunStatus, the body of `GET /api/v1/runs/{runId}` */
 export const runStatusSchema = load('run-status.schema.json');
@@ -15,10 +15,19 @@ export const runStatusSchema = load('run-status.schema.json');
 /**
  * api.md names pull, match, publish and feedback. The match publishes each shard in the
  * transaction that decides it, so `match` and `publish` both run the match; `publish` is also
- * the run's closing job. `feedback` waits for feedback/ and is refused until then.
+ * the run's closing job. `feedback`, done by that closing job once everything before it has
+ * succeeded, makes the REJECTED items of the rejections quarantined so far and queues the
+ * delivery of every channel with PENDING items (the deliveries themselves run on after the run,
+ * with their own backoff, up to 72 hours); it has no progress row of its own.
  */
-export const RUN_STEPS = ['pull', 'match', 'publish'] as const;
+export const RUN_STEPS = ['pull', 'match', 'publish', 'feedback'] as const;
 export type RunStep = (typeof RUN_STEPS)[number];
+
+/**
+ * The steps of a run that names none: the month's work inside the hub. `feedback` sends data
+ * out to the departments, so it is asked for (the workers' sweep delivers PENDING items anyway).
+ */
+export const DEFAULT_RUN_STEPS: readonly RunStep[] = ['pull', 'match', 'publish'];
 
 export const RUN_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
 export type RunState = (typeof RUN_STATES)[number];
@@ -29,7 +38,7 @@ export interface RunRequest {
   period: string;
   /** the data cut-off YYYY-MM-DD; default: today in China time when the run is started */
   asOf?: string;
-  /** default: every step, in order */
+  /** default: DEFAULT_RUN_STEPS (pull, match, publish); run in order whatever the order given */
   steps?: RunStep[];
   /** channels (`police-4401`) or sources (`police`: every configured city) to pull; default all */
   connectors?: string[];

@@ -6,7 +6,7 @@ import { publishArea } from '../../pipeline/index.ts';
 import type { Result } from '../../schemas/types.ts';
 import type { MirrorNode } from './lifecert-mirror.ts';
 import type { Node, NodeAPI } from './red.ts';
-import { asError, flowsError, periodOf, runIdOf, short } from './util.ts';
+import { asError, flowsError, periodOf, runIdOf, short, WorkInHand } from './util.ts';
 
 interface PublishConfig {
   name?: string;
@@ -24,12 +24,12 @@ export default function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const mirror = RED.nodes.getNode(config.mirror) as MirrorNode | null;
-    const pending = new Set<Promise<void>>();
+    const inHand = new WorkInHand();
     let persons = 0;
     node.status({});
 
     node.on('input', (msg, send, done) => {
-      const work = (async () => {
+      inHand.track((async () => {
         try {
           if (!mirror) throw flowsError('LIFECERT_FLOWS_CONFIG_INVALID', 'no mirror configuration chosen');
           const period = periodOf(msg);
@@ -53,13 +53,11 @@ export default function register(RED: NodeAPI): void {
           node.status({ fill: 'red', shape: 'ring', text: RED._('lifecert-publish.status.failed') });
           done(asError(err));
         }
-      })();
-      pending.add(work);
-      void work.finally(() => pending.delete(work));
+      })());
     });
     // a shard is one transaction: let the ones under way finish
     node.on('close', (_removed, done) => {
-      void Promise.allSettled([...pending]).then(() => {
+      void inHand.settled().then(() => {
         node.status({});
         done();
       });

@@ -6,7 +6,7 @@ import { stageRecords } from '../../pipeline/index.ts';
 import type { MirrorNode } from './lifecert-mirror.ts';
 import type { RecordForStage } from './lifecert-normalize.ts';
 import type { Node, NodeAPI } from './red.ts';
-import { asError, asOfOf, flowsError, runIdOf, short } from './util.ts';
+import { asError, asOfOf, flowsError, runIdOf, short, WorkInHand } from './util.ts';
 
 interface StageConfig {
   name?: string;
@@ -27,10 +27,10 @@ export default function register(RED: NodeAPI): void {
     const mirror = RED.nodes.getNode(config.mirror) as MirrorNode | null;
     let total = 0;
     node.status({});
-    const pending = new Set<Promise<void>>();
+    const inHand = new WorkInHand();
 
     node.on('input', (msg, send, done) => {
-      const work = (async () => {
+      inHand.track((async () => {
         try {
           if (!mirror) throw flowsError('LIFECERT_FLOWS_CONFIG_INVALID', 'no mirror configuration chosen');
           const records = msg.records;
@@ -55,13 +55,11 @@ export default function register(RED: NodeAPI): void {
           node.status({ fill: 'red', shape: 'ring', text: RED._('lifecert-stage.status.failed') });
           done(asError(err));
         }
-      })();
-      pending.add(work);
-      void work.finally(() => pending.delete(work));
+      })());
     });
     // a page being staged is one transaction: let it finish
     node.on('close', (_removed, done) => {
-      void Promise.allSettled([...pending]).then(() => {
+      void inHand.settled().then(() => {
         node.status({});
         done();
       });

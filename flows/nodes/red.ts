@@ -51,6 +51,8 @@ export interface NodeAPI {
     createNode(node: object, config: object): void;
     registerType(type: string, ctor: (this: never, config: never) => void, options?: { credentials?: Record<string, { type: 'text' | 'password' }>; settings?: Record<string, unknown> }): void;
     getNode(id: string): unknown;
+    /** every deployed node's configuration (config nodes included) */
+    eachNode(cb: (config: { id: string; type: string }) => void): void;
   };
   settings: { lifecert?: LifecertRuntime } & Record<string, unknown>;
   util: { cloneMessage<T>(msg: T): T; evaluateNodeProperty(value: string, type: string, node: unknown, msg: NodeMessage): unknown };

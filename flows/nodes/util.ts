@@ -44,3 +44,20 @@ export function short(n: number): string {
 export function asError(err: unknown): Error {
   return err instanceof Error ? err : createError('LIFECERT_FLOWS_NODE_FAILED', String(err));
 }
+
+/**
+ * The messages a node is still working on. `track` keeps one piece of work until it settles;
+ * `settled` waits for all of them — a node's `close` lets a transaction under way finish.
+ */
+export class WorkInHand {
+  private readonly pending = new Set<Promise<void>>();
+
+  track(work: Promise<void>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  settled(): Promise<unknown> {
+    return Promise.allSettled([...this.pending]);
+  }
+}

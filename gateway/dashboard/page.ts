@@ -29,6 +29,7 @@ code{font-family:"Noto Sans Mono",ui-monospace,monospace;font-size:12px;color:#3
 .bar{display:inline-block;width:140px;height:9px;background:#e6ebf0;border-radius:5px;overflow:hidden;vertical-align:middle}.bar span{display:block;height:100%;background:var(--blue)}
 .run{border-left:3px solid var(--line);padding:4px 10px;margin:8px 0}.run[data-state=RUNNING]{border-color:var(--blue)}.run[data-state=FAILED]{border-color:var(--red)}.run[data-state=SUCCEEDED]{border-color:var(--green)}
 .run table{margin-top:4px}.steps th{width:110px}.err{color:var(--red)}.bad{color:var(--red);font-weight:600}
+.alert{background:#fadcd9;color:#9c1c12;border-left:4px solid var(--red);padding:6px 10px;margin:0 0 8px;font-weight:600}.alert-row td{background:#fdf0ee}
 .summary{margin:0 0 8px}.summary b{margin-right:12px}.hint{color:var(--mut);font-size:12px;display:block;margin-top:4px}.empty{color:var(--mut)}
 footer{padding:8px 20px 18px;color:var(--mut);font-size:12px}
 .login{max-width:420px;margin:60px auto;background:#fff;border:1px solid var(--line);border-radius:6px;padding:20px 24px}

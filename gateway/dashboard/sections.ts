@@ -1,7 +1,7 @@
 // The dashboard is a list of sections: each names the roles that see it, loads its figures for
-// the viewer (inside the viewer's region, masked) and renders them. Later issues add theirs
-// (the feedback loop: backlog per channel, open and overdue cases per county, adoption items due)
-// by passing more sections to createGateway — `dashboardSections`.
+// the viewer (inside the viewer's region, masked) and renders them. The feedback loop's sections
+// (backlog per channel, cases per county, adoption items due, batches) are in loop-sections.ts;
+// default-sections.ts lists them all; createGateway's `dashboardSections` adds more.
 import { lastMatchedRun, listRuns, rejectionsPerChannel, runDecisionsPerCounty } from '../../mirror/index.ts';
 import { maskText } from '../../lib/mask.ts';
 import type { Role, User } from '../../schemas/access.ts';
@@ -347,5 +347,5 @@ export const queuesSection = section<QueuesData>({
   },
 });
 
-/** The sections of this issue, in page order; later issues append theirs. */
-export const DEFAULT_SECTIONS: readonly DashboardSection[] = [connectorsSection, runsSection, decisionsSection, rejectionsSection, queuesSection];
+/** The service's sections, in page order (DEFAULT_SECTIONS, default-sections.ts, adds the feedback loop's). */
+export const SERVICE_SECTIONS: readonly DashboardSection[] = [connectorsSection, runsSection, decisionsSection, rejectionsSection, queuesSection];

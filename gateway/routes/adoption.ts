@@ -1,11 +1,9 @@
 // Adoption feedback to the ministry (api.md, workflow.md article 14): operators see the items
 // of their region that are due within 2 days or overdue, by the China date of the server clock.
 import type { FastifyPluginAsync } from 'fastify';
-import { listAdoption } from '../../feedback/adoption.ts';
+import { adoptionItemView, listAdoption } from '../../feedback/adoption.ts';
 import { ADOPTION_DATA_TYPES } from '../../mirror/index.ts';
 import type { AdoptionStatus } from '../../mirror/index.ts';
-import { maskIdentityNumbersIn, maskPersonId } from '../../lib/mask.ts';
-import { chinaDate } from '../../lib/china-time.ts';
 import { principalOf } from '../access.ts';
 import type { GatewayContext } from '../context.ts';
 import { decodeCursor, nextCursorSchema, pageOf, pagingQuery } from '../paging.ts';
@@ -15,8 +13,6 @@ interface AdoptionQuery {
   cursor?: string;
   limit: number;
 }
-
-const DAY_MS = 86_400_000;
 
 export const adoptionRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   app.get<{ Querystring: AdoptionQuery }>(
@@ -68,25 +64,11 @@ export const adoptionRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
     async (req) => {
       const q = req.query;
       const now = ctx.now();
-      const today = Date.parse(`${chinaDate(now)}T00:00:00Z`);
       const after = q.cursor === undefined ? undefined : decodeCursor(`adoption-${q.status}`, q.cursor, ['string', 'string', 'string'] as const);
       const rows = await listAdoption(ctx.db, { status: q.status, region: principalOf(req).user.region, now, ...(after ? { after } : {}), limit: q.limit + 1 });
       const page = pageOf(rows, q.limit, `adoption-${q.status}`, (i) => [i.dueOn, i.dataType, i.recordId]);
       return {
-        items: page.items.map((i) => ({
-          dataType: i.dataType,
-          recordId: maskIdentityNumbersIn(i.recordId),
-          personId: i.personId === null ? null : maskPersonId(i.personId),
-          areaCode: i.areaCode,
-          adopted: i.adopted ? 1 : 0,
-          reasonCode: i.reasonCode,
-          reasonMsg: i.reasonMsg,
-          receivedOn: i.receivedOn,
-          dueOn: i.dueOn,
-          daysLeft: Math.round((Date.parse(`${i.dueOn}T00:00:00Z`) - today) / DAY_MS),
-          state: i.state,
-          batchId: i.batchId,
-        })),
+        items: page.items.map((i) => adoptionItemView(i, now)),
         nextCursor: page.nextCursor,
       };
     },

@@ -4,11 +4,10 @@
 // roles (403), then — before the body is validated — the approver role of the level asked and
 // the batch's region (403), then creator / already approved (403), then the state (409).
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { approveBatch, cutBatches } from '../../feedback/batches.ts';
+import { approveBatch, batchView, cutBatches } from '../../feedback/batches.ts';
 import { BATCH_STATES, importBatchArea, listImportBatchPage } from '../../mirror/index.ts';
 import type { ImportBatch } from '../../mirror/index.ts';
 import { createError } from '../../lib/errors.ts';
-import { maskPersonId, maskText } from '../../lib/mask.ts';
 import { actorOf, principalOf } from '../access.ts';
 import type { Principal } from '../access.ts';
 import { auditEntry } from '../audit-trail.ts';
@@ -47,10 +46,7 @@ export const BATCH_SCHEMA = {
   },
 } as const;
 
-/** A batch as the API shows it: person ids masked (workflow.md "Privacy": batch lists mask). */
-function shown(b: ImportBatch): ImportBatch {
-  return { ...b, firstPersonId: maskPersonId(b.firstPersonId), lastPersonId: maskPersonId(b.lastPersonId), lastError: b.lastError === null ? null : maskText(b.lastError) };
-}
+const shown = batchView;
 
 interface CutBody {
   period: string;

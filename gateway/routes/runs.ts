@@ -24,10 +24,10 @@ export const runsRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
   app.post<{ Body: Omit<RunRequest, 'requestedBy'> }>(
     '/runs',
     {
-      config: { access: { roles: ['operator'], regionRule: 'region 44 (a run covers the province)', scope: () => ['44'] }, errors: [422, 503] },
+      config: { access: { roles: ['operator'], regionRule: 'region 44 (a run covers the province)', scope: () => ['44'] }, errors: [503] },
       schema: {
         summary: 'Start a run',
-        description: 'Steps pull, match, publish (the match publishes each shard as it decides it); `feedback` is refused (422) until the feedback loop exists. `connectors` names channels (`police-4401`) or sources (`police`: every configured city).',
+        description: 'Steps pull, match, publish (the match publishes each shard as it decides it) and feedback: as the run closes, the REJECTED items of the rejections quarantined so far are made and the delivery of every channel with PENDING feedback items is queued (the same jobs as `POST /feedback/{id}/resend` and the workers\' sweep; deliveries then back off on their own for up to 72 hours — follow them in `GET /api/v1/feedback`). Default: pull, match, publish (feedback sends data out of the hub: ask for it). A run that pulls the ministry also queues the adoption send (SubmitFeedback) as it closes. `connectors` names channels (`police-4401`) or sources (`police`: every configured city).',
         tags: ['runs'],
         body: runRequestSchema,
         response: { 202: { type: 'object', required: ['runId'], properties: { runId: { type: 'string' } } } },

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { generateWorld } from '../../sandbox/generate.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';
-import { listPulls, loadRoster, MEMORY_DATA_DIR, migrate, openDatabase, readResults, saveFeedbackItems } from '../../mirror/index.ts';
+import { feedbackItemsById, listPulls, loadRoster, MEMORY_DATA_DIR, migrate, openDatabase, readResults, saveFeedbackItems } from '../../mirror/index.ts';
 import type { Db } from '../../mirror/index.ts';
 import type { FeedbackItem, Result } from '../../schemas/types.ts';
 import mirrorNode from '../../flows/nodes/lifecert-mirror.ts';
@@ -159,7 +159,7 @@ describe('flows: the lifecert nodes (node-red-node-test-helper, embedded mirror)
       { id: 'match', type: 'lifecert-match', mirror: 'm', wires: [['pub']] },
       { id: 'pub', type: 'lifecert-publish', mirror: 'm', wires: [['published']] },
       { id: 'published', type: 'helper' },
-      { id: 'fb', type: 'lifecert-feedback', mirror: 'm', channel: '', limit: '', wires: [['pending']] },
+      { id: 'fb', type: 'lifecert-feedback', mirror: 'm', mode: 'list', channel: '', limit: '', wires: [['pending']] },
       { id: 'pending', type: 'helper' },
     ];
     await helper.load([mirrorNode, matchNode, publishNode, feedbackNode], flow);
@@ -176,6 +176,67 @@ describe('flows: the lifecert nodes (node-red-node-test-helper, embedded mirror)
     helper.getNode('fb')?.receive({});
     const [fb] = await pending.first(1);
     assert.deepEqual((fb.payload as FeedbackItem[]).map((i) => i.feedbackId), ['fb-1']);
+  });
+
+  it('feedback: delivers the PENDING items of the channels configured in the flows over their own interface, a message per channel; the status says what was sent', async () => {
+    const generated = generateWorld({ persons: 20, seed: 'nodes-feedback', faults: false, cities: ['4401'] });
+    const sb = await startSandbox({ world: generated.world, port: 0, host: '127.0.0.1', civilDir: '/tmp/lifecert-nodes-civil-unused' });
+    try {
+      const item = (feedbackId: string, channel: string, dataset: string, recordId: string): FeedbackItem => ({
+        feedbackId, kind: 'REJECTED', channel, dataset, recordId, personId: GOOD_ID, field: 'birthDate', reportedValue: '19500231', correctedValue: null,
+        reasonCode: 'DATE_INVALID', verifiedDate: ASOF, createdAt: '2026-11-28T10:00:00+08:00', state: 'PENDING',
+      });
+      // the second names a record type the health interface does not know: refused, FAILED alone
+      await saveFeedbackItems(db, [item('fb-h1', 'health', 'vaccinations', 'VAC-1'), item('fb-h2', 'health', 'medical', 'MED-2'), item('fb-c1', 'civil', 'deaths', 'HH_440106_20261101.csv:3')]);
+      const flow = [
+        MIRROR,
+        { id: 'h', type: 'lifecert-health', name: 'health', url: `${sb.url}/health` },
+        { id: 'fb', type: 'lifecert-feedback', mirror: 'm', mode: 'deliver', channel: '', wires: [['out']] },
+        { id: 'lister', type: 'lifecert-feedback', mirror: 'm', mode: 'list', channel: '', limit: '', wires: [['listed']] },
+        { id: 'only', type: 'lifecert-feedback', mirror: 'm', mode: 'deliver', channel: 'police-4401', wires: [[]] },
+        { id: 'out', type: 'helper' },
+        { id: 'listed', type: 'helper' },
+      ];
+      await helper.load([mirrorNode, sourceNode, feedbackNode], flow, { h: { apiKey: SANDBOX_CREDENTIALS.health.apiKey } });
+      const statuses: { fill?: string; text?: string }[] = [];
+      helper.getNode('fb')?.on('call:status', (call: never) => statuses.push((call as { args: [{ fill?: string; text?: string }] }).args[0]));
+      const out = collect('out');
+      helper.getNode('fb')?.receive({ topic: 'month-end' });
+      const [msg] = await out.first(1);
+      assert.deepEqual({ ...(msg.payload as object), error: (msg.payload as { error: { code: string } }).error.code }, { channel: 'health', sent: 1, failed: 1, waiting: false, error: 'LIFECERT_HTTP_CLIENT_ERROR' });
+      assert.equal(msg.topic, 'health');
+      const items = await feedbackItemsById(db, ['fb-h1', 'fb-h2', 'fb-c1']);
+      assert.deepEqual(items.map((i) => [i.feedbackId, i.state, i.attempts]), [['fb-h1', 'SENT', 1], ['fb-h2', 'FAILED', 1], ['fb-c1', 'PENDING', 0]], 'civil has no source in the flows: left alone');
+      const received = sb.received('health').flatMap((r) => (r.items ?? []) as { feedbackId?: string }[]).map((i) => i.feedbackId);
+      assert.deepEqual(received.filter((id) => id === 'fb-h1'), ['fb-h1'], 'the accepted item once, at its department');
+      await new Promise((r) => setTimeout(r, 50));
+      // red: an item failed (the test helper loads no message catalogs: the text is its key)
+      assert.deepEqual(statuses.at(-1), { fill: 'red', shape: 'dot', text: 'lifecert-feedback.status.delivered' });
+      assert.equal(out.got.length, 1, 'one message per channel that had items');
+
+      // list only: what is still pending, sent nowhere
+      const listed = collect('listed');
+      helper.getNode('lister')?.receive({});
+      const [l] = await listed.first(1);
+      assert.deepEqual((l.payload as FeedbackItem[]).map((i) => i.feedbackId), ['fb-c1']);
+      // a second pass: nothing left for health — sends nothing again, no message
+      const requests = sb.received('health').length;
+      const settled = new Promise<void>((resolve) => helper.getNode('fb')?.on('call:status', (call: never) => {
+        if ((call as { args: [{ fill?: string }] }).args[0]?.fill === 'green') resolve();
+      }));
+      helper.getNode('fb')?.receive({});
+      await settled;
+      assert.equal(out.got.length, 1);
+      assert.equal(sb.received('health').length, requests, 'no request to the department');
+      // a channel asked for that no source of the flows serves: a coded error, nothing touched
+      const err = failure('only');
+      helper.getNode('only')?.receive({});
+      const e = (await err) as Error & { code?: string };
+      assert.equal(e.code, 'LIFECERT_FLOWS_CONFIG_INVALID');
+      assert.match(e.message, /no source configured in the flows for police-4401 \(configured: health\)/);
+    } finally {
+      await sb.close();
+    }
   });
 
   it('match: a message without a period fails with LIFECERT_FLOWS_MESSAGE_INVALID', async () => {

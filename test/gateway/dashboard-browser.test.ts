@@ -14,6 +14,7 @@ import { buildConnectors } from '../../config/index.ts';
 import { createJobs, startWorker, workerPoolSize } from '../../jobs/index.ts';
 import type { Jobs, RunStatus, WorkerHandle } from '../../jobs/index.ts';
 import { createRun, startTask, finishTask } from '../../mirror/index.ts';
+import { storeRejectedFeedback } from '../../feedback/deliver-rejected.ts';
 import { createGateway } from '../../gateway/server.ts';
 import type { Gateway } from '../../gateway/server.ts';
 import { createGatewayLogger } from '../../gateway/logging.ts';
@@ -57,6 +58,8 @@ describe('the dashboard in headless Chromium (PostgreSQL, Redis, a worker, sandb
   let base = '';
   let run: RunStatus;
   const tokens: Record<string, string> = {};
+  /** adoption items the run's send delivered */
+  let sentItems = 0;
 
   const api = async (url: string, token = tokens.operator): Promise<any> => {
     const res = await fetch(`${base}${url}`, { headers: { authorization: `Bearer ${token}` } });
@@ -125,6 +128,40 @@ describe('the dashboard in headless Chromium (PostgreSQL, Redis, a worker, sandb
     await finishTask(mirror.db, 'run-in-progress', 'pull', `${first.channel}/${first.dataset}`, { state: 'SUCCEEDED' }, new Date(now - 10_000).toISOString());
     if (second) await startTask(mirror.db, 'run-in-progress', 'pull', `${second.channel}/${second.dataset}`, new Date(now - 5_000).toISOString());
 
+    // the loop: the REJECTED items of the run's rejections (the first one FAILED), a few cases
+    // from last month (overdue), a few adoption items near or past their deadline, batches cut
+    // through the API for two counties
+    await make('staff', '王建国', ['county-staff'], '44');
+    assert.ok((await storeRejectedFeedback(mirror.db, () => generated.world.asOf)) > 0, 'the run quarantined records');
+    await mirror.db.query(`UPDATE feedback_items SET state = 'FAILED', failed_at = now(), attempts = 1, last_error = 'LIFECERT_FEEDBACK_REFUSED: HTTP 400' WHERE seq = (SELECT min(seq) FROM feedback_items)`);
+    await mirror.db.query(`UPDATE cases SET opened_at = opened_at - interval '40 days' WHERE case_id IN (SELECT case_id FROM cases ORDER BY case_id LIMIT 3)`);
+    // the run pulled the ministry: its adoption send (queued as it closed) has sent every item; then
+    // records arrive whose feedback is due tomorrow, and two past their deadline
+    const send = await jobs.queues.find((q) => q.name === 'adoption')!.getJob(`adoption.${run.runId}`);
+    assert.ok(send, 'the run queued its adoption send');
+    for (let i = 0; i < 600 && !(await send.isCompleted()) && !(await send.isFailed()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(await send.isCompleted(), 'the adoption send completed');
+    sentItems = Number((await mirror.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM adoption_items WHERE state = 'SENT'`)).rows[0].n);
+    assert.ok(sentItems > 0);
+    const today = `(now() AT TIME ZONE 'Asia/Shanghai')::date`;
+    const area = (await mirror.db.query<{ area_code: string }>(`SELECT area_code FROM t1_recipients ORDER BY area_code LIMIT 1`)).rows[0].area_code;
+    await mirror.db.query(
+      `INSERT INTO adoption_items (data_type, record_id, first_received_at, received_on, due_on, adopted, reason_code, area_code, decided_at)
+       SELECT 'TRAVEL', 'T-late-' || g, now(), ${today} - 29, ${today} + 1, true, NULL, $1, now() FROM generate_series(1, 3) g
+       UNION ALL
+       SELECT 'OVERSEAS', 'O-late-' || g, now(), ${today} - 12, ${today} - 2, false, 'NOT_ON_ROSTER', '44', now() FROM generate_series(1, 2) g`,
+      [area],
+    );
+    const counties = (await mirror.db.query<{ area_code: string }>(`SELECT DISTINCT area_code FROM results WHERE action IN ('RECORD', 'RESTORE') ORDER BY area_code LIMIT 2`)).rows;
+    for (const { area_code: areaCode } of counties) {
+      const cut = await fetch(`${base}/api/v1/batches`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.operator}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ period: generated.world.period, areaCode, size: 20 }),
+      });
+      assert.equal(cut.status, 201);
+    }
+
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
@@ -154,7 +191,7 @@ describe('the dashboard in headless Chromium (PostgreSQL, Redis, a worker, sandb
     await Promise.all([page.waitForURL(`${base}/dashboard`), page.click('button[type=submit]')]);
   }
 
-  it('logs in, shows what the API answers — connector states, the run in progress, decisions per county, rejections per department, queue state — and saves the screenshot', async () => {
+  it('logs in, shows what the API answers — connector states, the run in progress, decisions per county, rejections per department, queue state, the feedback loop — and saves the screenshot', async () => {
     const page = await browser!.newPage();
     await logIn(page, tokens.operator);
     const cookies = await browser!.cookies(base);
@@ -214,6 +251,31 @@ describe('the dashboard in headless Chromium (PostgreSQL, Redis, a worker, sandb
       }
     }
 
+    // the loop: feedback per channel with the FAILED alert, cases per county, adoption due and overdue, batches per state
+    const fbChannels = await page.$$eval('#feedback tbody tr[data-channel]', (rows) => rows.map((r) => r.getAttribute('data-channel') as string));
+    assert.ok(fbChannels.length >= 2);
+    const cell = async (selector: string) => int(await page.locator(selector).textContent());
+    for (const channel of fbChannels) {
+      // the worker's sweep may send PENDING items meanwhile: a channel's total and its FAILED items stay
+      const shown = await Promise.all(['PENDING', 'SENT', 'CONFIRMED', 'FAILED'].map((st) => cell(`#feedback tr[data-channel="${channel}"] td[data-state="${st}"]`)));
+      assert.equal(shown.reduce((a, b) => a + b, 0), await countAll(`/api/v1/feedback?channel=${channel}`), channel);
+      assert.equal(shown[3], await countAll(`/api/v1/feedback?channel=${channel}&state=FAILED`), `${channel} FAILED`);
+    }
+    assert.equal(await page.locator('#feedback [role=alert][data-alert="feedback-failed"]').count(), 1, 'the FAILED item is an alert');
+    const caseCounties = await page.$$eval('#cases tbody tr[data-area]', (rows) => rows.map((r) => r.getAttribute('data-area') as string));
+    assert.ok(caseCounties.length > 0);
+    for (const area of caseCounties.slice(0, 4)) {
+      assert.equal(await cell(`#cases tr[data-area="${area}"] td[data-field="open"]`), await countAll(`/api/v1/cases?areaCode=${area}&status=OPEN`, tokens.staff), `${area} open`);
+      assert.equal(await cell(`#cases tr[data-area="${area}"] td[data-field="overdue"]`), await countAll(`/api/v1/cases?areaCode=${area}&overdue=true`, tokens.staff), `${area} overdue`);
+    }
+    assert.equal(await cell('#cases b[data-count="overdue"]'), 3);
+    assert.equal(await cell('#adoption b[data-count="due"]'), await countAll('/api/v1/adoption?status=due'));
+    assert.equal(await cell('#adoption b[data-count="overdue"]'), await countAll('/api/v1/adoption?status=overdue'));
+    assert.deepEqual([await cell('#adoption b[data-count="due"]'), await cell('#adoption b[data-count="overdue"]')], [3, 2]);
+    assert.equal(await cell('#adoption b[data-count="sent"]'), sentItems);
+    assert.equal(await cell('#batches td[data-state="OPEN"]'), await countAll('/api/v1/batches?status=OPEN'));
+    assert.ok((await cell('#batches td[data-state="OPEN"]')) >= 2);
+
     // masked, and in Chinese
     const text = await page.locator('body').innerText();
     assert.match(text, /数据源健康/);
@@ -231,7 +293,7 @@ describe('the dashboard in headless Chromium (PostgreSQL, Redis, a worker, sandb
     await page.context().clearCookies();
     await logIn(page, tokens.city);
     const sections = await page.$$eval('section[data-section]', (s) => s.map((x) => x.getAttribute('data-section')));
-    assert.deepEqual(sections, ['connectors', 'decisions', 'rejections']);
+    assert.deepEqual(sections, ['connectors', 'decisions', 'rejections', 'feedback', 'cases', 'adoption', 'batches']);
     const counties = await page.$$eval('#decisions tbody tr[data-area]', (rows) => rows.map((r) => r.getAttribute('data-area') as string));
     assert.ok(counties.length > 0 && counties.every((c) => c.startsWith('4401')));
     const total = int(await page.locator('#decisions tfoot td[data-decision="total"]').textContent());

@@ -2,7 +2,10 @@
 // answers, region scope, masking, and the refusals of forged, expired, ended and revoked
 // sessions. The browser's view of the same page is test/gateway/dashboard-browser.test.ts.
 import assert from 'node:assert/strict';
-import { createRun, startTask, finishTask } from '../../mirror/index.ts';
+import { caseIdOf, createRun, finishTask, openCases, saveFeedbackItems, startTask } from '../../mirror/index.ts';
+import { feedbackIdOf } from '../../feedback/deliver-ids.ts';
+import { approveBatch, cutBatches } from '../../feedback/batches.ts';
+import type { FeedbackItem } from '../../schemas/types.ts';
 import type { Db } from '../../mirror/index.ts';
 import { issueToken, revokeUserToken } from '../../gateway/user-admin.ts';
 import { loadWorkingCalendar } from '../../lib/working-calendar.ts';
@@ -10,6 +13,7 @@ import { healthColour, LATE_AFTER_MS, STALE_AFTER_MS } from '../../gateway/conne
 import type { DatasetHealthView } from '../../gateway/connector-health.ts';
 import { decodeSession, encodeSession, sessionKey } from '../../gateway/session.ts';
 import { safeNext } from '../../gateway/dashboard/plugin.ts';
+import { maskPersonId } from '../../lib/mask.ts';
 import { gatewaySuite, SECRET, WORKING_TIME } from './helpers.ts';
 import type { GatewayHarness } from './helpers.ts';
 import { personOf, seedPull, seedRejection, seedResults } from './fixtures.ts';
@@ -47,6 +51,45 @@ export async function seedDashboard(db: Db): Promise<void> {
   await startTask(db, 'run-live', 'pull', 'ministry/death', '2026-11-20T09:31:00+08:00');
   await finishTask(db, 'run-live', 'pull', 'ministry/death', { state: 'SUCCEEDED' }, '2026-11-20T09:35:00+08:00');
   await startTask(db, 'run-live', 'pull', 'ministry/auth', '2026-11-20T09:36:00+08:00');
+  await seedLoop(db);
+}
+
+/** The loop's rows: feedback items per channel (one FAILED), cases (some past their month), adoption items, import batches. */
+async function seedLoop(db: Db): Promise<void> {
+  let n = 0;
+  const item = (channel: string, personId: string, state: FeedbackItem['state']): FeedbackItem => {
+    const recordId = `FB-${++n}`;
+    return {
+      feedbackId: feedbackIdOf('REJECTED', channel, 'd', recordId, 'h', 'f'), kind: 'REJECTED', channel, dataset: 'd', recordId, personId,
+      field: 'f', reportedValue: 'x', correctedValue: null, reasonCode: 'DATE_INVALID', verifiedDate: '2026-11-20', createdAt: '2026-11-20T08:00:00+08:00', state,
+    };
+  };
+  await saveFeedbackItems(db, [
+    item('bigdata', personOf('440106', 0), 'PENDING'), item('bigdata', personOf('440304', 0), 'PENDING'), item('bigdata', personOf('440111', 1), 'SENT'),
+    item('police-4401', 'not-a-person', 'FAILED'), item('police-4401', personOf('440106', 2), 'CONFIRMED'), item('civil', personOf('440304', 3), 'FAILED'),
+    item('ministry', 'not-a-person', 'SENT'),
+  ]);
+  // cases: 440106 two from October (overdue on 2026-11-20) and one of November; 440111 one of November; 440304 one overdue, one closed
+  const c = (area: string, i: number, openedAt: string) => ({ caseId: caseIdOf(PERIOD, personOf(area, i)), period: PERIOD, personId: personOf(area, i), areaCode: area, reasons: ['SINGLE_SOURCE_DEATH'] as const, evidence: [], openedAt });
+  await db.transaction((tx) => openCases(tx, [
+    c('440106', 1, '2026-10-12T09:00:00+08:00'), c('440106', 5, '2026-10-31T23:00:00+08:00'), c('440106', 6, '2026-11-02T09:00:00+08:00'),
+    c('440111', 1, '2026-11-19T09:00:00+08:00'), c('440304', 1, '2026-10-03T09:00:00+08:00'), c('440304', 5, '2026-10-04T09:00:00+08:00'),
+  ].map((x) => ({ ...x, reasons: [...x.reasons] }))));
+  await db.query(`UPDATE cases SET status = 'CLOSED', closed_at = '2026-11-10T09:00:00+08:00' WHERE person_id = $1`, [personOf('440304', 5)]);
+  // adoption (the clock: 2026-11-20): 440106 one due tomorrow, one overdue; 440304 one due in 2 days; a province item overdue
+  await db.query(
+    `INSERT INTO adoption_items (data_type, record_id, first_received_at, received_on, due_on, adopted, reason_code, person_id, area_code, decided_at, state)
+     VALUES ('OVERSEAS', 'O-1', '2026-11-11T09:00:00+08:00', '2026-11-11', '2026-11-21', false, 'NOT_ON_ROSTER', $1, '440106', now(), 'PENDING'),
+            ('TRAVEL', 'T-1', '2026-10-10T09:00:00+08:00', '2026-10-10', '2026-11-09', true, NULL, $1, '440106', now(), 'PENDING'),
+            ('MEDICAL', 'M-1', '2026-10-23T09:00:00+08:00', '2026-10-23', '2026-11-22', true, NULL, $2, '440304', now(), 'PENDING'),
+            ('TRAVEL', 'T-44', '2026-10-01T09:00:00+08:00', '2026-10-01', '2026-10-31', true, NULL, NULL, '44', now(), 'PENDING')`,
+    [personOf('440106', 1), personOf('440304', 1)],
+  );
+  // batches: 440106 cut in two (one approved at level 1), 440304 in one
+  const now = Date.parse('2026-11-20T09:00:00+08:00');
+  const first = await cutBatches(db, { period: PERIOD, areaCode: '440106', createdBy: 'u_creator', now, size: 1 });
+  await cutBatches(db, { period: PERIOD, areaCode: '440304', createdBy: 'u_creator', now });
+  await approveBatch(db, { batchId: first.batches[0].batchId, level: 1, userId: 'u_l1', now });
 }
 
 interface Session {
@@ -82,6 +125,48 @@ async function countResults(h: GatewayHarness, token: string, query: string): Pr
     cursor = res.body.nextCursor ?? null;
   } while (cursor !== null);
   return n;
+}
+
+async function countAll(h: GatewayHarness, token: string, url: string): Promise<number> {
+  let n = 0;
+  let cursor: string | null = null;
+  do {
+    const res = await h.request('GET', `${url}${url.includes('?') ? '&' : '?'}limit=1000${cursor ? `&cursor=${cursor}` : ''}`, { token });
+    assert.equal(res.status, 200, `${url}: ${JSON.stringify(res.body)}`);
+    n += res.body.items?.length ?? 0;
+    cursor = res.body.nextCursor ?? null;
+  } while (cursor !== null);
+  return n;
+}
+
+async function twinOf(h: GatewayHarness, token: string): Promise<Record<string, any>> {
+  const { session } = await login(h, token);
+  const res = await page(h, '/dashboard/data.json', session!.cookie, 'application/json');
+  assert.equal(res.statusCode, 200);
+  return (JSON.parse(res.body) as { sections: Record<string, any> }).sections;
+}
+
+/** Every figure of the loop's sections against the list the API gives the same region (cases: county staff of that region). */
+async function assertLoopFigures(h: GatewayHarness, sections: Record<string, any>, operatorToken: string, staffToken: string): Promise<void> {
+  for (const c of sections.feedback.channels as Record<string, number | string>[]) {
+    for (const state of ['PENDING', 'SENT', 'CONFIRMED', 'FAILED']) {
+      assert.equal(c[state], await countAll(h, operatorToken, `/api/v1/feedback?channel=${c.channel}&state=${state}`), `feedback ${c.channel} ${state}`);
+    }
+  }
+  for (const state of ['PENDING', 'SENT', 'CONFIRMED', 'FAILED']) {
+    assert.equal(sections.feedback.totals[state], await countAll(h, operatorToken, `/api/v1/feedback?state=${state}`), `feedback ${state}`);
+  }
+  for (const c of sections.cases.counties as { areaCode: string; open: number; overdue: number }[]) {
+    assert.equal(c.open, await countAll(h, staffToken, `/api/v1/cases?areaCode=${c.areaCode}&status=OPEN`), `cases ${c.areaCode}`);
+    assert.equal(c.overdue, await countAll(h, staffToken, `/api/v1/cases?areaCode=${c.areaCode}&overdue=true`), `overdue ${c.areaCode}`);
+  }
+  assert.equal(sections.cases.totals.open, await countAll(h, staffToken, '/api/v1/cases?status=OPEN'));
+  assert.equal(sections.cases.totals.overdue, await countAll(h, staffToken, '/api/v1/cases?overdue=true'));
+  assert.equal(sections.adoption.due, await countAll(h, operatorToken, '/api/v1/adoption?status=due'));
+  assert.equal(sections.adoption.overdue, await countAll(h, operatorToken, '/api/v1/adoption?status=overdue'));
+  for (const [state, n] of Object.entries(sections.batches.byState as Record<string, number>)) {
+    assert.equal(n, await countAll(h, operatorToken, `/api/v1/batches?status=${state}`), `batches ${state}`);
+  }
 }
 
 gatewaySuite('dashboard', (h) => {
@@ -132,7 +217,7 @@ gatewaySuite('dashboard', (h) => {
     const twin = await page(h, '/dashboard/data.json', session!.cookie, 'application/json');
     assert.equal(twin.statusCode, 200);
     const data = JSON.parse(twin.body) as { sections: Record<string, any> };
-    assert.deepEqual(Object.keys(data.sections), ['connectors', 'runs', 'decisions', 'rejections', 'queues']);
+    assert.deepEqual(Object.keys(data.sections), ['connectors', 'runs', 'decisions', 'rejections', 'queues', 'feedback', 'cases', 'adoption', 'batches']);
 
     // connector health: colours from the API's own figures
     const api = await h.request('GET', '/api/v1/connectors', { token: op.token });
@@ -177,8 +262,24 @@ gatewaySuite('dashboard', (h) => {
     // queue state: what the queues say
     assert.deepEqual(data.sections.queues.queues, [{ queue: 'pull-ministry', waiting: 2, active: 1, delayed: 0, failed: 3, completed: 5, paused: false }]);
 
+    // the loop's sections: what GET /feedback, /cases, /adoption and /batches list
+    await assertLoopFigures(h, data.sections, op.token, (await h.caller(['county-staff'], '44')).token);
+    assert.deepEqual(data.sections.feedback.channels.map((c: Record<string, unknown>) => [c.channel, c.PENDING, c.SENT, c.CONFIRMED, c.FAILED]), [
+      ['bigdata', 2, 1, 0, 0], ['civil', 0, 0, 0, 1], ['ministry', 0, 1, 0, 0], ['police-4401', 0, 0, 1, 1],
+    ]);
+    assert.deepEqual(data.sections.feedback.alerts, ['civil', 'police-4401']);
+    assert.deepEqual(data.sections.cases.counties, [{ areaCode: '440106', open: 3, overdue: 2 }, { areaCode: '440111', open: 1, overdue: 0 }, { areaCode: '440304', open: 1, overdue: 1 }]);
+    assert.deepEqual(data.sections.cases.overdue.map((c: { personId: string }) => c.personId), [personOf('440106', 1), personOf('440106', 5), personOf('440304', 1)].map(maskPersonId));
+    assert.deepEqual(data.sections.adoption, { due: 2, overdue: 2, open: 4, sent: 0 });
+    assert.deepEqual(data.sections.batches.byState, { OPEN: 2, APPROVED_L1: 1, IMPORTING: 0, IMPORTED: 0, IMPORT_FAILED: 0, STALE: 0 });
+
     // and the page shows the same figures
     const html = (await page(h, '/dashboard', session!.cookie)).body;
+    assert.match(html, /<p class="alert" role="alert" data-alert="feedback-failed">/);
+    assert.match(html, /<tr data-channel="police-4401" class="alert-row">.*?<td class="n bad" data-state="FAILED">1<\/td>/s);
+    assert.match(html, /<tr data-area="440106"><td><code>440106<\/code><\/td><td class="n" data-field="open">3<\/td><td class="n bad" data-field="overdue">2<\/td>/);
+    assert.match(html, /<b data-count="due" class="bad">2<\/b>/);
+    assert.match(html, /<td class="n" data-state="APPROVED_L1">1<\/td>/);
     assert.match(html, /<tr data-connector="police-4403" data-dataset="hukou" data-colour="red">/);
     assert.match(html, /<tr data-connector="civil" data-dataset="cremation" data-colour="amber">/);
     assert.match(html, /<b data-count="red">2<\/b>/);
@@ -188,17 +289,43 @@ gatewaySuite('dashboard', (h) => {
     assert.match(html, /<tr data-queue="pull-ministry">.*?data-state="failed">3</s);
   });
 
+  it('the loop’s sections follow the viewer’s region and roles: a city operator, county staff, an approver', async () => {
+    const cityOp = await h.caller(['operator'], '4401');
+    const cityStaff = await h.caller(['county-staff'], '4401');
+    const data = await twinOf(h, cityOp.token);
+    await assertLoopFigures(h, data, cityOp.token, cityStaff.token);
+    assert.deepEqual(data.feedback.channels.map((c: Record<string, unknown>) => [c.channel, c.PENDING, c.SENT, c.CONFIRMED, c.FAILED]), [['bigdata', 1, 1, 0, 0], ['police-4401', 0, 0, 1, 1]]);
+    assert.deepEqual(data.cases.counties.map((c: { areaCode: string }) => c.areaCode), ['440106', '440111']);
+    assert.deepEqual(data.adoption, { due: 1, overdue: 1, open: 2, sent: 0 });
+    assert.equal(data.batches.total, 2);
+
+    // county staff see their county's cases and nothing else
+    const staff = await h.caller(['county-staff'], '440106');
+    const staffData = await twinOf(h, staff.token);
+    assert.deepEqual(Object.keys(staffData), ['cases']);
+    assert.deepEqual(staffData.cases.counties, [{ areaCode: '440106', open: 3, overdue: 2 }]);
+    const staffPage = (await page(h, '/dashboard', (await login(h, staff.token)).session!.cookie)).body;
+    assert.ok(!staffPage.includes('440304') && !staffPage.includes(personOf('440106', 1)), 'another county, an unmasked identity number');
+    assert.ok(staffPage.includes(maskPersonId(personOf('440106', 1))));
+
+    // approvers see the batches of their region
+    const approver = await h.caller(['approver-l1'], '4403');
+    const approverData = await twinOf(h, approver.token);
+    assert.deepEqual(Object.keys(approverData), ['batches']);
+    assert.deepEqual(approverData.batches, { byState: { OPEN: 1, APPROVED_L1: 0, IMPORTING: 0, IMPORTED: 0, IMPORT_FAILED: 0, STALE: 0 }, total: 1 });
+  });
+
   it('a city user sees its own region only: its counties, its police connector, no province-wide runs or queues', async () => {
     const cityOp = await h.caller(['operator'], '4401');
     const { session } = await login(h, cityOp.token);
     const data = JSON.parse((await page(h, '/dashboard/data.json', session!.cookie, 'application/json')).body) as { sections: Record<string, any> };
-    assert.deepEqual(Object.keys(data.sections), ['connectors', 'decisions', 'rejections']);
+    assert.deepEqual(Object.keys(data.sections), ['connectors', 'decisions', 'rejections', 'feedback', 'cases', 'adoption', 'batches']);
     assert.deepEqual(data.sections.connectors.connectors.map((c: { name: string }) => c.name), ['police-4401']);
     assert.deepEqual(data.sections.decisions.counties.map((c: { areaCode: string }) => c.areaCode), ['440106', '440111']);
     assert.equal(data.sections.decisions.totals.total, await countResults(h, cityOp.token, ''));
     assert.deepEqual(data.sections.rejections.channels.map((c: { channel: string; total: number }) => [c.channel, c.total]), [['ministry', 1], ['police-4401', 1]]);
     const html = (await page(h, '/dashboard', session!.cookie)).body;
-    assert.ok(!html.includes('440304') && !html.includes('police-4403') && !html.includes('run-live'), 'nothing of another region or the province');
+    assert.ok(!html.includes('440304') && !html.includes('police-4403') && !html.includes('run-live') && !html.includes('data-channel="civil"'), 'nothing of another region or the province');
   });
 
   it('is masked, self-contained and refreshes itself', async () => {
@@ -259,13 +386,13 @@ gatewaySuite('dashboard', (h) => {
     const { rows } = await h.db().query<{ actor: string }>(`SELECT actor FROM audit_log WHERE action = 'session.logout'`);
     assert.deepEqual(rows.map((r) => r.actor), [`user:${op.user.userId}`]);
 
-    // logins refused: not a token, an unknown one, a role that sees no section
+    // logins refused: not a token, an unknown one, a role that sees no section (a department's)
     const bad = await login(h, 'not-a-token');
     assert.equal(bad.status, 401);
     assert.equal(bad.session, undefined);
     assert.match(bad.body, /LIFECERT_AUTH_TOKEN_MALFORMED/);
     assert.equal((await login(h, `lct_${'A'.repeat(43)}`)).status, 401);
-    const staff = await h.caller(['county-staff'], '440106');
+    const staff = await h.caller(['department'], '44');
     const refused = await login(h, staff.token);
     assert.equal(refused.status, 403);
     assert.match(refused.body, /LIFECERT_AUTH_ROLE_FORBIDDEN/);

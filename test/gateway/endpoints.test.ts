@@ -197,7 +197,7 @@ gatewaySuite('gateway endpoints', (h) => {
       assert.equal(got.body.runId, runId);
     });
 
-    it('refuses bad bodies (400), a step not available yet (422) and unknown runs (404)', async () => {
+    it('refuses bad bodies (400), an unknown step (400) and unknown runs (404); takes the feedback step', async () => {
       const bodies: [unknown, string][] = [
         [{}, 'LIFECERT_API_INPUT_INVALID'],
         [{ period: '2026-13' }, 'LIFECERT_API_INPUT_INVALID'],
@@ -211,9 +211,13 @@ gatewaySuite('gateway endpoints', (h) => {
         assert.equal(res.status, 400, JSON.stringify(body));
         assert.equal(res.body.error?.code, code, JSON.stringify(body));
       }
+      const dance = await h.request('POST', '/api/v1/runs', { token: op44.token, body: { period: '2026-11', steps: ['pull', 'dance'] } });
+      assert.equal(dance.status, 400);
+      assert.equal(dance.body.error?.code, 'LIFECERT_API_INPUT_INVALID');
+      // the feedback step is taken
       const feedback = await h.request('POST', '/api/v1/runs', { token: op44.token, body: { period: '2026-11', steps: ['pull', 'feedback'] } });
-      assert.equal(feedback.status, 422);
-      assert.equal(feedback.body.error?.code, 'LIFECERT_JOBS_STEP_UNAVAILABLE');
+      assert.equal(feedback.status, 202);
+      assert.deepEqual(h.jobs.started.at(-1)?.steps, ['pull', 'feedback']);
       const raw = await h.gateway().app.inject({ method: 'POST', url: '/api/v1/runs', headers: { authorization: `Bearer ${op44.token}`, 'content-type': 'application/json' }, payload: '{"period":' });
       assert.equal(raw.statusCode, 400);
       assert.equal((JSON.parse(raw.body) as JsonBody).error?.code, 'LIFECERT_API_INPUT_INVALID');

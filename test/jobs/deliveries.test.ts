@@ -7,7 +7,8 @@ import { approveBatch, cutBatches } from '../../feedback/batches.ts';
 import type { HubConfig } from '../../config/index.ts';
 import { createJobs, startWorker } from '../../jobs/index.ts';
 import type { Jobs, WorkerHandle } from '../../jobs/index.ts';
-import { readAdoptionBatches, readAdoptionItems, readImportBatch } from '../../mirror/index.ts';
+import { feedbackItemsById, readAdoptionBatches, readAdoptionItems, readImportBatch } from '../../mirror/index.ts';
+import { addItem } from '../feedback/seed.ts';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/world.ts';
 import { requirePostgres, requireRedis } from '../support/servers.ts';
 import { personIn, publishCounty, recordResult, startTestSandbox } from '../feedback/batch-fixtures.ts';
@@ -47,7 +48,8 @@ describe('delivery queues: imports and adoption feedback', function () {
       pullLimits: {},
     } as unknown as HubConfig;
     jobs = createJobs({ db: mirror.db, redisUrl: REDIS_URL, config, prefix, deliveryRetry: { attempts: 30, backoffMs: 100 } });
-    worker = await startWorker({ db: mirror.db, redisUrl: REDIS_URL, config, prefix, schedules: false });
+    // no sweep during the tests: what is delivered, the run's feedback step queued
+    worker = await startWorker({ db: mirror.db, redisUrl: REDIS_URL, config, prefix, schedules: false, feedbackSweepMs: 3_600_000 });
   });
   after(async () => {
     await worker?.close();
@@ -92,5 +94,46 @@ describe('delivery queues: imports and adoption feedback', function () {
     const received = sb.sandbox.received('ministry').filter((r) => r.operation === 'SubmitFeedback');
     assert.deepEqual(received.map((r) => r.batchId), [batch.batchId]);
     assert.deepEqual((received[0].items as { recordId: string; adopted: string; reasonMsg?: string }[]).map((i) => [i.recordId, i.adopted, i.reasonMsg ?? null]), [['M1', '0', 'ID_CHECKSUM'], ['O1', '1', null]]);
+  });
+
+  it('a run that pulls the ministry sends the adoption items as it closes, once per run; a worker with the ministry keeps a daily send', async () => {
+    await mirror.db.query(
+      `INSERT INTO adoption_items (data_type, record_id, first_received_at, received_on, due_on, adopted, reason_code, reason_msg, area_code, decided_at)
+       VALUES ('OVERSEAS', 'O-run', now(), current_date, current_date + 10, true, NULL, NULL, '44', now()),
+              ('TRAVEL', 'T-run', now(), current_date, current_date + 30, false, 'NOT_ON_ROSTER', NULL, '44', now())`,
+    );
+    const before = sb.sandbox.received('ministry').filter((r) => r.operation === 'SubmitFeedback').length;
+    const { runId } = await jobs.startRun({ period: '2026-11', steps: ['pull'], connectors: ['ministry'], requestedBy: 'test' });
+    await until('the run', () => jobs.getRun(runId), (r) => r?.state === 'SUCCEEDED' || r?.state === 'FAILED');
+    assert.equal((await jobs.getRun(runId))?.state, 'SUCCEEDED');
+    const items = await until('sent', () => readAdoptionItems(mirror.db), (all) => all.filter((i) => i.recordId.endsWith('-run')).every((i) => i.state === 'SENT'));
+    const sent = items.filter((i) => i.recordId.endsWith('-run'));
+    assert.equal(sent.length, 2);
+    assert.equal(new Set(sent.map((i) => i.batchId)).size, 1, 'in one batch');
+    const received = sb.sandbox.received('ministry').filter((r) => r.operation === 'SubmitFeedback').slice(before);
+    assert.deepEqual(received.map((r) => r.batchId), [sent[0].batchId], 'one SubmitFeedback, the run\'s');
+    const adoptionQueue = jobs.queues.find((q) => q.name === 'adoption')!;
+    const job = await adoptionQueue.getJob(`adoption.${runId}`);
+    assert.deepEqual(job?.data, { requestedBy: `run:${runId}` });
+
+    // a run without the ministry queues none
+    const other = await jobs.startRun({ period: '2026-11', steps: ['match'], requestedBy: 'test' });
+    await until('the match-only run', () => jobs.getRun(other.runId), (r) => r?.state === 'SUCCEEDED' || r?.state === 'FAILED');
+    assert.equal(await adoptionQueue.getJob(`adoption.${other.runId}`), undefined);
+
+    const schedulers = await adoptionQueue.getJobSchedulers();
+    assert.deepEqual(schedulers.map((s) => [s.key, s.pattern, s.tz]), [['adoption-daily', '0 9 * * *', 'Asia/Shanghai']]);
+  });
+  it('the feedback step: a run asked for it queues the delivery of every channel with PENDING items as it closes', async () => {
+    const item = await addItem(mirror.db, 'ministry', '440106194001010011', 'PENDING', 'R-feedback-step', 'DEATH');
+    const before = sb.sandbox.received('ministry').filter((r) => r.operation !== 'SubmitFeedback').length;
+    const { runId } = await jobs.startRun({ period: '2026-11', steps: ['feedback'], requestedBy: 'test' });
+    const run = await until('the run', () => jobs.getRun(runId), (r) => r?.state === 'SUCCEEDED' || r?.state === 'FAILED');
+    assert.equal(run?.state, 'SUCCEEDED', JSON.stringify(run?.error));
+    assert.deepEqual(run?.steps, ['feedback']);
+    const [sent] = await until('sent', () => feedbackItemsById(mirror.db, [item.feedbackId]), (rows) => rows[0]?.state === 'SENT');
+    assert.equal(sent.state, 'SENT');
+    const received = sb.sandbox.received('ministry').filter((r) => r.operation !== 'SubmitFeedback').slice(before);
+    assert.deepEqual(received.flatMap((r) => ((r.items ?? []) as { feedbackId?: string }[]).map((i) => i.feedbackId)), [item.feedbackId], 'delivered once to its department');
   });
 });

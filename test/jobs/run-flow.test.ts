@@ -132,7 +132,6 @@ describe('jobs: a run as a BullMQ flow (PostgreSQL, Redis, sandbox sources)', fu
     await refused({ period: '2026-13', requestedBy: 't' }, 'LIFECERT_JOBS_REQUEST_INVALID', /period/);
     await refused({ period: '2026-11', asOf: '2026-02-30', requestedBy: 't' }, 'LIFECERT_JOBS_REQUEST_INVALID', /2026-02-30 is not a calendar date/);
     await refused({ period: '2026-11', steps: ['pull', 'dance' as 'pull'], requestedBy: 't' }, 'LIFECERT_JOBS_REQUEST_INVALID', /steps/);
-    await refused({ period: '2026-11', steps: ['feedback' as 'pull'], requestedBy: 't' }, 'LIFECERT_JOBS_STEP_UNAVAILABLE', /feedback is not available yet/);
     await refused({ period: '2026-11', connectors: ['police-9999'], requestedBy: 't' }, 'LIFECERT_JOBS_CONNECTOR_UNKNOWN', /police-9999/);
     await refused({ period: '2026-11', steps: ['match'], connectors: ['health'], requestedBy: 't' }, 'LIFECERT_JOBS_REQUEST_INVALID', /no pull step/);
     await refused({ period: '2026-11', requestedBy: ' ' }, 'LIFECERT_JOBS_REQUEST_INVALID', /requestedBy/);
