@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import { generateWorld, writeWorld } from '../sandbox/generate.ts';
-import { readWorld } from '../sandbox/read-world.ts';
+import { readHubWorld } from '../sandbox/read-world.ts';
+import type { HubWorld } from '../sandbox/read-world.ts';
 import { spawnSandbox } from '../sandbox/child.ts';
 import type { World } from '../sandbox/world.ts';
 import { buildConnectors } from '../config/index.ts';
@@ -243,14 +244,6 @@ async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (l
   return { ...result, peakRssKiB: { hub: process.resourceUsage().maxRSS, sandbox: sandboxPeakRssKiB } };
 }
 
-/** What the hub keeps of a world: the roster, the period, the as-of date and the police cities. */
-interface HubWorld {
-  period: string;
-  asOf: string;
-  cities: string[];
-  roster: World['roster'];
-}
-
 type WorldDescription = { kind: 'generated'; persons: number; seed: string } | { kind: 'file'; file: string; persons: number };
 
 /** Read --world, or generate a world into `out/world.json` (with its expectation beside it). */
@@ -258,7 +251,8 @@ function obtainWorld(options: DemoOptions, out: string, log: (line: string) => v
   const keep = (w: World): HubWorld => ({ period: w.period, asOf: w.asOf, cities: Object.keys(w.sources.police ?? {}), roster: w.roster });
   if (options.world) {
     const worldFile = path.resolve(options.world);
-    const world = keep(readWorld(worldFile));
+    // the roster and the dates only: the sources are the sandbox's, in its own process
+    const world = readHubWorld(worldFile);
     return { worldFile, world, description: { kind: 'file', file: options.world, persons: world.roster.length } };
   }
   log(`generating a world of ${options.persons} persons (seed ${options.seed}) …`);

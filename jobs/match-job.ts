@@ -3,7 +3,7 @@
 // shards spread over every worker; memory stays bounded by one shard per job.
 import { WaitingChildrenError } from 'bullmq';
 import type { Job } from 'bullmq';
-import { openRun, planShards, rosterShards } from '../mirror/index.ts';
+import { openRun, planShards, refreshMatchStatistics, rosterShards } from '../mirror/index.ts';
 import type { JobContext } from './job-context.ts';
 import { jobIds } from './queues.ts';
 import type { MatchJobData, ShardJobData } from './queues.ts';
@@ -14,6 +14,8 @@ export async function processMatch(ctx: JobContext, job: Job<MatchJobData>, toke
   const { runId, period, asOf, openedAt } = job.data;
   if (!(await openRun(ctx.db, runId, new Date(ctx.now()).toISOString()))) return { status: 'run-finished' };
   if (!job.data.planned) {
+    // the pulls have just filled source_records: fresh statistics keep each shard's read on the roster-area index
+    await refreshMatchStatistics(ctx.db);
     const shards = await rosterShards(ctx.db);
     await planShards(ctx.db, runId, shards.map((s) => s.areaCode));
     // ids derived from the run and area: re-running this step after a crash adds nothing twice

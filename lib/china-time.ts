@@ -39,15 +39,22 @@ export function parseUpdateTime(value: string): number {
   return base - sign * offMs;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function fieldsToMs(m: RegExpExecArray, _zone: 'Z'): number {
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  const back = new Date(ms);
-  // reject impossible values (2026-02-30 rolls over)
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
-    return Number.NaN;
-  }
-  return ms;
+  // the regular expressions matched digits only: Number() cannot fail; no array, no Date per call
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const s = m[6] === undefined ? 0 : Number(m[6]);
+  // reject impossible values (2026-02-30 would roll over); Date.UTC reads years 0-99 as 19xx,
+  // which never gave back the year written, so those are rejected as before
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return Number.NaN;
+  const leap = mo === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0);
+  if (d > DAYS_IN_MONTH[mo - 1] + (leap ? 1 : 0)) return Number.NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, s);
 }
 
 /** Normalize a source update time to ISO +08:00, or '' when unreadable. */

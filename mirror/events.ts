@@ -106,7 +106,11 @@ export async function* countedEventsForRosterArea(db: Queryable, areaCode: strin
   const roster = quoteIdentifier(options.rosterTable ?? 't1_recipients');
   yield* keysetPages(options.batchSize, (afterPerson, afterSeq, limit) =>
     db.query<EventRow>(
-      bothBranches(`r.area_code = $1 AND (e.person_id, e.arrival_seq) > ($2, $3)`, `JOIN ${roster} r ON r.person_id = e.person_id`, '$4'),
+      // r.person_id >= $2 follows from the keyset condition through the join, but PostgreSQL does
+      // not infer it: without it every page walks the shard's roster from its first person, and a
+      // shard of many pages is read in quadratic time (a page deep in the largest county of a
+      // 1,000,000-person roster: 49 s, 41 ms with it)
+      bothBranches(`r.area_code = $1 AND r.person_id >= $2 AND (e.person_id, e.arrival_seq) > ($2, $3)`, `JOIN ${roster} r ON r.person_id = e.person_id`, '$4'),
       [areaCode, afterPerson, afterSeq, limit],
     ),
   );

@@ -18,6 +18,7 @@ export { readRawPages, readPulledRawText } from './raw-pages.ts';
 export type { RawPage } from './raw-pages.ts';
 export { eventsForPerson, countedEventsByAreaPrefix, countedEventsForRosterArea, groupByPerson } from './events.ts';
 export type { StreamOptions, RosterAreaOptions } from './events.ts';
+export { refreshMatchStatistics } from './statistics.ts';
 export { loadRoster, rosterShards, readRosterShard, rosterEntry, ROSTER_TABLE } from './roster.ts';
 export type { LoadRosterOptions, RosterShard, RosterReadOptions, RosterShardOptions } from './roster.ts';
 export { publishShard, readResults, countResults, listResultPage } from './results.ts';

@@ -114,15 +114,6 @@ export function withdrawalHash(withdrawnRawHash: string | null): string {
 
 const OFFSET_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
 
-/** The update time as stored: ISO +08:00, or null when missing or unreadable. */
-function storedUpdateTime(updatedAt: string): string | null {
-  const ms = orderKey(updatedAt);
-  if (ms === Number.NEGATIVE_INFINITY) return null;
-  const iso = formatChinaIso(ms);
-  // past year 9999 (a source's 9999-12-31 in a zone west of China) no timestamptz literal: unreadable
-  return /^\d{4}-/.test(iso) ? iso : null;
-}
-
 function orderKey(updatedAt: string | null): number {
   if (updatedAt === null || updatedAt === '') return Number.NEGATIVE_INFINITY;
   // ISO with an offset keeps its milliseconds (parseUpdateTime drops them); other forms are China time
@@ -192,7 +183,14 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
     }
     const prior = current.get(rec.recordId) ?? null;
     let hash: string;
-    let updatedAt = storedUpdateTime(rec.updatedAt);
+    // parsed once: the stored text and its order key (orderKey of the stored text is the same instant)
+    let updatedMs = orderKey(rec.updatedAt);
+    let updatedAt = updatedMs === Number.NEGATIVE_INFINITY ? null : formatChinaIso(updatedMs);
+    // past year 9999 (a source's 9999-12-31 in a zone west of China) no timestamptz literal: unreadable
+    if (updatedAt !== null && !/^\d{4}-/.test(updatedAt)) {
+      updatedAt = null;
+      updatedMs = Number.NEGATIVE_INFINITY;
+    }
     if (rec.withdrawn) {
       if (prior && prior.outcome === 'withdrawn') {
         results.push({ recordId: rec.recordId, rawHash: prior.rawHash, outcome: 'withdrawn', isNewVersion: false, isCurrent: true, madeCurrent: false });
@@ -201,7 +199,10 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
       hash = withdrawalHash(prior?.rawHash ?? null);
       // a withdrawal comes from a later delivery: it must become the newest version even when
       // its own update time is missing or older than the row it withdraws
-      if (prior && orderKey(updatedAt) < prior.updatedMs) updatedAt = formatChinaIso(prior.updatedMs);
+      if (prior && updatedMs < prior.updatedMs) {
+        updatedMs = prior.updatedMs;
+        updatedAt = formatChinaIso(prior.updatedMs);
+      }
     } else {
       hash = rawHash(rec.raw);
     }
@@ -216,7 +217,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
       continue;
     }
 
-    const nv = newVersion(channel, dataset, rec, hash, updatedAt);
+    const nv = newVersion(channel, dataset, rec, hash, updatedAt, updatedMs);
     // arrivals only grow, so a new version wins every tie on update time
     const becomesCurrent = byDelivery || prior === null || nv.version.updatedMs >= prior.updatedMs;
     if (becomesCurrent) makeCurrent(rec.recordId, nv.version, prior);
@@ -277,9 +278,9 @@ async function nextDelivery(tx: Queryable): Promise<number> {
   return rows[0].n;
 }
 
-function newVersion(channel: string, dataset: string, rec: RecordToStage, hash: string, updatedAt: string | null): NewVersion {
+function newVersion(channel: string, dataset: string, rec: RecordToStage, hash: string, updatedAt: string | null, updatedMs: number): NewVersion {
   const base = { recordId: rec.recordId, rawHash: hash, raw: rec.raw, updatedAt, reasonCode: null, personId: null, event: null, rejection: null };
-  const version = (outcome: VersionOutcome): Version => ({ arrivalSeq: null, rawHash: hash, outcome, updatedMs: orderKey(updatedAt), isCurrent: false, wasCurrent: false });
+  const version = (outcome: VersionOutcome): Version => ({ arrivalSeq: null, rawHash: hash, outcome, updatedMs, isCurrent: false, wasCurrent: false });
   if (rec.withdrawn) return { ...base, outcome: 'withdrawn', version: version('withdrawn') };
   const n = rec.normalized;
   if (!n) throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `${channel}/${dataset} ${rec.recordId}: a new version needs its normalization outcome`);

@@ -2,7 +2,8 @@
 // one function per step. Inside the hub the pipeline's files may be imported directly; from
 // flows/ only this file (docs/architecture.md), so that a node stays one call.
 export { ingestDataset, ingestAll, stageRecords } from './ingest.ts';
-export type { IngestDatasetOptions, IngestAllOptions, PageProgress, NormalizeFn, RecordsToStage } from './ingest.ts';
+export { emptyIngestStats } from './ingest.ts';
+export type { IngestStats, IngestDatasetOptions, IngestAllOptions, PageProgress, NormalizeFn, RecordsToStage } from './ingest.ts';
 export { matchPeriod, decideShards, decideArea, publishArea, casesToOpen } from './match.ts';
 export type { MatchOptions, MatchSummary, DecidedShard, ShardProgress } from './match.ts';
 export { exportList, EXPORT_FORMATS, EXPORT_LISTS } from './export.ts';

@@ -3,6 +3,7 @@
 // matters (a re-served record adds no version). Counting follows sources.md: within one pull
 // each (record id, content) counts once in `pulled`, as what it became (staged, rejected or
 // skipped) — the first time ever, read back from the mirror when it was already held.
+import { performance } from 'node:perf_hooks';
 import type { Connector, CursorState, PulledRecord } from '../connectors/kit/connector.ts';
 import type { RetryHook } from '../connectors/kit/retry.ts';
 import { toChinaIso } from '../lib/china-time.ts';
@@ -58,7 +59,25 @@ export interface IngestDatasetOptions {
   alreadyCounted?: Iterable<{ recordId: string; rawHash: string }>;
   /** where the pull, its pages (debug) and its retries are logged; default nothing */
   log?: Logger;
+  /** accumulates where the pull's wall time went (bench/month.ts); several pulls may share one */
+  stats?: IngestStats;
 }
+
+/**
+ * Milliseconds of wall time per stage of a pull, summed over its pages: waiting for the next
+ * page from the connector (fetch + protocol parsing), normalizing it, staging it (one
+ * transaction with its cursor). Pulls running side by side overlap, so the sums of several
+ * pulls can exceed the run's wall time.
+ */
+export interface IngestStats {
+  pullMs: number;
+  normalizeMs: number;
+  stageMs: number;
+  pages: number;
+  records: number;
+}
+
+export const emptyIngestStats = (): IngestStats => ({ pullMs: 0, normalizeMs: 0, stageMs: 0, pages: 0, records: 0 });
 
 const AS_OF = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -109,9 +128,13 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
     );
   };
 
+  const stats = options.stats;
   try {
-    for await (const page of connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize, onRetry })) {
+    let waitFrom = performance.now();
+    for await (const page of fetchingAhead(connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize, onRetry }))) {
+      const normalizeFrom = performance.now();
       const normalized = page.records.map((rec) => (rec.withdrawn ? undefined : normalizeRecord(normalize, channel, dataset, rec, asOf)));
+      const stageFrom = performance.now();
       const seq = progress.pages + 1;
       const receivedAt = toChinaIso(now());
       const { staged, pageCounts, pageWithdrawn, newKeys } = await db.transaction(async (tx) => {
@@ -138,6 +161,14 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
         });
         return { staged, ...tally };
       });
+      if (stats) {
+        const stagedAt = performance.now();
+        stats.pullMs += normalizeFrom - waitFrom;
+        stats.normalizeMs += stageFrom - normalizeFrom;
+        stats.stageMs += stagedAt - stageFrom;
+        stats.pages += 1;
+        stats.records += page.records.length;
+      }
       // only now, with the page committed, does it count
       for (const key of newKeys) counted.add(key);
       totals.pulled += pageCounts.pulled;
@@ -149,6 +180,7 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
       log.debug({ event: 'pull.page', seq, request: page.request, page: pageCounts, newVersions: staged.newVersions, withdrawn: pageWithdrawn }, `page ${seq} of ${channel}/${dataset} staged`);
       options.onPage?.({ channel, dataset, pullId, seq, request: page.request, page: pageCounts, totals: { ...totals }, newVersions: staged.newVersions, state: page.state });
       if (signal?.aborted) break;
+      waitFrom = performance.now();
     }
   } catch (err) {
     // the pages committed before the failure are staged: their adoption items are due all the same
@@ -180,6 +212,37 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
     `pull ${channel}/${dataset} done: pulled ${totals.pulled}, staged ${totals.staged}, rejected ${totals.rejected}, skipped ${totals.skipped} in ${progress.pages} pages`,
   );
   return { ...totals };
+}
+
+/**
+ * The pages of `source`, each handed on while the next one is already being fetched, so that
+ * fetching page n+1 overlaps normalizing and committing page n. The cursor rule holds: pages are
+ * still committed one after another in order, each with its own cursor, and a page fetched ahead
+ * but never committed (an abort, a failure of page n) is fetched again from the committed cursor
+ * next time. A failure fetching ahead surfaces only when the next page is asked for, after page n
+ * was committed, as it would have without the look-ahead.
+ */
+async function* fetchingAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  // awaited below; this keeps a failure of a fetch nobody waits for any more from being unhandled
+  next.catch(() => undefined);
+  let done = false;
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) {
+        done = true;
+        return;
+      }
+      next = it.next();
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    // the consumer stopped early: let the source close (it waits for the fetch in flight)
+    if (!done) await it.return?.(undefined)?.catch(() => undefined);
+  }
 }
 
 /**
@@ -243,13 +306,21 @@ function describe(err: unknown): string {
 
 export interface IngestAllOptions extends Omit<IngestDatasetOptions, 'connector' | 'dataset'> {
   connectors: readonly Connector[];
-  /** pull different connectors at the same time (default true); a connector's datasets always go one after another */
+  /** pull datasets at the same time (default true); false: every dataset one after another */
   parallel?: boolean;
+  /**
+   * how many pulls run at the same time when parallel (default 8): datasets of different
+   * connectors and of one connector alike — each (channel, dataset) has its own cursor and its
+   * own staging lock, and the queued service already pulls them as separate jobs
+   */
+  concurrency?: number;
 }
 
+export const DEFAULT_PULL_CONCURRENCY = 8;
+
 /**
- * Every dataset of every connector: datasets of one connector one after another, connectors
- * side by side. A failing dataset does not stop the others; when all are done, the counts
+ * Every dataset of every connector, up to `concurrency` at a time, connectors taken in turn (the
+ * first dataset of each, then the second of each, …). A failing dataset does not stop the others; when all are done, the counts
  * of the finished ones are returned, or — if any failed — an IngestRunError carrying those
  * counts and every failure is thrown. An abort stops everything and throws IngestAbortedError.
  */
@@ -258,26 +329,31 @@ export async function ingestAll(options: IngestAllOptions): Promise<Record<strin
   const failures: IngestError[] = [];
   let aborted: IngestAbortedError | null = null;
 
-  const runConnector = async (connector: Connector): Promise<void> => {
-    for (const dataset of connector.datasets) {
-      if (aborted || options.signal?.aborted) return;
-      try {
-        counts[`${connector.channel}/${dataset}`] = await ingestDataset({ ...options, connector, dataset });
-      } catch (err) {
-        if (err instanceof IngestAbortedError) {
-          aborted ??= err;
-          return;
-        }
-        // failed before its pull row was opened (cursor or pulls table unreadable): not logged yet
-        failures.push(err instanceof IngestError ? err : logged((options.log ?? silentLogger).child({ channel: connector.channel, dataset, runId: options.runId }), new IngestError('LIFECERT_PIPELINE_DATASET_FAILED', `${connector.channel}/${dataset}: ${describe(err)}`, {
-          channel: connector.channel, dataset, pullId: null, pagesCommitted: 0, counts: zeroCounts(), cause: err,
-        })));
+  const runDataset = async (connector: Connector, dataset: string): Promise<void> => {
+    if (aborted || options.signal?.aborted) return;
+    try {
+      counts[`${connector.channel}/${dataset}`] = await ingestDataset({ ...options, connector, dataset });
+    } catch (err) {
+      if (err instanceof IngestAbortedError) {
+        aborted ??= err;
+        return;
       }
+      // failed before its pull row was opened (cursor or pulls table unreadable): not logged yet
+      failures.push(err instanceof IngestError ? err : logged((options.log ?? silentLogger).child({ channel: connector.channel, dataset, runId: options.runId }), new IngestError('LIFECERT_PIPELINE_DATASET_FAILED', `${connector.channel}/${dataset}: ${describe(err)}`, {
+        channel: connector.channel, dataset, pullId: null, pagesCommitted: 0, counts: zeroCounts(), cause: err,
+      })));
     }
   };
 
-  if (options.parallel ?? true) await Promise.all(options.connectors.map(runConnector));
-  else for (const c of options.connectors) await runConnector(c);
+  // connectors in turn: the first dataset of each, then the second of each, …
+  const queue: Array<[Connector, string]> = [];
+  const deepest = Math.max(0, ...options.connectors.map((c) => c.datasets.length));
+  for (let i = 0; i < deepest; i++) for (const c of options.connectors) if (i < c.datasets.length) queue.push([c, c.datasets[i]]);
+  const width = (options.parallel ?? true) ? Math.max(1, options.concurrency ?? DEFAULT_PULL_CONCURRENCY) : 1;
+  const lane = async (): Promise<void> => {
+    for (let job = queue.shift(); job; job = queue.shift()) await runDataset(job[0], job[1]);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, queue.length) }, lane));
 
   if (aborted) throw aborted;
   if (options.signal?.aborted) throw new IngestAbortedError({ channel: '*', dataset: '*', pullId: null, pagesCommitted: 0, counts: zeroCounts(), cause: options.signal.reason });

@@ -2,7 +2,7 @@
 // events through database cursors (memory bounded by a shard), decide with the pure engine,
 // and publish the shard's results and cases in one transaction. A re-run of the same period
 // replaces the shard's results and never opens a second case.
-import { caseIdOf, countedEventsForRosterArea, groupByPerson, publishShard, readRosterShard, rosterShards } from '../mirror/index.ts';
+import { caseIdOf, countedEventsForRosterArea, groupByPerson, publishShard, readRosterShard, refreshMatchStatistics, rosterShards } from '../mirror/index.ts';
 import type { CaseToOpen, Db } from '../mirror/index.ts';
 import { decideShard, needsCase, isReminder } from '../matching/index.ts';
 import type { MatchEvent } from '../matching/index.ts';
@@ -56,6 +56,7 @@ export interface DecidedShard {
  * caller that publishes each shard itself (the Node-RED `lifecert match` → `lifecert publish`).
  */
 export async function* decideShards(db: Db, period: string, asOf: string, signal?: AbortSignal): AsyncGenerator<DecidedShard> {
+  await refreshMatchStatistics(db);
   const shards = await rosterShards(db);
   let index = 0;
   for (const shard of shards) {
@@ -67,6 +68,9 @@ export async function* decideShards(db: Db, period: string, asOf: string, signal
 
 export async function matchPeriod(options: MatchOptions): Promise<MatchSummary> {
   const { db, period, asOf, runId } = options;
+  // the month's pulls have just filled source_records: without fresh statistics each shard's
+  // read walks the whole province (mirror/statistics.ts)
+  await refreshMatchStatistics(db);
   const shards = await rosterShards(db);
   const summary: MatchSummary = { persons: 0, decisions: { eligible: 0, ineligible: 0, suspect: 0, excluded: 0 }, casesOpened: 0, reminders: 0 };
   let done = 0;

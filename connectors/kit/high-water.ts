@@ -1,6 +1,7 @@
 // The cursor of the update-time sources (ministry, big-data, police, health): the newest
 // update time already committed. The next pull starts one day before it, because any source
 // may add records up to one day older than what it already served (sources.md).
+import { hash } from 'node:crypto';
 import type { PulledRecord } from './connector.ts';
 import { endOfChinaDay, parseUpdateTime, toChinaIso } from '../../lib/china-time.ts';
 import { ConnectorError } from './errors/connector-error.ts';
@@ -46,14 +47,31 @@ export function highWaterOf(ms: number): string {
   return toChinaIso(ms);
 }
 
-/** Identity of one served version: record id plus content, key order ignored. */
+/**
+ * Identity of one served version: record id plus a digest of its content, key order ignored.
+ * A pull keeps the key of every version it served (to drop the overlap of offset paging), so the
+ * key is a fixed 43-character digest rather than the record's text: about 80 bytes a version
+ * instead of several hundred, a few hundred MB less for a province's largest dataset.
+ */
 export function versionKey(record: PulledRecord): string {
-  return `${record.recordId}\u0000${stableStringify(record.raw)}`;
+  return `${record.recordId}\u0000${hash('sha256', stableStringify(record.raw), 'base64url')}`;
 }
 
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + stableStringify(value[i]);
+    return `${out}]`;
+  }
   const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${stableStringify(obj[k])}`).join(',')}}`;
+  let out = '{';
+  let first = true;
+  for (const k of Object.keys(obj).sort()) {
+    const v = obj[k];
+    if (!first) out += ',';
+    first = false;
+    out += `${JSON.stringify(k)}:${typeof v === 'string' ? JSON.stringify(v) : stableStringify(v)}`;
+  }
+  return `${out}}`;
 }

@@ -155,6 +155,39 @@ forEachDatabase('ingest', ({ db }) => {
     assert.deepEqual(await dump(db()), uninterrupted);
   });
 
+  it('fetches the next page while a page commits; a page fetched ahead but never committed is fetched again', async () => {
+    await ingest();
+    const uninterrupted = await dump(db());
+    await resetMirror(db());
+
+    const order: string[] = [];
+    const realPull = source.pull.bind(source);
+    source.pull = async function* (dataset, state, options) {
+      let n = 0;
+      for await (const page of realPull(dataset, state, options)) {
+        order.push(`fetched ${++n}`);
+        yield page;
+      }
+    };
+    const controller = new AbortController();
+    await assert.rejects(
+      ingest({ signal: controller.signal, onPage: (p) => { order.push(`committed ${p.seq}`); if (p.seq === 2) controller.abort(); } }),
+      (e: unknown) => e instanceof IngestAbortedError && e.pagesCommitted === 2,
+    );
+    // page 2 was asked for before page 1 was committed, page 3 before page 2 was
+    assert.ok(order.indexOf('fetched 2') < order.indexOf('committed 1'), order.join(', '));
+    assert.ok(order.indexOf('fetched 3') < order.indexOf('committed 2'), order.join(', '));
+    assert.ok(!order.includes('committed 3'));
+    // the cursor is page 2's: page 3, fetched ahead, was not committed and is served again
+    const secondPage = await db().query<{ n: number }>(`SELECT count(*) AS n FROM raw_pages`);
+    assert.equal(secondPage.rows[0].n, 2);
+    const cursor = await loadCursor(db(), 'health', 'deaths');
+    assert.deepEqual(cursor, { since: '2026-11-21T09:00:00+08:00' }, 'the cursor of the second page');
+    source.pull = realPull;
+    await ingest({ runId: 'run-2' });
+    assert.deepEqual(await dump(db()), uninterrupted);
+  });
+
   it('a failure inside the page transaction stages nothing of that page and leaves the cursor', async () => {
     // normalization throwing (a bug, not bad data) stops the pull before its page is staged
     const failingOnA7: NormalizeFn = (channel, dataset, raw, ctx) => {

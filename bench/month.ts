@@ -1,0 +1,397 @@
+// `npm run bench [-- --persons 100000,1000000] [--seed S] [--quick] [--huge] [--no-docs]`
+// A month of the province end to end on PostgreSQL, per world size, and in the same run on the
+// same data the floor (parse the same bytes, COPY the same rows, no logic) and the SQL baseline
+// (COPY the same rows, classify in SQL). Every process runs on its own: the sandbox (its CPU is
+// reported apart, it is not what is measured), the hub, PostgreSQL's backends, the floor. This
+// process samples their CPU time and peak RSS from /proc. Results go to bench/results/ as JSON
+// and, unless --no-docs, into the figures section of docs/benchmarks.md. Asserts nothing on time;
+// exits 1 when the hub's results or counts differ from the generator's.
+import { execFileSync, fork } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { generateWorld, writeWorld } from '../sandbox/generate.ts';
+import { spawnSandbox } from '../sandbox/child.ts';
+import type { SandboxProcess } from '../sandbox/child.ts';
+import { Teardown, environment, runBench } from './common.ts';
+import { createScratchDatabase, findPostgres, redactUrl } from './postgres.ts';
+import type { FloorConfig, FloorMessage, FloorResult, MonthHubConfig, MonthHubMessage, MonthHubResult } from './month-messages.ts';
+import { renderMonthMarkdown, renderMonthText } from './month-report.ts';
+import type { MonthRun, ProcessFigures } from './month-report.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CACHE = path.join(ROOT, 'bench', '.cache');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const DOCS = path.join(ROOT, 'docs', 'benchmarks.md');
+const DEFAULT_SIZES = [100_000];
+const QUICK_SIZES = [10_000];
+const HUGE = 10_000_000;
+
+const USAGE = `usage: npm run bench -- [--persons N,N,...] [--seed S] [--quick] [--huge] [--no-docs]
+  --persons N,N  world sizes (default ${DEFAULT_SIZES.join(',')}; the province target is 1000000)
+  --seed S       generator seed (default 1)
+  --quick        ${QUICK_SIZES.join(',')} persons, a smoke check
+  --huge         add ${HUGE.toLocaleString('en-US')} persons (streamed generation: not built yet, see docs/benchmarks.md)
+  --no-docs      do not rewrite the figures section of docs/benchmarks.md
+  --keep-db      keep the scratch databases (to look at plans afterwards; drop them yourself)
+  --render F,F   no run: rewrite the figures of docs/benchmarks.md from result files (bench/results/…)
+  --cpu-prof DIR V8 CPU profiles (.cpuprofile) of the hub and floor processes into DIR
+Worlds (faults off) are cached in bench/.cache/ by size, seed and generator source. PostgreSQL:
+DATABASE_URL's server, else 127.0.0.1:5432; a fresh database lifecert_bench_<random> per size,
+dropped after.`;
+
+interface Options {
+  sizes: number[];
+  seed: string;
+  docs: boolean;
+  /** write V8 CPU profiles of the hub and the floor processes into this folder */
+  cpuProf?: string;
+  /** keep the scratch databases (their names are printed) for a look afterwards */
+  keepDb: boolean;
+  /** rewrite docs/benchmarks.md from these result files instead of running */
+  render?: string[];
+}
+
+function parseOptions(argv: string[]): Options | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      persons: { type: 'string' },
+      seed: { type: 'string' },
+      quick: { type: 'boolean' },
+      huge: { type: 'boolean' },
+      'no-docs': { type: 'boolean' },
+      'cpu-prof': { type: 'string' },
+      'keep-db': { type: 'boolean' },
+      render: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return null;
+  if (typeof values.render === 'string') {
+    return { sizes: [], seed: '1', docs: true, keepDb: false, render: values.render.split(',').map((f) => path.resolve(f.trim())) };
+  }
+  if (values.quick && values.persons !== undefined) throw new Error('--quick already sets --persons: give one of them, not both');
+  let sizes = values.quick ? QUICK_SIZES : DEFAULT_SIZES;
+  if (typeof values.persons === 'string') {
+    sizes = values.persons.split(',').map((x) => Number(x.trim()));
+    for (const n of sizes) if (!Number.isInteger(n) || n < 1) throw new Error(`--persons must be positive integers separated by commas, got '${values.persons}'`);
+  }
+  if (values.huge) {
+    throw new Error(`--huge (${HUGE.toLocaleString('en-US')} persons) needs a streamed world generator and sandbox, which are not built yet: the generator holds a whole world in memory (about 5 GB per million persons)`);
+  }
+  const cpuProf = typeof values['cpu-prof'] === 'string' ? path.resolve(values['cpu-prof']) : undefined;
+  return { sizes, seed: typeof values.seed === 'string' ? values.seed : '1', docs: !values['no-docs'], cpuProf, keepDb: values['keep-db'] === true };
+}
+
+/** A hash of the generator's source: a changed generator makes a new cached world. */
+function generatorHash(): string {
+  const h = crypto.createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) h.update(p.slice(ROOT.length)).update(fs.readFileSync(p));
+    }
+  };
+  h.update(fs.readFileSync(path.join(ROOT, 'sandbox', 'generate.ts')));
+  walk(path.join(ROOT, 'sandbox', 'generate'));
+  return h.digest('hex').slice(0, 12);
+}
+
+interface CachedWorld {
+  dir: string;
+  worldFile: string;
+  expectedFile: string;
+  rosterFile: string;
+  period: string;
+  asOf: string;
+  cities: string[];
+  records: number;
+  bytes: number;
+  generatedSeconds: number | null;
+}
+
+function obtainWorld(persons: number, seed: string): CachedWorld {
+  const dir = path.join(CACHE, `world-${persons}-s${seed}-${generatorHash()}`);
+  const meta = path.join(dir, 'meta.json');
+  if (fs.existsSync(meta)) {
+    process.stderr.write(`world of ${persons.toLocaleString('en-US')} persons: cached in ${path.relative(ROOT, dir)}\n`);
+    return { ...(JSON.parse(fs.readFileSync(meta, 'utf8')) as CachedWorld), dir, generatedSeconds: null };
+  }
+  process.stderr.write(`generating a world of ${persons.toLocaleString('en-US')} persons (seed ${seed}, faults off)…\n`);
+  const started = performance.now();
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const generated = generateWorld({ persons, seed, faults: false });
+  const paths = writeWorld(generated, { dir });
+  const rosterFile = path.join(dir, 'roster.json');
+  fs.writeFileSync(rosterFile, JSON.stringify(generated.world.roster));
+  const records = Object.values(generated.expected.counts).reduce((s, c) => s + c.pulled, 0);
+  const world: CachedWorld = {
+    dir,
+    worldFile: paths.world,
+    expectedFile: paths.expected,
+    rosterFile,
+    period: generated.world.period,
+    asOf: generated.world.asOf,
+    cities: Object.keys(generated.world.sources.police ?? {}),
+    records,
+    bytes: fs.statSync(paths.world).size,
+    generatedSeconds: (performance.now() - started) / 1000,
+  };
+  fs.writeFileSync(meta, JSON.stringify(world));
+  return world;
+}
+
+const TICK = 100; // USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on Linux
+
+interface ProcSample {
+  cpuSeconds: number;
+  peakRssKiB: number;
+}
+
+function readProc(pid: number): ProcSample | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name may hold spaces: fields are counted after its closing parenthesis
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICK;
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = /VmHWM:\s+(\d+)/.exec(status);
+    return { cpuSeconds, peakRssKiB: hwm ? Number(hwm[1]) : 0 };
+  } catch {
+    return null; // gone
+  }
+}
+
+/**
+ * Samples the CPU time and peak RSS of named processes and of the PostgreSQL backends serving
+ * one database, every 200 ms; marks split the CPU time into phases.
+ */
+class ProcessWatch {
+  private readonly pids = new Map<number, { role: string; last: ProcSample; atMark: number }>();
+  private readonly fixed = new Map<number, string>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly client: pg.Client;
+  private readonly phases: Record<string, Record<string, number>> = {};
+  private polling = false;
+
+  private readonly database: string;
+
+  constructor(adminUrl: string, database: string) {
+    this.client = new pg.Client({ connectionString: adminUrl });
+    this.database = database;
+  }
+
+  async start(): Promise<void> {
+    await this.client.connect();
+    this.timer = setInterval(() => void this.sample(), 200);
+  }
+
+  watch(pid: number, role: string): void {
+    this.fixed.set(pid, role);
+  }
+
+  async sample(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const { rows } = await this.client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [this.database]);
+      const all = new Map<number, string>(this.fixed);
+      for (const r of rows) all.set(r.pid, 'postgres');
+      for (const [pid, role] of all) {
+        const s = readProc(pid);
+        if (!s) continue;
+        const known = this.pids.get(pid);
+        if (known) known.last = s;
+        else this.pids.set(pid, { role, last: s, atMark: 0 });
+      }
+    } catch {
+      // a sample missed is a sample missed
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** CPU seconds per role since the previous mark, filed under `phase`. */
+  async mark(phase: string): Promise<void> {
+    await this.sample();
+    const totals: Record<string, number> = {};
+    for (const p of this.pids.values()) {
+      totals[p.role] = (totals[p.role] ?? 0) + p.last.cpuSeconds - p.atMark;
+      p.atMark = p.last.cpuSeconds;
+    }
+    this.phases[phase] = totals;
+  }
+
+  figures(): ProcessFigures {
+    const peaks: Record<string, number> = {};
+    const cpu: Record<string, number> = {};
+    let backends = 0;
+    for (const p of this.pids.values()) {
+      peaks[p.role] = Math.max(peaks[p.role] ?? 0, p.last.peakRssKiB);
+      cpu[p.role] = (cpu[p.role] ?? 0) + p.last.cpuSeconds;
+      if (p.role === 'postgres') backends += 1;
+    }
+    return { peakRssKiB: peaks, cpuSeconds: cpu, phases: this.phases, postgresBackends: backends };
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    while (this.polling) await new Promise((r) => setTimeout(r, 20));
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+function runChild<R>(script: string, config: unknown, cpuProf: string | undefined, teardown: Teardown, onStage: (stage: string) => Promise<void>, onPid: (pid: number) => void): Promise<{ result: R; wallSeconds: number }> {
+  const started = performance.now();
+  const child = fork(path.join(import.meta.dirname, script), [JSON.stringify(config)], { execPath: process.execPath, execArgv: cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : [], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));
+  if (child.pid) onPid(child.pid);
+  teardown.add(`stop ${script} ${child.pid ?? '?'}`, () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  });
+  return new Promise((resolve, reject) => {
+    let result: R | null = null;
+    let failure: string | null = null;
+    let pending: Promise<void> = Promise.resolve();
+    child.on('message', (raw) => {
+      const msg = raw as MonthHubMessage | FloorMessage;
+      if (msg.kind === 'stage') pending = pending.then(() => onStage(msg.stage));
+      else if (msg.kind === 'result') result = msg.result as R;
+      else failure = msg.message;
+    });
+    child.once('exit', (code, signal) => {
+      void pending.then(() => {
+        if (result) resolve({ result, wallSeconds: (performance.now() - started) / 1000 });
+        else reject(new Error(`${script} ${failure ? `failed:\n${failure}` : `exited (code ${code}, signal ${signal}) without a result`}`));
+      });
+    });
+  });
+}
+
+async function runSize(persons: number, seed: string, adminUrl: string, cpuProf: string | undefined, keepDb: boolean, teardown: Teardown): Promise<MonthRun> {
+  const world = obtainWorld(persons, seed);
+  const scratch = await createScratchDatabase(adminUrl);
+  if (!keepDb) teardown.add(`drop database ${scratch.name}`, () => scratch.drop());
+  process.stderr.write(`created ${redactUrl(scratch.url)}\n`);
+
+  const civilDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-bench-civil-'));
+  teardown.add(`remove ${civilDir}`, () => fs.rmSync(civilDir, { recursive: true, force: true }));
+  const sandboxStarted = performance.now();
+  const sandbox: SandboxProcess = await spawnSandbox({ worldFile: world.worldFile, civilDir, timeoutMs: 900_000 });
+  const sandboxStartSeconds = (performance.now() - sandboxStarted) / 1000;
+  let sandboxOpen = true;
+  teardown.add('stop the sandbox', async () => {
+    if (sandboxOpen) await sandbox.close();
+  });
+
+  const watch = new ProcessWatch(adminUrl, scratch.name);
+  await watch.start();
+  watch.watch(sandbox.pid, 'sandbox');
+  await watch.mark('sandbox-start');
+  const runId = `bench-month-${persons}`;
+  const loadBefore = os.loadavg()[0];
+  process.stderr.write(`hub: ${persons.toLocaleString('en-US')} persons, ${world.records.toLocaleString('en-US')} source records…\n`);
+  const hubConfig: MonthHubConfig = {
+    databaseUrl: scratch.url, sandboxUrl: sandbox.url, civilDir, cities: world.cities, period: world.period, asOf: world.asOf, runId, rosterFile: world.rosterFile, expectedFile: world.expectedFile,
+  };
+  let phase = 'setup';
+  const hub = await runChild<MonthHubResult>('month-hub.ts', hubConfig, cpuProf, teardown, async (stage) => {
+    await watch.mark(phase);
+    process.stderr.write(`  ${phase} done; ${stage}…\n`);
+    phase = stage;
+  }, (pid) => watch.watch(pid, 'hub'));
+  await watch.mark(phase);
+  const sandboxExit = await sandbox.close();
+  sandboxOpen = false;
+
+  process.stderr.write('floor and SQL baseline…\n');
+  phase = 'floor-read';
+  const floorConfig: FloorConfig = { databaseUrl: scratch.url, runId, period: world.period, asOf: world.asOf };
+  const floor = await runChild<FloorResult>('month-floor.ts', floorConfig, cpuProf, teardown, async (stage) => {
+    await watch.mark(phase);
+    phase = stage;
+  }, (pid) => watch.watch(pid, 'floor'));
+  await watch.mark(phase);
+  await watch.stop();
+  const figures = watch.figures();
+  // the hub's own figure is taken before its verification reads the generator's expectation
+  figures.peakRssKiB.hub = hub.result.peakRssKiB;
+  if (sandboxExit.peakRssKiB !== null) figures.peakRssKiB.sandbox = Math.max(figures.peakRssKiB.sandbox ?? 0, sandboxExit.peakRssKiB);
+  return {
+    persons,
+    seed,
+    records: world.records,
+    worldBytes: world.bytes,
+    generatedSeconds: world.generatedSeconds,
+    sandboxStartSeconds,
+    hub: hub.result,
+    hubProcessSeconds: hub.wallSeconds,
+    floor: floor.result,
+    processes: figures,
+    loadBefore,
+    loadAfter: os.loadavg()[0],
+  };
+}
+
+interface ReportFile {
+  at: string;
+  environment: string;
+  uptime: string;
+  git: string;
+  runs: MonthRun[];
+}
+
+function writeDocs(reports: ReportFile[]): void {
+  const md = reports.map((r) => renderMonthMarkdown(r.environment, r.at, `${r.git}, load average ${r.uptime.split(' ').slice(0, 3).join(' ')} at the end`, r.runs)).join('\n');
+  const text = fs.existsSync(DOCS) ? fs.readFileSync(DOCS, 'utf8') : '';
+  const begin = '<!-- bench:month:begin -->';
+  const end = '<!-- bench:month:end -->';
+  const block = `${begin}\n${md}\n${end}`;
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  fs.writeFileSync(DOCS, i >= 0 && j > i ? `${text.slice(0, i)}${block}${text.slice(j + end.length)}` : `${text}\n${block}\n`);
+  process.stdout.write(`figures written to ${path.relative(ROOT, DOCS)}\n`);
+}
+
+async function main(options: Options, teardown: Teardown): Promise<number> {
+  if (options.render) {
+    writeDocs(options.render.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as ReportFile));
+    return 0;
+  }
+  const found = await findPostgres();
+  if ('skipped' in found) throw new Error(`npm run bench needs PostgreSQL: ${found.skipped}`);
+  const runs: MonthRun[] = [];
+  for (const persons of options.sizes) {
+    const run = await runSize(persons, options.seed, found.adminUrl, options.cpuProf, options.keepDb, teardown);
+    runs.push(run);
+    process.stdout.write(`${renderMonthText(run)}\n\n`);
+  }
+  const report: ReportFile = { at: new Date().toISOString(), environment: environment(), uptime: fs.readFileSync('/proc/loadavg', 'utf8').trim(), git: gitHead(), runs };
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const file = path.join(RESULTS, `month-${options.sizes.join('-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`results: ${path.relative(ROOT, file)}\n`);
+  if (options.docs) writeDocs([report]);
+  const bad = runs.filter((r) => r.hub.differences > 0 || r.hub.countDifferences > 0);
+  for (const r of bad) process.stderr.write(`${r.persons} persons: ${r.hub.differences} results and ${r.hub.countDifferences} dataset counts differ from the generator's (first: ${r.hub.firstDifference})\n`);
+  return bad.length > 0 ? 1 : 0;
+}
+
+function gitHead(): string {
+  try {
+    return `git ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()}`;
+  } catch {
+    return 'git unknown';
+  }
+}
+
+runBench('bench', USAGE, () => parseOptions(process.argv.slice(2)), main);
