@@ -27,6 +27,10 @@ import { createScratchPostgres } from '../mirror/db-targets.ts';
 import type { ScratchPostgres } from '../mirror/db-targets.ts';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../jobs/helpers.ts';
 import { requirePostgres, requireRedis } from '../support/servers.ts';
+import { until as untilAt } from '../support/until.ts';
+
+/** as until, 180 s and every 250 ms unless told */
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 180_000): Promise<T> => untilAt(what, probe, timeoutMs, 250);
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/lifecert.js');
@@ -38,16 +42,6 @@ interface Child {
   process: ChildProcess;
   stdout: string;
   stderr: string;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 type FlowNode = Record<string, unknown> & { id: string; type: string };

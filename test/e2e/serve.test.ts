@@ -23,6 +23,7 @@ import { createScratchPostgres } from '../mirror/db-targets.ts';
 import type { ScratchPostgres } from '../mirror/db-targets.ts';
 import { countsOf, dropPrefix, REDIS_URL, sortKeys, uniquePrefix } from '../jobs/helpers.ts';
 import { requirePostgres, requireRedis } from '../support/servers.ts';
+import { until } from '../support/until.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/lifecert.js');
 const exec = promisify(execFile);
@@ -40,16 +41,6 @@ function start(args: string[], env: NodeJS.ProcessEnv, cwd: string): Child {
   child.process.stdout?.on('data', (d: Buffer) => (child.stdout += d.toString('utf8')));
   child.process.stderr?.on('data', (d: Buffer) => (child.stderr += d.toString('utf8')));
   return child;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function stop(child: Child | undefined): Promise<number | null> {

@@ -23,21 +23,12 @@ import { dropPrefix, mirrorWithRoster, REDIS_URL, uniquePrefix } from '../jobs/h
 import type { Mirror } from '../jobs/helpers.ts';
 import { personIn, publishCounty, recordResult, startTestSandbox } from './batch-fixtures.ts';
 import type { TestSandbox } from './batch-fixtures.ts';
+import { untilOk as until } from '../support/until.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/lifecert.js');
 const exec = promisify(execFile);
 const PERIOD = '2026-11';
 const ME = `cli:${os.userInfo().username}`;
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, tries = 600): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < tries; i++) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${what}: still ${JSON.stringify(last)}`);
-}
 
 describe('lifecert batch and lifecert adoption (PostgreSQL, Redis, a worker, the simulators)', function () {
   requirePostgres();

@@ -15,18 +15,9 @@ import { personIn, publishCounty, recordResult, startTestSandbox } from '../feed
 import type { TestSandbox } from '../feedback/batch-fixtures.ts';
 import { dropPrefix, mirrorWithRoster, REDIS_URL, uniquePrefix } from './helpers.ts';
 import type { Mirror } from './helpers.ts';
+import { untilOk as until } from '../support/until.ts';
 
 const FAST = { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 2 } };
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, tries = 600): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < tries; i++) {
-    last = await read();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${what}: still ${JSON.stringify(last)}`);
-}
 
 describe('delivery queues: imports and adoption feedback', function () {
   requirePostgres();
