@@ -20,6 +20,7 @@ import { createScratchPostgres } from '../mirror/db-targets.ts';
 import type { ScratchPostgres } from '../mirror/db-targets.ts';
 import { countsOf, dropPrefix, REDIS_URL, sortKeys, uniquePrefix } from '../jobs/helpers.ts';
 import { requirePostgres, requireRedis } from '../support/servers.ts';
+import { until } from '../support/until.ts';
 import { composeServices, startOrder } from '../support/compose.ts';
 import type { ComposeService } from '../support/compose.ts';
 
@@ -168,16 +169,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, procs: Proc[] = []): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe();
-    if (v !== undefined) return v;
+/** The first long-running process of `procs` that has exited, as a message for `until`. */
+function exited(procs: Proc[]): () => string | undefined {
+  return () => {
     const dead = procs.find((p) => !p.oneShot && p.child.exitCode !== null);
-    if (dead) assert.fail(`${dead.name} exited ${dead.child.exitCode} while waiting for ${what}: ${dead.stderr.slice(-1500)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  assert.fail(`timed out waiting for ${what}`);
+    return dead ? `${dead.name} exited ${dead.child.exitCode}: ${dead.stderr.slice(-1500)}` : undefined;
+  };
 }
 
 describe('compose.yaml without Docker: setup, roster, sandbox, serve and two workers as processes', function () {
@@ -253,12 +250,12 @@ describe('compose.yaml without Docker: setup, roster, sandbox, serve and two wor
     }
     assert.deepEqual(procs.map((p) => p.name), ['setup', 'roster', 'sandbox', 'serve', 'worker-1', 'worker-2']);
     const serve = procs.find((p) => p.name === 'serve') as Proc;
-    base = await until('serve to listen', () => /listening on (http:\/\/[^ ]+) /.exec(serve.stdout)?.[1], 60_000, procs);
+    base = await until('serve to listen', () => /listening on (http:\/\/[^ ]+) /.exec(serve.stdout)?.[1], 60_000, 250, exited(procs));
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     const ready = await until('readiness', async () => {
       const r = await fetch(`${base}/readyz`);
       return r.status === 200 ? ((await r.json()) as unknown) : undefined;
-    }, 60_000, procs);
+    }, 60_000, 250, exited(procs));
     assert.deepEqual(ready, { status: 'ready', checks: { database: 'ok', redis: 'ok', queues: 'ok' } });
     // the Dockerfile's HEALTHCHECK, as the engine would run it in the serve container
     const stages = dockerStages(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
@@ -281,7 +278,7 @@ describe('compose.yaml without Docker: setup, roster, sandbox, serve and two wor
     const run = await until('the run', async () => {
       const r = (await (await fetch(`${base}/api/v1/runs/${runId}`, { headers })).json()) as RunStatus;
       return r.state === 'SUCCEEDED' || r.state === 'FAILED' ? r : undefined;
-    }, 480_000, procs);
+    }, 480_000, 250, exited(procs));
     assert.equal(run.state, 'SUCCEEDED', JSON.stringify(run.error));
     assert.deepEqual(sortKeys(countsOf(run)), sortKeys(expected.counts as Record<string, never>));
     assert.equal(run.summary?.persons, world.roster.length);

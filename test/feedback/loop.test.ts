@@ -27,21 +27,12 @@ import type { Sandbox } from '../../sandbox/server.ts';
 import type { Connector } from '../../connectors/kit/connector.ts';
 import type { Case, FeedbackItem } from '../../schemas/types.ts';
 import { requirePostgres, requireRedis } from '../support/servers.ts';
+import { untilTruthy } from '../support/until.ts';
 import { dropPrefix, mirrorWithRoster, REDIS_URL, uniquePrefix } from '../jobs/helpers.ts';
 import type { Mirror } from '../jobs/helpers.ts';
 import { addItem, addPerson } from './seed.ts';
 
 const SECRET = 'loop-secret-4f2a';
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('feedback loop: case outcome → correction delivered → new version → CONFIRMED → next result', function () {
   this.timeout(300_000);
@@ -130,7 +121,7 @@ describe('feedback loop: case outcome → correction delivered → new version �
     assert.equal((await request('POST', `/api/v1/cases/${target.caseId}/outcome`, token, closing)).status, 409);
 
     // the worker delivers it to the big-data center, whole, with the center's own field names
-    const sent = await until('the correction is SENT', async () => {
+    const sent = await untilTruthy('the correction is SENT', async () => {
       const [i] = await feedbackItemsById(db, [feedbackId]);
       return i?.state === 'SENT' ? i : null;
     });
@@ -180,7 +171,7 @@ describe('feedback loop: case outcome → correction delivered → new version �
     try {
       await jobs.requestDelivery(['health']);
       // the channel is tried again and again while down; a pass stops at its first batch, so watch the oldest PENDING item of the channel
-      await until('passes tried while down', async () => {
+      await untilTruthy('passes tried while down', async () => {
         const [oldest] = await listFeedbackPage(db, { channel: 'health', state: 'PENDING', limit: 1 });
         return oldest !== undefined && oldest.attempts >= 2 && oldest.lastError !== null;
       });
@@ -189,7 +180,7 @@ describe('feedback loop: case outcome → correction delivered → new version �
     } finally {
       sandbox.setFaults({ health: { down: false } });
     }
-    await until('every item SENT', async () => (await feedbackItemsById(db, ids)).every((i) => i.state === 'SENT'));
+    await untilTruthy('every item SENT', async () => (await feedbackItemsById(db, ids)).every((i) => i.state === 'SENT'));
     assert.deepEqual(got().map((i) => i.feedbackId).sort(), [...ids].sort(), 'each arrived exactly once');
   });
 
@@ -197,7 +188,7 @@ describe('feedback loop: case outcome → correction delivered → new version �
     let rejections = 0;
     for await (const _r of readRejections(db)) rejections += 1;
     assert.ok(rejections > 0, 'the world has dirt');
-    const done = await until('every REJECTED item delivered', async () => {
+    const done = await untilTruthy('every REJECTED item delivered', async () => {
       const items: FeedbackItem[] = [];
       for await (const i of readFeedbackItems(db)) if (i.kind === 'REJECTED' && !i.recordId.startsWith('OUTAGE-')) items.push(i);
       return items.length === rejections && items.every((i) => i.state !== 'PENDING') ? items : null;
