@@ -239,8 +239,9 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
     }
   }
 
-  // versions held before whose flag this page changed: lowered first, the partial unique index
-  // allows one current version per record at every moment
+  // versions held before whose flag this page changed: lowered first, so that one version per
+  // record is current at every moment (the staging lock keeps this rule; 017 dropped the partial
+  // unique index that also refused a second current version)
   const lowered: number[] = [];
   const raised: number[] = [];
   for (const byHash of versions.values()) {
