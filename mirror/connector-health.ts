@@ -43,8 +43,8 @@ export async function datasetHealth(db: Queryable, keys: readonly DatasetKey[], 
   if (keys.length === 0) return [];
   const { rows } = await db.query<HealthRow>(
     `SELECT k.channel, k.dataset, agg.*, lp.*,
-            (SELECT max(s.source_updated_at) FROM source_records s
-              WHERE s.channel = k.channel AND s.dataset = k.dataset AND s.outcome = 'staged') AS newest_update_at
+            (SELECT n.newest_update_at FROM source_newest_staged n
+              WHERE n.channel = k.channel AND n.dataset = k.dataset) AS newest_update_at
        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(channel, dataset, ord)
        CROSS JOIN LATERAL (
          SELECT max(p.finished_at) FILTER (WHERE p.status = 'succeeded') AS last_success_at,

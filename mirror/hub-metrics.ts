@@ -20,8 +20,8 @@ export async function pullTotals(db: Queryable): Promise<PullTotals[]> {
   const { rows } = await db.query<PullTotals>(
     `SELECT p.channel, p.dataset, sum(p.pulled) AS pulled, sum(p.staged) AS staged, sum(p.rejected) AS rejected, sum(p.skipped) AS skipped,
             extract(epoch FROM max(p.finished_at) FILTER (WHERE p.status = 'succeeded'))::float8 AS "lastSuccess",
-            extract(epoch FROM (SELECT max(s.source_updated_at) FROM source_records s
-                                 WHERE s.channel = p.channel AND s.dataset = p.dataset AND s.outcome = 'staged'))::float8 AS "newestUpdate"
+            extract(epoch FROM (SELECT n.newest_update_at FROM source_newest_staged n
+                                 WHERE n.channel = p.channel AND n.dataset = p.dataset))::float8 AS "newestUpdate"
        FROM pulls p GROUP BY p.channel, p.dataset ORDER BY p.channel, p.dataset`,
   );
   return rows;

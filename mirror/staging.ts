@@ -122,6 +122,9 @@ function orderKey(updatedAt: string | null): number {
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 }
 
+/** SQLSTATE unique_violation */
+const UNIQUE_VIOLATION = '23505';
+
 function bodyBytes(body: string | Uint8Array): Buffer {
   return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
@@ -236,8 +239,9 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
     }
   }
 
-  // versions held before whose flag this page changed: lowered first, the partial unique index
-  // allows one current version per record at every moment
+  // versions held before whose flag this page changed: lowered first, so that one version per
+  // record is current at every moment (the staging lock keeps this rule; 017 dropped the partial
+  // unique index that also refused a second current version)
   const lowered: number[] = [];
   const raised: number[] = [];
   for (const byHash of versions.values()) {
@@ -264,12 +268,17 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   const bytes = bodyBytes(page.body);
   const bodySha256 = sha256Hex(bytes);
   if (page.pullId !== null) {
+    // the archived page and the cursor that follows it: one statement, one round trip
     await tx.query(
-      `INSERT INTO raw_pages (pull_id, seq, request, sha256, body, record_count, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [page.pullId, page.seq, storableText(page.request), bodySha256, bytes, page.records.length, page.receivedAt],
+      `WITH archived AS (
+         INSERT INTO raw_pages (pull_id, seq, request, sha256, body, record_count, received_at) VALUES ($4, $6, $7, $8, $9, $10, $5)
+       )
+       ${SAVE_CURSOR}`,
+      [channel, dataset, JSON.stringify(page.state), page.pullId, page.receivedAt, page.seq, storableText(page.request), bodySha256, bytes, page.records.length],
     );
+  } else {
+    await saveCursor(tx, channel, dataset, page.state, page.pullId, page.receivedAt);
   }
-  await saveCursor(tx, channel, dataset, page.state, page.pullId, page.receivedAt);
   return { records: results, bodySha256, newVersions: inserts.length, newRejections };
 }
 
@@ -309,6 +318,9 @@ async function insertVersions(tx: Queryable, page: PageToStage, inserts: NewVers
   const col = <T>(f: (v: NewVersion) => T): T[] => inserts.map(f);
   // unnest keeps the parameter count fixed whatever the page size; ORDER BY ord gives arrival
   // numbers in page order, so a later row of the page is the later arrival
+  // no ON CONFLICT arbiter (017_staging_indexes.sql): under the advisory lock every version
+  // inserted here was looked up absent in this transaction; the unique version key refuses the
+  // impossible duplicate, and the page is refused with a coded error rather than staged half right
   const { rows } = await tx.query<{ arrival_seq: number; record_id: string; raw_hash: string }>(
     `INSERT INTO source_records (channel, dataset, record_id, raw_hash, raw, source_updated_at, received_at, pull_id,
                                  outcome, reason_code, person_id, is_current, event_id, origin, kind, name, date, end_date, detail, delivery_seq)
@@ -320,7 +332,6 @@ async function insertVersions(tx: Queryable, page: PageToStage, inserts: NewVers
             WITH ORDINALITY AS u(record_id, raw_hash, raw, updated_at, outcome, reason_code, person_id, is_current,
                                  event_id, origin, kind, name, date, end_date, detail, ord)
       ORDER BY u.ord
-     ON CONFLICT (channel, dataset, record_id, raw_hash) DO NOTHING
      RETURNING arrival_seq, record_id, raw_hash`,
     [
       page.channel,
@@ -344,9 +355,12 @@ async function insertVersions(tx: Queryable, page: PageToStage, inserts: NewVers
       col((v) => (v.event ? JSON.stringify(v.event.detail) : null)),
       delivery,
     ],
-  );
-  // the advisory lock makes a conflict impossible; if one happened anyway the is_current
-  // bookkeeping would be wrong, so refuse the page rather than stage it half right
+  ).catch((err: unknown) => {
+    if ((err as { code?: unknown }).code === UNIQUE_VIOLATION) {
+      throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `${page.channel}/${page.dataset}: a version appeared concurrently; page not staged`, { cause: err });
+    }
+    throw err;
+  });
   if (rows.length !== inserts.length) {
     throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `${page.channel}/${page.dataset}: ${inserts.length - rows.length} versions appeared concurrently; page not staged`);
   }
@@ -388,12 +402,12 @@ async function insertRejections(tx: Queryable, page: PageToStage, inserts: NewVe
 
 /** Writes the cursor of (channel, dataset); call it inside the transaction that staged what it covers. */
 export async function saveCursor(tx: Queryable, channel: string, dataset: string, state: CursorState, pullId: number | null, updatedAt: string): Promise<void> {
-  await tx.query(
-    `INSERT INTO cursors (channel, dataset, state, pull_id, updated_at) VALUES ($1, $2, $3::jsonb, $4, $5)
-     ON CONFLICT (channel, dataset) DO UPDATE SET state = EXCLUDED.state, pull_id = EXCLUDED.pull_id, updated_at = EXCLUDED.updated_at`,
-    [channel, dataset, JSON.stringify(state), pullId, updatedAt],
-  );
+  await tx.query(SAVE_CURSOR, [channel, dataset, JSON.stringify(state), pullId, updatedAt]);
 }
+
+// $1 channel, $2 dataset, $3 state (JSON text), $4 pull id, $5 updated at
+const SAVE_CURSOR = `INSERT INTO cursors (channel, dataset, state, pull_id, updated_at) VALUES ($1, $2, $3::jsonb, $4::bigint, $5::timestamptz)
+     ON CONFLICT (channel, dataset) DO UPDATE SET state = EXCLUDED.state, pull_id = EXCLUDED.pull_id, updated_at = EXCLUDED.updated_at`;
 
 /** The last committed cursor of (channel, dataset), or null before the first pull. */
 export async function loadCursor(db: Queryable, channel: string, dataset: string): Promise<CursorState | null> {
