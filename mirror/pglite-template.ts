@@ -136,6 +136,19 @@ export async function fillFromTemplate(target: string, options: PgliteTemplateOp
   throw new MirrorError('LIFECERT_MIRROR_TEMPLATE_FAILED', `the embedded database template ${dir} was still unusable after rebuilding it: ${rebuiltBecause}`);
 }
 
+/**
+ * Make sure a valid template is in the cache (built, or rebuilt when corrupt or stale) without
+ * opening a database: a benchmark calls it before its timing, an installer before first use.
+ */
+export async function prepareTemplate(options: PgliteTemplateOptions = {}): Promise<TemplateUse> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-template-check-'));
+  try {
+    return await fillFromTemplate(path.join(scratch, 'pglite'), options);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /** Run the builder in its own process and rename its folder into place (unless another process won). */
 async function buildTemplate(dir: string, key: string, version: string): Promise<{ peakRssKiB?: number }> {
   const parent = path.dirname(dir);

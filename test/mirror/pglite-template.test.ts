@@ -9,7 +9,7 @@ import path from 'node:path';
 import { MEMORY_DATA_DIR, openDatabase } from '../../mirror/db.ts';
 import type { Db } from '../../mirror/db.ts';
 import { loadMigrations, migrate } from '../../mirror/migrate.ts';
-import { templatePath } from '../../mirror/pglite-template.ts';
+import { prepareTemplate, templatePath } from '../../mirror/pglite-template.ts';
 import type { TemplateUse } from '../../mirror/pglite-template.ts';
 
 /** The catalogue a migrated mirror has: tables, columns, indexes, views, functions, triggers, migrations. */
@@ -134,6 +134,14 @@ describe('the embedded database template (a fresh folder without initdb in this 
       await db.close();
     }
     assert.equal(JSON.parse(fs.readFileSync(manifestFile, 'utf8')).key, manifest.key, 'the rebuilt manifest has the current key');
+  });
+
+  it('prepareTemplate checks the cached template without opening a database and leaves nothing behind', async () => {
+    const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lifecert-template-check-'));
+    const use = await prepareTemplate(template());
+    assert.equal(use.built, false);
+    assert.equal(use.template, templatePath(cacheDir));
+    assert.deepEqual(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lifecert-template-check-')), before);
   });
 
   it('falls back to initdb in place, with a log line, when the cache folder cannot be written', async () => {
