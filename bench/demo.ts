@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { generateWorld, writeWorld, resultDifferences } from '../sandbox/generate.ts';
 import type { Expected } from '../sandbox/generate.ts';
 import type { DemoSummary } from '../cli/demo.ts';
+import { prepareTemplate } from '../mirror/index.ts';
 import type { Result } from '../schemas/types.ts';
 import type { DemoRunConfig, DemoRunMessage, TargetKind } from './messages.ts';
 import { createScratchDatabase, findPostgres, redactUrl } from './postgres.ts';
@@ -151,9 +152,14 @@ function report(runs: Measured[], floors: Floor[], facts: { seed: string; genera
   out.push(`1-minute load average ${facts.loadBefore.toFixed(2)} at start, ${facts.loadAfter.toFixed(2)} at end; whole benchmark ${secs(facts.totalSeconds)} s`);
   out.push(`worlds (seed ${facts.seed}, every fault on; generated before the timing): ${facts.generated.map((g) => `${int(g.persons)} persons in ${secs(g.seconds)} s (${(g.bytes / 1024 / 1024).toFixed(1)} MiB)`).join('; ')}`);
   if (facts.postgresSkipped) out.push(`PostgreSQL not measured: ${facts.postgresSkipped}`);
-  out.push(`floor (a process that opens a fresh mirror and migrates it, no records): ${floors.map((f) => `${TITLE[f.target]} ${secs(f.seconds)} s, peak RSS ${mib(f.peakRssKiB)}`).join('; ')}`);
+  out.push(`floor (a process that opens a fresh mirror and migrates it, no records; PGlite from the cached template, no initdb): ${floors.map((f) => `${TITLE[f.target]} ${secs(f.seconds)} s, peak RSS ${mib(f.peakRssKiB)}`).join('; ')}`);
   out.push('');
   out.push('per demo run (wall = fork to exit of the demo process; phases from inside it; peak RSS = getrusage maxrss)');
+  const builders = runs.filter((m) => m.summary.peakRssKiB.templateBuilder !== null);
+  out.push(
+    `memory: demo process peak RSS ${runs.map((m) => `${int(m.persons)} ${TITLE[m.target]} ${mib(m.summary.peakRssKiB.hub)}`).join(', ')}; sandbox process ${runs.map((m) => mib(m.summary.peakRssKiB.sandbox)).join(', ')}` +
+      `${builders.length ? `; the PGlite template built during the runs (peak RSS ${builders.map((m) => mib(m.summary.peakRssKiB.templateBuilder)).join(', ')}, its own process)` : ''}`,
+  );
   out.push(
     table(
       ['persons', 'mirror', 'wall s', 'ingest s', 'match s', 'files s', 'records', 'persons/s', 'hub peak RSS', 'sandbox peak RSS', 'results ≠ expected'],
@@ -234,6 +240,9 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
   }
 
   const targets: TargetKind[] = postgres ? ['pglite', 'postgres'] : ['pglite'];
+  // the PGlite template (initdb + migrations, once per PGlite version and migration set) before any timing
+  const template = await prepareTemplate({ log: (line) => process.stderr.write(`${line}\n`) });
+  if (template.built) process.stderr.write(`PGlite template built in ${secs(template.seconds)} s (peak RSS ${mib(template.builderPeakRssKiB ?? null)}, its own process)\n`);
   const floors: Floor[] = [];
   for (const target of targets) {
     const mirror = await freshMirror(target, path.join(workDir, `floor-${target}`), postgres, teardown);

@@ -75,6 +75,12 @@ const sandbox: Command = {
       process.stdout.write(
         `generated ${persons} persons (seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[files.world, files.expected, rosterFile, hubConfig].filter(Boolean).join(', ')}\n`,
       );
+      // a parent that forked us (the demo) learns the files and our peak memory
+      if (process.send) {
+        await new Promise<void>((resolve) => {
+          process.send?.({ world: path.resolve(files.world), expected: path.resolve(files.expected), peakRssKiB: process.resourceUsage().maxRSS }, undefined, {}, () => resolve());
+        });
+      }
       return 0;
     }
     if (positionals.length > 0) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `unknown sandbox subcommand '${positionals[0]}'`);
@@ -163,7 +169,9 @@ const demo: Command = {
         `  results  ${Object.entries(s.decisions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${s.casesOpened} cases opened; ${s.reminders} to remind\n` +
         `  feedback ${feedbackLine(s.feedbackReceived)}\n` +
         `  mirror   ${s.database}   (again: ${exportHint})\n` +
-        `  memory   peak RSS hub ${mib(s.peakRssKiB.hub)}, sandbox ${mib(s.peakRssKiB.sandbox)}\n` +
+        `  memory   peak RSS hub ${mib(s.peakRssKiB.hub)}, sandbox ${mib(s.peakRssKiB.sandbox)}` +
+        `${s.peakRssKiB.generator === null ? '' : `, world generator ${mib(s.peakRssKiB.generator)}`}` +
+        `${s.peakRssKiB.templateBuilder === null ? '' : `, database template builder ${mib(s.peakRssKiB.templateBuilder)} (once per PGlite version and migration set)`}\n` +
         `  files    ${s.files.join('\n           ')}\n`,
     );
     return 0;

@@ -7,11 +7,9 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
-import { generateWorld, writeWorld } from '../sandbox/generate.ts';
 import { readHubWorld } from '../sandbox/read-world.ts';
 import type { HubWorld } from '../sandbox/read-world.ts';
-import { spawnSandbox } from '../sandbox/child.ts';
-import type { World } from '../sandbox/world.ts';
+import { generateWorldInChild, spawnSandbox } from '../sandbox/child.ts';
 import { buildConnectors } from '../config/index.ts';
 import { sandboxSources } from '../sandbox/hub-sources.ts';
 import { loadRoster, migrate, openDatabase, readCases, readFeedbackItems } from '../mirror/index.ts';
@@ -69,8 +67,12 @@ export interface DemoSummary {
   feedbackReceived: Record<string, { items: number; feedbackIds: string[] }>;
   /** wall seconds of each phase */
   seconds: { world: number; sandbox: number; ingest: number; match: number; files: number; total: number };
-  /** peak resident memory in KiB of the hub (this process) and of the sandbox process */
-  peakRssKiB: { hub: number; sandbox: number | null };
+  /**
+   * peak resident memory in KiB of the hub (this process), of the sandbox process, of the world
+   * generator's process (null with --world) and of the embedded database template's builder
+   * process (null when the cached template was there, or on PostgreSQL)
+   */
+  peakRssKiB: { hub: number; sandbox: number | null; generator: number | null; templateBuilder: number | null };
 }
 
 /** The schema `demo --database-url` works in: recreated by every demo, never the mirror's own tables. */
@@ -98,7 +100,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (line: string) => void, clock: PhaseClock): Promise<DemoSummary> {
   // only what the hub needs of the world outlives this line: the sources' records are the
   // sandbox's business (its own process), and keeping them here would double the memory
-  const { worldFile, description: worldDescription, world } = await run.step('world', () => asSandbox(() => obtainWorld(options, out, log)), (w) => ({ period: w.world.period, persons: w.world.roster.length }));
+  const { worldFile, description: worldDescription, world, generatorPeakRssKiB } = await run.step('world', () => asSandbox(() => obtainWorld(options, out, log)), (w) => ({ period: w.world.period, persons: w.world.roster.length }));
   const worldSeconds = clock.lap();
 
   // a fresh civil drop folder per demo, so an earlier demo's files are not read again
@@ -110,6 +112,7 @@ async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (l
 
   let db: Db | undefined;
   let sandboxPeakRssKiB: number | null = null;
+  let templateBuilderPeakRssKiB: number | null = null;
   let result: Omit<DemoSummary, 'peakRssKiB'> | undefined;
   try {
     if (options.databaseUrl) {
@@ -119,7 +122,8 @@ async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (l
     } else {
       const dataDir = path.join(out, 'data');
       fs.rmSync(dataDir, { recursive: true, force: true });
-      db = await openDatabase({ dataDir });
+      // a fresh folder is a copy of the cached initialised + migrated template: no initdb here
+      db = await openDatabase({ dataDir, template: { log, onUse: (u) => void (templateBuilderPeakRssKiB = u.builderPeakRssKiB ?? null) } });
     }
     await migrate(db);
     await loadRoster(db, world.roster);
@@ -241,24 +245,26 @@ async function demoSteps(options: DemoOptions, run: RunLog, out: string, log: (l
     await db?.close();
     sandboxPeakRssKiB = (await sandbox.close()).peakRssKiB;
   }
-  return { ...result, peakRssKiB: { hub: process.resourceUsage().maxRSS, sandbox: sandboxPeakRssKiB } };
+  return { ...result, peakRssKiB: { hub: process.resourceUsage().maxRSS, sandbox: sandboxPeakRssKiB, generator: generatorPeakRssKiB, templateBuilder: templateBuilderPeakRssKiB } };
 }
 
 type WorldDescription = { kind: 'generated'; persons: number; seed: string } | { kind: 'file'; file: string; persons: number };
 
-/** Read --world, or generate a world into `out/world.json` (with its expectation beside it). */
-function obtainWorld(options: DemoOptions, out: string, log: (line: string) => void): { worldFile: string; description: WorldDescription; world: HubWorld } {
-  const keep = (w: World): HubWorld => ({ period: w.period, asOf: w.asOf, cities: Object.keys(w.sources.police ?? {}), roster: w.roster });
+/**
+ * Read --world, or generate a world into `out/world.json` (with its expectation beside it) in a
+ * process of its own. Either way this process reads only the hub's part of the file (roster,
+ * dates, police cities): the sources are the sandbox's, in its own process.
+ */
+async function obtainWorld(options: DemoOptions, out: string, log: (line: string) => void): Promise<{ worldFile: string; description: WorldDescription; world: HubWorld; generatorPeakRssKiB: number | null }> {
   if (options.world) {
     const worldFile = path.resolve(options.world);
-    // the roster and the dates only: the sources are the sandbox's, in its own process
     const world = readHubWorld(worldFile);
-    return { worldFile, world, description: { kind: 'file', file: options.world, persons: world.roster.length } };
+    return { worldFile, world, description: { kind: 'file', file: options.world, persons: world.roster.length }, generatorPeakRssKiB: null };
   }
-  log(`generating a world of ${options.persons} persons (seed ${options.seed}) …`);
-  const generated = generateWorld({ persons: options.persons, seed: options.seed, faults: true });
-  const worldFile = writeWorld(generated, { world: path.join(out, 'world.json') }).world;
-  return { worldFile, world: keep(generated.world), description: { kind: 'generated', persons: options.persons, seed: options.seed } };
+  log(`generating a world of ${options.persons} persons (seed ${options.seed}, its own process) …`);
+  const generated = await generateWorldInChild({ persons: options.persons, seed: options.seed, out: path.join(out, 'world.json') });
+  const world = readHubWorld(generated.world);
+  return { worldFile: generated.world, world, description: { kind: 'generated', persons: options.persons, seed: options.seed }, generatorPeakRssKiB: generated.peakRssKiB };
 }
 
 interface PhaseClock {

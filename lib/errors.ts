@@ -73,6 +73,7 @@ export const ERRORS = {
   LIFECERT_MIRROR_IDENTIFIER_INVALID: { kind: 'system', retryable: false, httpStatus: 500, description: 'a table or column name that is not a plain SQL identifier' },
   LIFECERT_MIRROR_INPUT_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a value the store refuses (roster entry, page, batch size) before touching the database' },
   LIFECERT_MIRROR_CLOSED: { kind: 'system', retryable: false, httpStatus: 500, description: 'the database was used after close()' },
+  LIFECERT_MIRROR_TEMPLATE_FAILED: { kind: 'system', retryable: true, httpStatus: 500, description: 'the embedded database template (an initialised, migrated PGlite folder in the cache) could not be built or stayed corrupt after a rebuild' },
   LIFECERT_MIRROR_INVARIANT_BROKEN: { kind: 'system', retryable: false, httpStatus: 500, description: 'the database or a driver answered against an assumption of the store (a bug)' },
   // the decision engine
   LIFECERT_MATCH_INPUT_INVALID: { kind: 'input', retryable: false, httpStatus: 422, description: 'a roster entry or match option the rules cannot be applied to; nothing is guessed' },

@@ -17,6 +17,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { MirrorError } from './errors.ts';
 import { acquireLockFile } from './lock-file.ts';
 import type { LockFile } from './lock-file.ts';
+import { fillFromTemplate } from './pglite-template.ts';
+import type { PgliteTemplateOptions } from './pglite-template.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -74,6 +76,14 @@ export interface OpenDatabaseOptions {
    * mirror's own. Lower-case letters, digits and `_`.
    */
   schema?: string;
+  /**
+   * PGlite on disk: a fresh data folder starts as a copy of the cached template — initialised
+   * and migrated with the current migrations, built once per PGlite version and migration set
+   * in a process of its own (`pglite-template.ts`) — instead of running initdb in this process
+   * (about 1.1 GiB peak). The folder then already holds every current migration (`migrate()`
+   * finds them present). Default off: a fresh folder is initdb'd here, empty.
+   */
+  template?: boolean | PgliteTemplateOptions;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -92,7 +102,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
     return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.schema);
   }
-  return openPglite(options.dataDir ?? './data', options.schema);
+  return openPglite(options.dataDir ?? './data', options.schema, options.template);
 }
 
 /** The same options from the environment (api.md "Configuration"). */
@@ -254,7 +264,7 @@ function pgliteQueryable(runner: PgliteRunner): Queryable {
   };
 }
 
-async function openPglite(dataDir: string, schema: string | undefined): Promise<Db> {
+async function openPglite(dataDir: string, schema: string | undefined, template: OpenDatabaseOptions['template']): Promise<Db> {
   const inMemory = dataDir === MEMORY_DATA_DIR;
   let lock: LockFile | null = null;
   let location = MEMORY_DATA_DIR;
@@ -267,6 +277,15 @@ async function openPglite(dataDir: string, schema: string | undefined): Promise<
     }
     lock = acquireLockFile(path.join(root, 'pglite.lock'));
     location = path.join(root, 'pglite');
+    if (template && isFreshFolder(location)) {
+      const options = template === true ? {} : template;
+      try {
+        await fillFromTemplate(location, options);
+      } catch (err) {
+        // the template is a shortcut, never a requirement: initdb here as before
+        (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`lifecert: the embedded database template cannot be used (${(err as Error).message}): initialising ${location} in this process`);
+      }
+    }
   }
   let pglite: PGlite;
   try {
@@ -293,6 +312,15 @@ async function openPglite(dataDir: string, schema: string | undefined): Promise<
       }
     },
   });
+}
+
+/** No folder, or an empty one: nothing there that a template copy could overwrite. */
+function isFreshFolder(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length === 0;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT'; // anything else: PGlite reports it
+  }
 }
 
 /** What one driver provides; guardedDb adds the closed state and its checks. */

@@ -3,6 +3,8 @@
 // tests may reach in. Every SQL statement of the hub lives behind these functions.
 export { openDatabase, databaseOptionsFromEnv, quoteIdentifier, MEMORY_DATA_DIR } from './db.ts';
 export type { Db, DbKind, Queryable, QueryResult, CopyRows, OpenDatabaseOptions } from './db.ts';
+export { templateCacheDir, templatePath, prepareTemplate } from './pglite-template.ts';
+export type { PgliteTemplateOptions, TemplateUse } from './pglite-template.ts';
 export { MirrorError } from './errors.ts';
 export type { MirrorErrorCode } from './errors.ts';
 export { migrate, loadMigrations, MIGRATIONS_DIR } from './migrate.ts';

@@ -61,3 +61,54 @@ export function spawnSandbox(options: { worldFile: string; civilDir: string; por
     });
   });
 }
+
+export interface GeneratedWorldFiles {
+  /** the world file written */
+  world: string;
+  /** the generator's expectation beside it */
+  expected: string;
+  /** the generator process's peak RSS in KiB (process.resourceUsage().maxRSS), null when unknown */
+  peakRssKiB: number | null;
+}
+
+/**
+ * Run `lifecert sandbox generate --persons N --seed S --out FILE` in a process of its own (every
+ * fault on unless `faults: false`), so that the whole generated world is never held by the
+ * caller: it reads back only what it needs of the file. Resolves once the files are written.
+ */
+export function generateWorldInChild(options: { persons: number; seed: string; out: string; faults?: boolean; timeoutMs?: number }): Promise<GeneratedWorldFiles> {
+  const args = ['sandbox', 'generate', '--persons', String(options.persons), '--seed', options.seed, '--out', options.out];
+  if (options.faults === false) args.push('--no-faults');
+  const child: ChildProcess = fork(BIN, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execPath: process.execPath });
+  let stderr = '';
+  let stdout = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString('utf8')).slice(-4000);
+  });
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout = (stdout + d.toString('utf8')).slice(-4000);
+  });
+  let peakRssKiB: number | null = null;
+  let files: { world: string; expected: string } | null = null;
+  child.on('message', (m: unknown) => {
+    const msg = m as { peakRssKiB?: unknown; world?: unknown; expected?: unknown };
+    if (typeof msg.peakRssKiB === 'number') peakRssKiB = msg.peakRssKiB;
+    if (typeof msg.world === 'string' && typeof msg.expected === 'string') files = { world: msg.world, expected: msg.expected };
+  });
+  const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+  return new Promise<GeneratedWorldFiles>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the world generator did not finish within ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== 0 || files === null) return reject(new Error(`the world generator exited with ${signal ?? `code ${code}`}${files === null && code === 0 ? ' without naming its files' : ''}\n${stderr || stdout}`));
+      resolve({ ...files, peakRssKiB });
+    });
+  });
+}
