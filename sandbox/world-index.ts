@@ -618,7 +618,9 @@ function indexOpen(file: string, fd: number, chunkBytes: number): WorldIndex {
             datasets.set(label, builder.finish(worldFile));
           }, `sources.${channel}`);
         } else {
-          skeletonSources[channel] = reader.parseValue();
+          // world.schema.json lets a world carry other sources; no simulator serves them
+          reader.scanValue();
+          reader.mark = -1;
         }
       }, 'sources');
     } else {
