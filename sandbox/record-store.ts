@@ -39,6 +39,8 @@ export interface BaseRecords {
   rowAt(index: number): SourceRow;
   /** The JSON texts of records [from, to), each `JSON.stringify` of its row. */
   texts(from: number, to: number): string[];
+  /** `[` + texts(from, to).join(',') + `]` */
+  jsonArray(from: number, to: number): string;
   firstAtOrAfter(ms: number): number;
   firstAfter(ms: number): number;
   firstAfterKey(ms: number, id: string): number;
@@ -138,7 +140,7 @@ export class OverlayRecords implements RecordStore {
 
   jsonSlice(from: number, to: number): string {
     const [a, b] = clampRange(from, to, this.length);
-    if (this.plain) return `[${this.base.texts(a, b).join(',')}]`;
+    if (this.plain) return this.base.jsonArray(a, b);
     const parts: string[] = [];
     for (let i = a; i < b; i++) {
       const where = this.locate(i);

@@ -115,6 +115,16 @@ class WorldFile {
     this.fd = fd;
   }
 
+  /** Read `length` bytes at file `offset` into `into` at `at`. */
+  readInto(into: Buffer, at: number, offset: number, length: number): void {
+    let got = 0;
+    while (got < length) {
+      const n = fs.readSync(this.fd, into, at + got, length - got, offset + got);
+      if (n === 0) throw new WorldFileError(`the world file ended at byte ${offset + got} inside a record it held when indexed (was it changed?)`);
+      got += n;
+    }
+  }
+
   read(offset: number, length: number): string {
     if (length > this.scratch.length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
     let got = 0;
@@ -174,6 +184,28 @@ export class FileDataset implements BaseRecords {
 
   idAt(i: number): string {
     return this.rowAt(i)[this.idField] ?? '';
+  }
+
+  /**
+   * `JSON.stringify` of records [from, to) as one array: the records read from the file straight
+   * into one buffer between the commas, decoded once (the file's text is served as it is).
+   */
+  jsonArray(from: number, to: number): string {
+    if (!this.verbatim) return `[${this.texts(from, to).join(',')}]`;
+    if (to <= from) return '[]';
+    let total = 1 + (to - from);
+    for (let i = from; i < to; i++) total += this.lengths.get(i);
+    const out = Buffer.allocUnsafe(total);
+    let at = 0;
+    out[at++] = OPEN_BRACKET;
+    for (let i = from; i < to; i++) {
+      if (i > from) out[at++] = COMMA;
+      const n = this.lengths.get(i);
+      this.file.readInto(out, at, this.starts.get(i), n);
+      at += n;
+    }
+    out[at++] = CLOSE_BRACKET;
+    return out.toString('utf8', 0, at);
   }
 
   texts(from: number, to: number): string[] {
