@@ -88,15 +88,20 @@ class Column {
   }
 }
 
-/** A growable column of doubles in blocks (no copy on growth). */
+/** A growable column in blocks of 65,536 (no copy on growth): doubles, or 32-bit unsigned with `uint32`. */
 class Blocks {
   private static readonly SIZE = 1 << 16;
-  private readonly blocks: Float64Array[] = [];
+  private readonly blocks: Array<Float64Array | Uint32Array> = [];
+  private readonly uint32: boolean;
   length = 0;
+
+  constructor(uint32 = false) {
+    this.uint32 = uint32;
+  }
 
   push(v: number): void {
     const b = this.length >>> 16;
-    if (b === this.blocks.length) this.blocks.push(new Float64Array(Blocks.SIZE));
+    if (b === this.blocks.length) this.blocks.push(this.uint32 ? new Uint32Array(Blocks.SIZE) : new Float64Array(Blocks.SIZE));
     this.blocks[b][this.length & 0xffff] = v;
     this.length++;
   }
@@ -477,7 +482,7 @@ class DatasetBuilder {
   readonly idField: string;
   readonly timeField: string;
   private readonly starts = new Blocks();
-  private readonly lengths = new Blocks();
+  private readonly lengths = new Blocks(true);
   private readonly times = new Blocks();
   private verbatim = true;
   private inOrder = true;
@@ -490,7 +495,7 @@ class DatasetBuilder {
     this.timeField = fields.timeField;
   }
 
-  add(text: string, offset: number): void {
+  add(text: string, offset: number, byteLength: number): void {
     const n = this.times.length + 1;
     let row: unknown;
     try {
@@ -516,7 +521,7 @@ class DatasetBuilder {
     this.prevMs = ms;
     this.prevId = id;
     this.starts.push(offset);
-    this.lengths.push(Buffer.byteLength(text));
+    this.lengths.push(byteLength);
     this.times.push(ms);
   }
 
@@ -644,7 +649,7 @@ function indexOpen(file: string, fd: number, chunkBytes: number): WorldIndex {
             const builder = new DatasetBuilder(label, fields);
             reader.array(() => {
               reader.scanValue();
-              builder.add(reader.scannedText(), reader.base + reader.mark);
+              builder.add(reader.scannedText(), reader.base + reader.mark, reader.pos - reader.mark);
               reader.mark = -1;
             }, `sources.${channel}.${dataset}`);
             datasets.set(label, builder.finish(worldFile));
