@@ -37,6 +37,8 @@ export interface BaseRecords {
   timeAt(index: number): number;
   idAt(index: number): string;
   rowAt(index: number): SourceRow;
+  /** The rows of records [from, to). */
+  rows(from: number, to: number): SourceRow[];
   /** The JSON texts of records [from, to), each `JSON.stringify` of its row. */
   texts(from: number, to: number): string[];
   /** `[` + texts(from, to).join(',') + `]` */
@@ -128,11 +130,7 @@ export class OverlayRecords implements RecordStore {
 
   slice(from: number, to: number): SourceRow[] {
     const [a, b] = clampRange(from, to, this.length);
-    if (this.plain) {
-      const rows: SourceRow[] = [];
-      for (let i = a; i < b; i++) rows.push(this.base.rowAt(i));
-      return rows;
-    }
+    if (this.plain) return this.base.rows(a, b);
     const rows: SourceRow[] = [];
     for (let i = a; i < b; i++) rows.push(this.at(i));
     return rows;

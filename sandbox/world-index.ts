@@ -191,6 +191,16 @@ export class FileDataset implements BaseRecords {
     return this.rowAt(i)[this.idField] ?? '';
   }
 
+  /** The rows of records [from, to), parsed in one JSON.parse of the page. */
+  rows(from: number, to: number): SourceRow[] {
+    if (!this.verbatim) {
+      const out: SourceRow[] = [];
+      for (let i = from; i < to; i++) out.push(this.rowAt(i));
+      return out;
+    }
+    return JSON.parse(this.jsonArray(from, to)) as SourceRow[];
+  }
+
   /**
    * `JSON.stringify` of records [from, to) as one array: the records read from the file straight
    * into one buffer between the commas, decoded once (the file's text is served as it is).
