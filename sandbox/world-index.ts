@@ -265,7 +265,11 @@ export class FileDataset implements BaseRecords {
 
   indexesOfId(id: string): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.length; i++) if (this.idAt(i) === id) out.push(i);
+    // read a page at a time: one positioned read per record, one JSON.parse per page
+    for (let from = 0; from < this.length; from += 1000) {
+      const rows = this.rows(from, Math.min(from + 1000, this.length));
+      for (let k = 0; k < rows.length; k++) if ((rows[k][this.idField] ?? '') === id) out.push(from + k);
+    }
     return out;
   }
 }
