@@ -86,19 +86,20 @@ const sandbox: Command = {
     if (positionals.length > 0) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', `unknown sandbox subcommand '${positionals[0]}'`);
     const worldFile = str(values, 'world');
     if (!worldFile) throw createError('LIFECERT_CLI_ARGUMENT_INVALID', '--world FILE is required (or: lifecert sandbox generate --persons N)');
-    const { readWorld } = await import('../sandbox/read-world.ts');
+    const { indexWorldFile } = await import('../sandbox/world-index.ts');
     const { startSandbox } = await import('../sandbox/server.ts');
     const port = positiveIntOrZero(str(values, 'port'), 8001);
-    const world = await asSandbox(() => readWorld(worldFile));
+    // a world file of any size: indexed in one pass, its records read from disk as they are served
+    const world = await asSandbox(() => indexWorldFile(worldFile));
     const civilDir = path.resolve(str(values, 'civil-dir') ?? path.join(dataDir(), 'sandbox-civil'));
     fs.mkdirSync(civilDir, { recursive: true });
     const sb = await asSandbox(() => startSandbox({ world, port, host: str(values, 'host') ?? '127.0.0.1', civilDir }));
     // a parent that forked us (the demo, the benchmarks) learns the address over IPC
     process.send?.({ url: sb.url });
     process.stdout.write(
-      `sandbox serving ${world.roster.length} roster entries of period ${world.period} at ${sb.url}\n` +
+      `sandbox serving ${world.records} records (a roster of ${world.rosterSize}) of period ${world.period} at ${sb.url}\n` +
         `  ministry   ${sb.url}/ministry/ws/cert?wsdl\n  bigdata    ${sb.url}/bigdata/api/v1/\n` +
-        `  police     ${Object.keys(world.sources.police ?? {}).map((c) => `${sb.url}/police/${c}`).join(' ')}\n` +
+        `  police     ${world.policeCities.map((c) => `${sb.url}/police/${c}`).join(' ')}\n` +
         `  health     ${sb.url}/health/v2/\n  provincial ${sb.url}/provincial/v1/cert-imports\n` +
         `  civil      ${civilDir}/inbox (outbox ${civilDir}/outbox)\n  control    ${sb.url}/_sandbox/received/<channel>\n`,
     );

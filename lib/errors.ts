@@ -168,6 +168,7 @@ export const ERRORS = {
   LIFECERT_ADOPTION_PARTIAL: { kind: 'transient', retryable: true, httpStatus: 502, description: 'the ministry accepted fewer items than SubmitFeedback sent: the batch is sent again whole, with the same batch id' },
   // the sandbox, as the command line sees it (its simulators keep their own protocol errors)
   LIFECERT_SANDBOX_FAILED: { kind: 'system', retryable: false, httpStatus: 500, description: 'the sandbox could not generate, read or serve a world (its message says why)' },
+  LIFECERT_SANDBOX_WORLD_INVALID: { kind: 'input', retryable: false, httpStatus: 400, description: 'a world file the sandbox cannot serve: not JSON (the message names the byte), a record that is not an object of string values, or not following world.schema.json' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

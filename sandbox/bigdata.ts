@@ -10,12 +10,14 @@ import {
   isPlainObject,
   parseJsonBody,
   sendJson,
+  sendJsonText,
   type SandboxRequest,
 } from './http.ts';
 import { IdempotentStore, type ReceivedLog } from './received-log.ts';
 import { SignatureGuard, singleValuedQuery } from './signed-request.ts';
-import { SortedRecords } from './sorted-records.ts';
-import { BIGDATA_DATASETS, SANDBOX_CREDENTIALS, type SourceRow, type World } from './world.ts';
+import type { RecordStore } from './record-store.ts';
+import type { ServedWorld } from './served-world.ts';
+import { BIGDATA_DATASETS, SANDBOX_CREDENTIALS, type SourceRow } from './world.ts';
 
 export const BIGDATA_PREFIX = '/bigdata';
 const RECORDS_PATH = /^\/api\/v1\/datasets\/([^/]+)\/records$/;
@@ -35,18 +37,18 @@ interface CursorState {
 }
 
 export class BigdataSimulator {
-  readonly datasets = new Map<string, SortedRecords>();
+  readonly datasets = new Map<string, RecordStore>();
   private readonly faults: FaultBoard;
   private readonly log: ReceivedLog;
   private readonly guard: SignatureGuard;
   private readonly feedback = new IdempotentStore<Record<string, unknown>>();
 
-  constructor(world: World, faults: FaultBoard, log: ReceivedLog, now: () => number) {
+  constructor(world: ServedWorld, faults: FaultBoard, log: ReceivedLog, now: () => number) {
     this.faults = faults;
     this.log = log;
     this.guard = new SignatureGuard(SANDBOX_CREDENTIALS.bigdata, now);
     for (const name of BIGDATA_DATASETS) {
-      this.datasets.set(name, new SortedRecords(`bigdata/${name}`, world.sources.bigdata?.[name] ?? [], 'JLID', 'GXSJ'));
+      this.datasets.set(name, world.records('bigdata', name, 'JLID', 'GXSJ'));
     }
   }
 
@@ -110,12 +112,13 @@ export class BigdataSimulator {
       start = Math.max(start, records.firstAfterKey(cursor.t, cursor.i));
     }
     const end = Math.min(start + limit, records.length);
-    const page = records.slice(start, end);
+    const page = records.jsonSlice(start, end);
     const nextCursor =
       end < records.length
         ? encodeCursor({ d: dataset, s: since ?? '', t: records.timeAt(end - 1), i: records.idAt(end - 1) })
         : null;
-    sendJson(res, 200, { code: '0', data: { records: page, nextCursor } });
+    // JSON.stringify({ code: '0', data: { records, nextCursor } }), the records as the store renders them
+    sendJsonText(res, 200, `{"code":"0","data":{"records":${page},"nextCursor":${JSON.stringify(nextCursor)}}}`);
   }
 
   private acceptFeedback(req: SandboxRequest, res: ServerResponse): void {

@@ -11,11 +11,13 @@ import {
   isPlainObject,
   parseJsonBody,
   sendJson,
+  sendJsonText,
   type SandboxRequest,
 } from './http.ts';
 import { IdempotentStore, type ReceivedLog } from './received-log.ts';
-import { SortedRecords } from './sorted-records.ts';
-import { HEALTH_DATASETS, SANDBOX_CREDENTIALS, type SourceRow, type World } from './world.ts';
+import type { RecordStore } from './record-store.ts';
+import type { ServedWorld } from './served-world.ts';
+import { HEALTH_DATASETS, SANDBOX_CREDENTIALS, type SourceRow } from './world.ts';
 
 export const HEALTH_PREFIX = '/health';
 export const HEALTH_ID_FIELDS: Record<(typeof HEALTH_DATASETS)[number], string> = {
@@ -31,16 +33,16 @@ export const GATEWAY_ERROR_HTML =
   '<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n<center><h1>500 Internal Server Error</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
 export class HealthSimulator {
-  readonly datasets = new Map<string, SortedRecords>();
+  readonly datasets = new Map<string, RecordStore>();
   private readonly faults: FaultBoard;
   private readonly log: ReceivedLog;
   private readonly feedback = new IdempotentStore<Record<string, unknown>>();
 
-  constructor(world: World, faults: FaultBoard, log: ReceivedLog) {
+  constructor(world: ServedWorld, faults: FaultBoard, log: ReceivedLog) {
     this.faults = faults;
     this.log = log;
     for (const name of HEALTH_DATASETS) {
-      this.datasets.set(name, new SortedRecords(`health/${name}`, world.sources.health?.[name] ?? [], HEALTH_ID_FIELDS[name], 'updatedAt'));
+      this.datasets.set(name, world.records('health', name, HEALTH_ID_FIELDS[name], 'updatedAt'));
     }
   }
 
@@ -73,7 +75,7 @@ export class HealthSimulator {
   }
 
   private page(dataset: string, req: SandboxRequest, res: ServerResponse): void {
-    const records = this.datasets.get(dataset) as SortedRecords;
+    const records = this.datasets.get(dataset) as RecordStore;
     const q = formQuery(req.rawQuery);
     const page = intParam(q.get('page'), 'page', 1, Number.MAX_SAFE_INTEGER, 1, invalid);
     const size = intParam(q.get('size'), 'size', 1, 200, DEFAULT_SIZE, invalid);
@@ -89,8 +91,9 @@ export class HealthSimulator {
     }
     const total = records.length - first;
     const start = Math.min(first + (page - 1) * size, records.length);
-    const data = records.slice(start, Math.min(start + size, records.length));
-    sendJson(res, 200, { page, size, total, data });
+    const data = records.jsonSlice(start, Math.min(start + size, records.length));
+    // JSON.stringify({ page, size, total, data }), the records as the store renders them
+    sendJsonText(res, 200, `{"page":${page},"size":${size},"total":${total},"data":${data}}`);
   }
 
   private acceptFeedback(req: SandboxRequest, res: ServerResponse): void {

@@ -69,6 +69,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** A JSON answer whose text is already rendered (a page of records read as JSON text). */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  res.end(text);
+}
+
 export function sendError(res: ServerResponse, err: HttpError): void {
   const text = typeof err.body === 'string' ? err.body : JSON.stringify(err.body);
   res.writeHead(err.status, {

@@ -10,8 +10,9 @@ import { isNthCall, type FaultBoard } from './faults.ts';
 import type { ReceivedLog } from './received-log.ts';
 import { IdempotentStore } from './received-log.ts';
 import { constantTimeEqual, NonceRegistry, passwordDigest } from './signing.ts';
-import { SortedRecords } from './sorted-records.ts';
-import { MINISTRY_DATASETS, SANDBOX_CREDENTIALS, type SourceRow, type World } from './world.ts';
+import type { RecordStore } from './record-store.ts';
+import type { ServedWorld } from './served-world.ts';
+import { MINISTRY_DATASETS, SANDBOX_CREDENTIALS, type SourceRow } from './world.ts';
 
 export const MINISTRY_PATH = '/ministry/ws/cert';
 export const CREATED_WINDOW_MS = 5 * 60 * 1000;
@@ -86,7 +87,7 @@ export function checkUsernameToken(security: unknown, now: number, nonces: Nonce
 }
 
 export class MinistrySimulator {
-  readonly datasets = new Map<string, SortedRecords>();
+  readonly datasets = new Map<string, RecordStore>();
   private readonly faults: FaultBoard;
   private readonly log: ReceivedLog;
   private readonly now: () => number;
@@ -94,12 +95,12 @@ export class MinistrySimulator {
   private readonly feedback = new IdempotentStore<Record<string, string>>();
   private readonly corrections = new IdempotentStore<Record<string, string>>();
 
-  constructor(world: World, faults: FaultBoard, log: ReceivedLog, now: () => number) {
+  constructor(world: ServedWorld, faults: FaultBoard, log: ReceivedLog, now: () => number) {
     this.faults = faults;
     this.log = log;
     this.now = now;
     for (const type of MINISTRY_DATASETS) {
-      this.datasets.set(type, new SortedRecords(`ministry/${type}`, world.sources.ministry?.[type] ?? [], 'recordId', 'aae036'));
+      this.datasets.set(type, world.records('ministry', type, 'recordId', 'aae036'));
     }
   }
 

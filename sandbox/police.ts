@@ -13,11 +13,13 @@ import {
   isPlainObject,
   parseJsonBody,
   sendJson,
+  sendJsonText,
   type SandboxRequest,
 } from './http.ts';
 import { IdempotentStore, type ReceivedLog } from './received-log.ts';
-import { SortedRecords } from './sorted-records.ts';
-import { POLICE_DATASET, SANDBOX_CREDENTIALS, type SourceRow, type World } from './world.ts';
+import type { RecordStore } from './record-store.ts';
+import type { ServedWorld } from './served-world.ts';
+import { POLICE_DATASET, SANDBOX_CREDENTIALS, type SourceRow } from './world.ts';
 
 export const POLICE_PREFIX = '/police/';
 const DEFAULT_LIMIT = 100;
@@ -29,7 +31,7 @@ interface IssuedToken {
 
 interface City {
   code: string;
-  records: SortedRecords;
+  records: RecordStore;
   feedback: IdempotentStore<Record<string, unknown>>;
 }
 
@@ -40,14 +42,14 @@ export class PoliceSimulator {
   private readonly now: () => number;
   private readonly tokens = new Map<string, IssuedToken>();
 
-  constructor(world: World, faults: FaultBoard, log: ReceivedLog, now: () => number) {
+  constructor(world: ServedWorld, faults: FaultBoard, log: ReceivedLog, now: () => number) {
     this.faults = faults;
     this.log = log;
     this.now = now;
     for (const code of policeCities(world)) {
       this.cities.set(code, {
         code,
-        records: new SortedRecords(`police/${code}`, world.sources.police?.[code] ?? [], 'id', 'gxsj'),
+        records: world.records('police', code, 'id', 'gxsj'),
         feedback: new IdempotentStore(),
       });
     }
@@ -125,8 +127,9 @@ export class PoliceSimulator {
     const first = city.records.firstAtOrAfter(sinceMs);
     const total = city.records.length - first;
     const from = Math.min(first + offset, city.records.length);
-    const items = city.records.slice(from, Math.min(from + limit, city.records.length));
-    sendJson(res, 200, { total, items });
+    const items = city.records.jsonSlice(from, Math.min(from + limit, city.records.length));
+    // JSON.stringify({ total, items }), the records as the store renders them
+    sendJsonText(res, 200, `{"total":${total},"items":${items}}`);
     // late-arriving data: rows slip in behind what was just served, shifting later offsets
     for (const row of this.faults.takeLateItems(city.code)) city.records.insert(row);
   }
@@ -158,8 +161,8 @@ export class PoliceSimulator {
 }
 
 /** Every city the world names, with data or with late items only. */
-export function policeCities(world: World): string[] {
-  const codes = new Set([...Object.keys(world.sources.police ?? {}), ...Object.keys(world.faults?.police?.lateItems ?? {})]);
+export function policeCities(world: ServedWorld): string[] {
+  const codes = new Set([...world.policeCities, ...Object.keys(world.faults?.police?.lateItems ?? {})]);
   return [...codes].sort();
 }
 

@@ -11,11 +11,17 @@ import { MINISTRY_PATH, MinistrySimulator } from './ministry.ts';
 import { policeCities, PoliceSimulator, POLICE_PREFIX } from './police.ts';
 import { PROVINCIAL_PATH, ProvincialSimulator } from './provincial.ts';
 import { ReceivedLog, type ReceivedRequest } from './received-log.ts';
+import { isWorldIndex, servedFromIndex, servedFromMemory } from './served-world.ts';
 import { NotNewerError, WorldDataError } from './sorted-records.ts';
+import type { WorldIndex } from './world-index.ts';
 import type { CivilFile, SourceRow, World } from './world.ts';
 
 export interface SandboxOptions {
-  world: World;
+  /**
+   * The world: held in memory, or a world file indexed on disk (`indexWorldFile`), whose records
+   * are read on demand; the caller closes the index after the sandbox.
+   */
+  world: World | WorldIndex;
   /** TCP port; 0 (the default) picks a free one */
   port?: number;
   /** interface to bind; default 127.0.0.1 (the control API has no authentication) */
@@ -48,7 +54,7 @@ const RECORD_ID_FIELDS: Record<string, string> = { ministry: 'recordId', bigdata
 
 /** Start every simulator for `world` on one port; resolves once the port is listening. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const { world } = options;
+  const world = isWorldIndex(options.world) ? servedFromIndex(options.world) : servedFromMemory(options.world);
   const now = options.now ?? Date.now;
   const host = options.host ?? '127.0.0.1';
   const log = new ReceivedLog(now);
@@ -60,7 +66,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const provincial = new ProvincialSimulator(faults, log, now);
   const civil = new CivilDrop(options.civilDir);
   const civilFiles = new Map<string, CivilFile>();
-  for (const file of world.sources.civil ?? []) {
+  for (const file of world.civil) {
     civil.deliver(file);
     civilFiles.set(file.name, file);
   }

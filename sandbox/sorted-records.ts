@@ -1,6 +1,7 @@
 // One source dataset kept in (update time, record id) order: sorted once at start, then
 // answered by binary search, so that paging a world of millions of records never re-sorts.
 import { parseUpdateTime } from '../lib/china-time.ts';
+import type { RecordStore } from './record-store.ts';
 import type { SourceRow } from './world.ts';
 
 export class WorldDataError extends Error {
@@ -11,7 +12,7 @@ export class NotNewerError extends Error {
   override readonly name = 'NotNewerError';
 }
 
-export class SortedRecords {
+export class SortedRecords implements RecordStore {
   /** e.g. `bigdata/hukou`, used in error messages */
   readonly label: string;
   readonly idField: string;
@@ -40,6 +41,10 @@ export class SortedRecords {
 
   slice(from: number, to: number): SourceRow[] {
     return this.rows.slice(from, to);
+  }
+
+  jsonSlice(from: number, to: number): string {
+    return JSON.stringify(this.rows.slice(from, to));
   }
 
   /** Index of the first record whose update time is ≥ `ms`. */

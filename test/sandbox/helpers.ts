@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
+import { indexWorldFile, type WorldIndex } from '../../sandbox/world-index.ts';
 import { canonicalQuery, hmacSignature } from '../../sandbox/signing.ts';
 import type { World } from '../../sandbox/world.ts';
 
@@ -99,9 +100,19 @@ export interface Started {
 export async function start(world: World = smallWorld(), clock = new FakeClock()): Promise<Started> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-sandbox-'));
   let sandbox: Sandbox;
+  // LIFECERT_SANDBOX_FROM_FILE=1: every simulator suite against the world written to a file and
+  // served from its index on disk (world-index.ts), as `lifecert sandbox --world FILE` serves it
+  let index: WorldIndex | undefined;
   try {
-    sandbox = await startSandbox({ world, port: 0, civilDir: dir, now: clock.now });
+    if (process.env.LIFECERT_SANDBOX_FROM_FILE === '1') {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-sandbox-world-')), 'world.json');
+      fs.writeFileSync(file, JSON.stringify(world));
+      index = indexWorldFile(file);
+      fs.rmSync(path.dirname(file), { recursive: true, force: true }); // the open descriptor keeps the bytes readable
+    }
+    sandbox = await startSandbox({ world: index ?? world, port: 0, civilDir: dir, now: clock.now });
   } catch (err) {
+    index?.close();
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -111,6 +122,7 @@ export async function start(world: World = smallWorld(), clock = new FakeClock()
     dir,
     stop: async () => {
       await sandbox.close();
+      index?.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -8,6 +8,7 @@ import nock from 'nock';
 import { parseUpdateTime } from '../../../lib/china-time.ts';
 import { sandboxSources } from '../../../sandbox/hub-sources.ts';
 import { startSandbox } from '../../../sandbox/server.ts';
+import { indexWorldFile, type WorldIndex } from '../../../sandbox/world-index.ts';
 import type { World } from '../../../sandbox/world.ts';
 import type { SourceConfig } from '../../../schemas/config.ts';
 
@@ -50,12 +51,20 @@ export interface RunningSimulator {
 export async function startSimulator(sources: World['sources']): Promise<RunningSimulator> {
   const civilDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-conformance-'));
   const world: World = { worldVersion: 1, period: ASOF.slice(0, 7), asOf: ASOF, roster: [], sources };
-  const sandbox = await startSandbox({ world, civilDir });
+  // LIFECERT_SANDBOX_FROM_FILE=1: the world written to a file and served from its index on disk
+  let index: WorldIndex | undefined;
+  if (process.env.LIFECERT_SANDBOX_FROM_FILE === '1') {
+    const file = path.join(civilDir, 'world.json');
+    fs.writeFileSync(file, JSON.stringify(world));
+    index = indexWorldFile(file);
+  }
+  const sandbox = await startSandbox({ world: index ?? world, civilDir });
   return {
     sources: sandboxSources(sandbox.url, civilDir, Object.keys(sources.police ?? {})),
     civilDir,
     async close() {
       await sandbox.close();
+      index?.close();
       fs.rmSync(civilDir, { recursive: true, force: true });
     },
   };
