@@ -12,12 +12,14 @@ import { DIRT } from './generate/dirt.ts';
 import { SCENARIO_KINDS } from './generate/scenarios.ts';
 import { buildPersons, dirtExtra, outsiderCount, planPersons, scenarioPicker, settle, writeDirt, writeOutsiders } from './generate/plan.ts';
 import type { Mix } from './generate/world-draft.ts';
+import { STREAM_CHUNK, streamWorld, type StreamOptions, type StreamedWorld } from './generate/stream.ts';
 import { writeJsonFile } from './generate/write.ts';
 import type { ExpectedRejection, ExpectedSkip } from './generate/ledger.ts';
 import type { ExpectedResult } from './generate/oracle.ts';
 
 export type { ExpectedRejection, ExpectedSkip, ExpectedResult, Mix };
-export { SCENARIO_KINDS, DIRT };
+export { SCENARIO_KINDS, DIRT, STREAM_CHUNK };
+export type { StreamedWorld, StreamOptions };
 
 export interface GenerateOptions {
   /** roster size (≥ 1) */
@@ -118,6 +120,18 @@ export function writeWorld(generated: GeneratedWorld, target: string | { dir: st
   writeJsonFile(paths.world, generated.world);
   writeJsonFile(paths.expected, generated.expected);
   return paths;
+}
+
+/**
+ * Generate a world straight into its files (`worldPaths(target)`), streamed: persons are made in
+ * chunks of STREAM_CHUNK and spilled to temporary files beside the world, then merged, so memory
+ * stays bounded whatever the number of persons (10,000,000 persons fit in a few hundred MB).
+ * Deterministic for a seed and options (the same bytes every time), with the shape of
+ * `writeWorld`'s files — but not `generateWorld`'s world for the same seed: the dice are thrown in
+ * another order (chunk by chunk). Returns the counts and catalogue, not the world.
+ */
+export function generateWorldFiles(options: GenerateOptions, target: string | { dir: string } | { world: string; expected?: string }, streamOptions: StreamOptions = {}): StreamedWorld {
+  return streamWorld(options, worldPaths(target), streamOptions);
 }
 
 /** The fields of a result the generator predicts (all but evidence), in results.schema.json order. */
