@@ -12,6 +12,8 @@ import type { World } from '../../sandbox/world.ts';
 import { CompactIdSet } from '../../sandbox/generate/id-set.ts';
 import { MONTH_SHARES } from '../../sandbox/generate/scenarios.ts';
 import { jsonMembers, jsonObject } from '../../bench/json-members.ts';
+import { compareResults } from '../../bench/month-verify.ts';
+import type { Result } from '../../schemas/types.ts';
 
 const ALIVE = ['ministry/AUTH', 'ministry/TRAVEL', 'ministry/MEDICAL', 'health/vaccinations', 'health/checkups'];
 
@@ -138,6 +140,23 @@ describe('streamed generation (generateWorldFiles)', () => {
     assert.deepEqual(jsonObject(r.paths.expected, 'counts'), expected.counts);
     assert.deepEqual([...jsonMembers(r.paths.world, 'absent')], []);
     assert.deepEqual([...jsonMembers(r.paths.world, 'civil')], [], 'only top-level keys');
+  });
+
+  it("lets the bench compare a hub's results with the expectation streamed, finding every difference", async () => {
+    const r = generateWorldFiles({ persons: 400, seed: 'verify', mix: 'month' }, { dir: join(dir, 'v') }, { chunk: 150 });
+    const expected = JSON.parse(readFileSync(r.paths.expected, 'utf8')) as Expected;
+    const asHub = Object.values(expected.results).map((e) => ({ ...e, period: expected.period, evidence: [] }) as unknown as Result);
+    assert.deepEqual(await compareResults(asHub, r.paths.expected), { compared: 400, differences: 0 });
+    const wrong = asHub.map((x, i) => (i === 7 ? { ...x, decision: x.decision === 'eligible' ? 'suspect' : 'eligible' } as Result : x));
+    const one = await compareResults(wrong, r.paths.expected);
+    assert.equal(one.differences, 1);
+    assert.match(one.firstDifference!, new RegExp(`^${asHub[7].personId} decision: got`));
+    const missing = await compareResults(asHub.filter((_, i) => i !== 0 && i !== 399), r.paths.expected);
+    assert.equal(missing.differences, 2);
+    assert.match(missing.firstDifference!, /expected a result, the hub published none/);
+    const extra = await compareResults([...asHub.slice(0, 10), { ...asHub[10], personId: `${asHub[10].personId.slice(0, 17)}Z` }, ...asHub.slice(11)], r.paths.expected);
+    assert.equal(extra.differences, 2, 'one unexpected, one missing');
+    await assert.rejects(compareResults([asHub[1], asHub[0]], r.paths.expected), /out of personId order/);
   });
 });
 
