@@ -3,17 +3,18 @@
 // (setup), then the month as `lifecert run` does it — every connector side by side, each
 // connector's datasets in turn (ingestAll) — and the match shard by shard (decide, then
 // publish), each stage timed. After the timing, the results are compared with the generator's.
-import fs from 'node:fs';
+// Neither the world nor its expectation is ever read whole: the roster and the expected results
+// are streamed (json-members.ts), so the process's memory does not grow with the world file.
 import { performance } from 'node:perf_hooks';
 import { buildConnectors } from '../config/index.ts';
 import { sandboxSources } from '../sandbox/hub-sources.ts';
-import { resultDifferences } from '../sandbox/generate.ts';
-import type { Expected } from '../sandbox/generate.ts';
 import type { Db, Queryable } from '../mirror/index.ts';
 import { loadRoster, migrate, openDatabase, readResults, refreshMatchStatistics, rosterShards } from '../mirror/index.ts';
 import { emptyIngestStats, ingestAll } from '../pipeline/ingest.ts';
 import { decideArea, publishArea } from '../pipeline/match.ts';
 import type { PullCounts, RosterEntry } from '../schemas/types.ts';
+import { jsonMembers, jsonObject } from './json-members.ts';
+import { compareResults } from './month-verify.ts';
 import type { HubStage, MonthHubConfig, MonthHubMessage, MonthHubResult } from './month-messages.ts';
 
 function send(message: MonthHubMessage): Promise<void> {
@@ -75,11 +76,11 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
   const db = timed(await openDatabase({ databaseUrl: config.databaseUrl }));
   try {
     await migrate(db);
-    const roster = JSON.parse(fs.readFileSync(config.rosterFile, 'utf8')) as RosterEntry[];
-    await loadRoster(db, roster);
+    // streamed from the world file: a 10,000,000-person roster never in memory at once
+    const persons = await loadRoster(db, (function* () {
+      for (const [, entry] of jsonMembers<RosterEntry>(config.worldFile, 'roster')) yield entry;
+    })());
     setup.stop();
-    const persons = roster.length;
-    roster.length = 0;
 
     await send({ kind: 'stage', stage: 'ingest' satisfies HubStage });
     const connectors = buildConnectors(sandboxSources(config.sandboxUrl, config.civilDir, config.cities));
@@ -115,25 +116,13 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
     for (const [k, v] of [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) process.stderr.write(`${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(7)}×  ${k}\n`);
     await send({ kind: 'stage', stage: 'verify' satisfies HubStage });
 
-    // outside the timing: every result against the generator's expectation
-    const expected = JSON.parse(fs.readFileSync(config.expectedFile, 'utf8')) as Expected;
-    let differences = 0;
-    let firstDifference: string | undefined;
-    let seen = 0;
-    for await (const r of readResults(db, config.period)) {
-      seen += 1;
-      const d = resultDifferences(r, expected.results[r.personId]);
-      if (d.length > 0) {
-        differences += 1;
-        firstDifference ??= `${r.personId}: ${d.join('; ')}`;
-      }
-    }
-    if (seen !== Object.keys(expected.results).length) {
-      differences += Math.abs(Object.keys(expected.results).length - seen);
-      firstDifference ??= `${seen} results, ${Object.keys(expected.results).length} expected`;
-    }
+    // outside the timing: every result against the generator's expectation, both streamed in personId order
+    const expectedCounts = jsonObject<PullCounts>(config.expectedFile, 'counts') ?? {};
+    const compared = await compareResults(readResults(db, config.period), config.expectedFile);
+    const differences = compared.differences;
+    let firstDifference = compared.firstDifference;
     let countDifferences = 0;
-    for (const [key, want] of Object.entries(expected.counts)) {
+    for (const [key, want] of Object.entries(expectedCounts)) {
       const got = counts[key];
       if (!got || got.pulled !== want.pulled || got.staged !== want.staged || got.rejected !== want.rejected || got.skipped !== want.skipped) {
         countDifferences += 1;

@@ -12,8 +12,9 @@ export interface MonthHubConfig {
   period: string;
   asOf: string;
   runId: string;
-  /** the world's roster alone (JSON array), so that the hub never parses the whole world */
-  rosterFile: string;
+  /** the world file: the hub streams its roster (setup) and reads nothing else of it */
+  worldFile: string;
+  /** the generator's expectation: counts and results, streamed after the timing */
   expectedFile: string;
 }
 

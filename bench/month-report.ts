@@ -18,6 +18,9 @@ export interface MonthRun {
   worldBytes: number;
   /** null when the world came from the cache */
   generatedSeconds: number | null;
+  /** CPU seconds and peak RSS of the generation's process, when this run generated the world */
+  generatedCpuSeconds?: number | null;
+  generatedPeakRssKiB?: number | null;
   sandboxStartSeconds: number;
   hub: MonthHubResult;
   hubProcessSeconds: number;
@@ -96,7 +99,7 @@ function summaryLines(run: MonthRun): string[] {
   const target = TARGETS[String(run.persons)];
   const h = run.hub;
   return [
-    `${run.persons.toLocaleString('en-US')} persons, ${run.records.toLocaleString('en-US')} source records (${(run.records / run.persons).toFixed(2)} per person), world ${f1(run.worldBytes / 2 ** 20)} MiB; ${h.ingest.pages} pages`,
+    `${run.persons.toLocaleString('en-US')} persons, ${run.records.toLocaleString('en-US')} source records (${(run.records / run.persons).toFixed(2)} per person), world ${f1(run.worldBytes / 2 ** 20)} MiB; ${h.ingest.pages} pages${run.generatedSeconds != null ? `; generated (streamed, its own process) in ${f1(run.generatedSeconds)} s, peak RSS ${run.generatedPeakRssKiB != null ? `${(run.generatedPeakRssKiB / 1024).toFixed(0)} MiB` : '?'}` : ''}`,
     `month end to end: ${f2(d.monthWall)} s${target ? ` (target ≤ ${target} s: ${d.monthWall <= target ? 'met' : 'not met'})` : ''}; hub / floor = ${f2(d.hubOverFloor)} (target ≤ 2.0), hub / SQL baseline = ${f2(d.hubOverSql)} (target < 1)`,
     `results: ${h.differences === 0 && h.countDifferences === 0 ? 'all equal to the generator\'s' : `${h.differences} results and ${h.countDifferences} dataset counts DIFFER`}; decisions ${JSON.stringify(h.decisions)}; SQL baseline ${JSON.stringify(run.floor.sqlDecisions)}`,
     ...floorGaps(run),

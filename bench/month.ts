@@ -14,11 +14,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { generateWorld, writeWorld } from '../sandbox/generate.ts';
+import { STREAM_CHUNK } from '../sandbox/generate.ts';
 import { spawnSandbox } from '../sandbox/child.ts';
 import type { SandboxProcess } from '../sandbox/child.ts';
 import { Teardown, environment, runBench } from './common.ts';
 import { createScratchDatabase, findPostgres, redactUrl } from './postgres.ts';
+import type { GenerateConfig, GenerateResult } from './month-generate.ts';
 import type { FloorConfig, FloorMessage, FloorResult, MonthHubConfig, MonthHubMessage, MonthHubResult } from './month-messages.ts';
 import { renderMonthMarkdown, renderMonthText } from './month-report.ts';
 import type { MonthRun, ProcessFigures } from './month-report.ts';
@@ -35,12 +36,13 @@ const USAGE = `usage: npm run bench -- [--persons N,N,...] [--seed S] [--quick] 
   --persons N,N  world sizes (default ${DEFAULT_SIZES.join(',')}; the province target is 1000000)
   --seed S       generator seed (default 1)
   --quick        ${QUICK_SIZES.join(',')} persons, a smoke check
-  --huge         add ${HUGE.toLocaleString('en-US')} persons (streamed generation: not built yet, see docs/benchmarks.md)
+  --huge         add ${HUGE.toLocaleString('en-US')} persons (the generator streams; the sandbox must serve it from disk)
   --no-docs      do not rewrite the figures section of docs/benchmarks.md
   --keep-db      keep the scratch databases (to look at plans afterwards; drop them yourself)
   --render F,F   no run: rewrite the figures of docs/benchmarks.md from result files (bench/results/…)
   --cpu-prof DIR V8 CPU profiles (.cpuprofile) of the hub and floor processes into DIR
-Worlds (faults off) are cached in bench/.cache/ by size, seed and generator source. PostgreSQL:
+Worlds (the monthly mix, faults off, streamed generation) are cached in bench/.cache/ by size, seed,
+mix and generator source. PostgreSQL:
 DATABASE_URL's server, else 127.0.0.1:5432; a fresh database lifecert_bench_<random> per size,
 dropped after.`;
 
@@ -83,9 +85,7 @@ function parseOptions(argv: string[]): Options | null {
     sizes = values.persons.split(',').map((x) => Number(x.trim()));
     for (const n of sizes) if (!Number.isInteger(n) || n < 1) throw new Error(`--persons must be positive integers separated by commas, got '${values.persons}'`);
   }
-  if (values.huge) {
-    throw new Error(`--huge (${HUGE.toLocaleString('en-US')} persons) needs a streamed world generator and sandbox, which are not built yet: the generator holds a whole world in memory (about 5 GB per million persons)`);
-  }
+  if (values.huge && !sizes.includes(HUGE)) sizes = [...sizes, HUGE];
   const cpuProf = typeof values['cpu-prof'] === 'string' ? path.resolve(values['cpu-prof']) : undefined;
   return { sizes, seed: typeof values.seed === 'string' ? values.seed : '1', docs: !values['no-docs'], cpuProf, keepDb: values['keep-db'] === true };
 }
@@ -105,48 +105,54 @@ function generatorHash(): string {
   return h.digest('hex').slice(0, 12);
 }
 
+/** The bench's worlds: the monthly mix (about three source records per person), faults off. */
+const MIX = 'month';
+/** The generator's live heap stays near 50 MB at any size; the cap keeps V8 from letting garbage pile up. */
+const GENERATOR_NODE_OPTIONS = ['--max-old-space-size=384'];
+
 interface CachedWorld {
   dir: string;
   worldFile: string;
   expectedFile: string;
-  rosterFile: string;
   period: string;
   asOf: string;
   cities: string[];
   records: number;
   bytes: number;
+  /** the generation (null when the world came from the cache) */
   generatedSeconds: number | null;
+  generatedCpuSeconds?: number | null;
+  generatedPeakRssKiB?: number | null;
 }
 
-function obtainWorld(persons: number, seed: string): CachedWorld {
-  const dir = path.join(CACHE, `world-${persons}-s${seed}-${generatorHash()}`);
+/** The world of a size: from bench/.cache, or generated (streamed) in a process of its own. */
+async function obtainWorld(persons: number, seed: string, teardown: Teardown): Promise<CachedWorld> {
+  const dir = path.join(CACHE, `world-${persons}-s${seed}-${MIX}-streamed${STREAM_CHUNK}-${generatorHash()}`);
   const meta = path.join(dir, 'meta.json');
   if (fs.existsSync(meta)) {
     process.stderr.write(`world of ${persons.toLocaleString('en-US')} persons: cached in ${path.relative(ROOT, dir)}\n`);
-    return { ...(JSON.parse(fs.readFileSync(meta, 'utf8')) as CachedWorld), dir, generatedSeconds: null };
+    return { ...(JSON.parse(fs.readFileSync(meta, 'utf8')) as CachedWorld), dir, generatedSeconds: null, generatedCpuSeconds: null, generatedPeakRssKiB: null };
   }
-  process.stderr.write(`generating a world of ${persons.toLocaleString('en-US')} persons (seed ${seed}, faults off)…\n`);
-  const started = performance.now();
+  process.stderr.write(`generating a world of ${persons.toLocaleString('en-US')} persons (seed ${seed}, mix ${MIX}, faults off, streamed)…\n`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const generated = generateWorld({ persons, seed, faults: false });
-  const paths = writeWorld(generated, { dir });
-  const rosterFile = path.join(dir, 'roster.json');
-  fs.writeFileSync(rosterFile, JSON.stringify(generated.world.roster));
-  const records = Object.values(generated.expected.counts).reduce((s, c) => s + c.pulled, 0);
+  const config: GenerateConfig = { persons, seed, mix: MIX, dir };
+  const { result: g } = await runChild<GenerateResult>('month-generate.ts', config, undefined, teardown, async () => {}, () => {}, GENERATOR_NODE_OPTIONS);
   const world: CachedWorld = {
     dir,
-    worldFile: paths.world,
-    expectedFile: paths.expected,
-    rosterFile,
-    period: generated.world.period,
-    asOf: generated.world.asOf,
-    cities: Object.keys(generated.world.sources.police ?? {}),
-    records,
-    bytes: fs.statSync(paths.world).size,
-    generatedSeconds: (performance.now() - started) / 1000,
+    worldFile: g.worldFile,
+    expectedFile: g.expectedFile,
+    period: g.period,
+    asOf: g.asOf,
+    cities: g.cities,
+    records: g.records,
+    bytes: g.worldBytes,
+    generatedSeconds: g.seconds,
+    generatedCpuSeconds: g.cpuSeconds,
+    generatedPeakRssKiB: g.peakRssKiB,
   };
   fs.writeFileSync(meta, JSON.stringify(world));
+  process.stderr.write(`  generated in ${g.seconds.toFixed(1)} s (CPU ${g.cpuSeconds.toFixed(1)} s, peak RSS ${(g.peakRssKiB / 1024).toFixed(0)} MiB), ${(g.records / persons).toFixed(2)} records per person\n`);
   return world;
 }
 
@@ -250,9 +256,9 @@ class ProcessWatch {
   }
 }
 
-function runChild<R>(script: string, config: unknown, cpuProf: string | undefined, teardown: Teardown, onStage: (stage: string) => Promise<void>, onPid: (pid: number) => void): Promise<{ result: R; wallSeconds: number }> {
+function runChild<R>(script: string, config: unknown, cpuProf: string | undefined, teardown: Teardown, onStage: (stage: string) => Promise<void>, onPid: (pid: number) => void, nodeOptions: string[] = []): Promise<{ result: R; wallSeconds: number }> {
   const started = performance.now();
-  const child = fork(path.join(import.meta.dirname, script), [JSON.stringify(config)], { execPath: process.execPath, execArgv: cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : [], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(path.join(import.meta.dirname, script), [JSON.stringify(config)], { execPath: process.execPath, execArgv: [...nodeOptions, ...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : [])], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));
   if (child.pid) onPid(child.pid);
   teardown.add(`stop ${script} ${child.pid ?? '?'}`, () => {
@@ -278,7 +284,7 @@ function runChild<R>(script: string, config: unknown, cpuProf: string | undefine
 }
 
 async function runSize(persons: number, seed: string, adminUrl: string, cpuProf: string | undefined, keepDb: boolean, teardown: Teardown): Promise<MonthRun> {
-  const world = obtainWorld(persons, seed);
+  const world = await obtainWorld(persons, seed, teardown);
   const scratch = await createScratchDatabase(adminUrl);
   if (!keepDb) teardown.add(`drop database ${scratch.name}`, () => scratch.drop());
   process.stderr.write(`created ${redactUrl(scratch.url)}\n`);
@@ -301,7 +307,7 @@ async function runSize(persons: number, seed: string, adminUrl: string, cpuProf:
   const loadBefore = os.loadavg()[0];
   process.stderr.write(`hub: ${persons.toLocaleString('en-US')} persons, ${world.records.toLocaleString('en-US')} source records…\n`);
   const hubConfig: MonthHubConfig = {
-    databaseUrl: scratch.url, sandboxUrl: sandbox.url, civilDir, cities: world.cities, period: world.period, asOf: world.asOf, runId, rosterFile: world.rosterFile, expectedFile: world.expectedFile,
+    databaseUrl: scratch.url, sandboxUrl: sandbox.url, civilDir, cities: world.cities, period: world.period, asOf: world.asOf, runId, worldFile: world.worldFile, expectedFile: world.expectedFile,
   };
   let phase = 'setup';
   const hub = await runChild<MonthHubResult>('month-hub.ts', hubConfig, cpuProf, teardown, async (stage) => {
@@ -332,6 +338,8 @@ async function runSize(persons: number, seed: string, adminUrl: string, cpuProf:
     records: world.records,
     worldBytes: world.bytes,
     generatedSeconds: world.generatedSeconds,
+    generatedCpuSeconds: world.generatedCpuSeconds ?? null,
+    generatedPeakRssKiB: world.generatedPeakRssKiB ?? null,
     sandboxStartSeconds,
     hub: hub.result,
     hubProcessSeconds: hub.wallSeconds,

@@ -8,16 +8,18 @@ import { dirname, join } from 'node:path';
 import type { PullCounts, Result } from '../schemas/types.ts';
 import type { World } from './world.ts';
 import { Gen } from './generate/builder.ts';
-import { addMonths, isRealDate, lastDayOfMonth } from './generate/calendar.ts';
-import { DEFAULT_CITY_CODES, cityByCode } from './generate/geography.ts';
-import { DIRT, outsiderRecords } from './generate/dirt.ts';
-import { SCENARIOS, SCENARIO_KINDS, type Scenario } from './generate/scenarios.ts';
+import { DIRT } from './generate/dirt.ts';
+import { SCENARIO_KINDS } from './generate/scenarios.ts';
+import { buildPersons, dirtExtra, outsiderCount, planPersons, scenarioPicker, settle, writeDirt, writeOutsiders } from './generate/plan.ts';
+import type { Mix } from './generate/world-draft.ts';
+import { STREAM_CHUNK, streamWorld, type StreamOptions, type StreamedWorld } from './generate/stream.ts';
 import { writeJsonFile } from './generate/write.ts';
 import type { ExpectedRejection, ExpectedSkip } from './generate/ledger.ts';
 import type { ExpectedResult } from './generate/oracle.ts';
 
-export type { ExpectedRejection, ExpectedSkip, ExpectedResult };
-export { SCENARIO_KINDS, DIRT };
+export type { ExpectedRejection, ExpectedSkip, ExpectedResult, Mix };
+export { SCENARIO_KINDS, DIRT, STREAM_CHUNK };
+export type { StreamedWorld, StreamOptions };
 
 export interface GenerateOptions {
   /** roster size (≥ 1) */
@@ -32,6 +34,12 @@ export interface GenerateOptions {
   faults?: boolean;
   /** 4-digit city codes of the roster and of the police endpoints (default: every known city) */
   cities?: string[];
+  /**
+   * `catalogue` (default): every scenario and dirt item at the catalogue's rates, built to exercise
+   * every rule; `month`: a realistic monthly volume — about three records per person, mostly alive
+   * signals, deaths, cancellations and sentences at real monthly rates (sandbox/README.md)
+   */
+  mix?: Mix;
 }
 
 export interface Expected {
@@ -54,63 +62,20 @@ export interface GeneratedWorld {
   expected: Expected;
 }
 
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-function settle(options: GenerateOptions): Required<GenerateOptions> {
-  const period = options.period ?? '2026-11';
-  const asOf = options.asOf ?? '2026-11-28';
-  const faults = options.faults ?? true;
-  const cities = options.cities ?? [...DEFAULT_CITY_CODES];
-  if (!Number.isInteger(options.persons) || options.persons < 1) {
-    throw new RangeError(`persons must be a positive integer, got ${String(options.persons)}`);
-  }
-  if (typeof options.seed !== 'string' && typeof options.seed !== 'number') throw new TypeError('seed must be a string or a number');
-  if (!PERIOD.test(period) || period < '2012-01') throw new RangeError(`period must be YYYY-MM from 2012-01 on, got ${period}`);
-  if (!isRealDate(asOf)) throw new RangeError(`asOf must be a real date YYYY-MM-DD, got ${asOf}`);
-  if (asOf < `${period}-01`) throw new RangeError(`asOf ${asOf} lies before the period ${period}`);
-  if (asOf > lastDayOfMonth(addMonths(period, 1))) throw new RangeError(`asOf ${asOf} lies more than a month after the period ${period}`);
-  if (cities.length === 0) throw new RangeError('cities must name at least one city');
-  if (new Set(cities).size !== cities.length) throw new RangeError('cities must not repeat');
-  for (const c of cities) cityByCode(c);
-  return { persons: options.persons, seed: options.seed, period, asOf, faults, cities };
-}
-
 /** Generate a world and what the hub must make of it. Deterministic for a seed and options. */
 export function generateWorld(options: GenerateOptions): GeneratedWorld {
   const s = settle(options);
-  const g = new Gen({ persons: s.persons, seed: s.seed, period: s.period, asOf: s.asOf, faults: s.faults, cities: s.cities });
+  const g = new Gen({ persons: s.persons, seed: s.seed, period: s.period, asOf: s.asOf, faults: s.faults, cities: s.cities, mix: s.mix });
 
   // every scenario once (as far as the roster allows), the rest drawn by weight
-  const plan: Scenario[] = s.persons >= SCENARIOS.length ? [...SCENARIOS] : g.rng.shuffle([...SCENARIOS]).slice(0, s.persons);
-  const drawScenario = g.rng.picker(SCENARIOS.map((x) => [x, x.weight] as const));
-  while (plan.length < s.persons) plan.push(drawScenario());
-  g.rng.shuffle(plan);
-  for (const scenario of plan) {
-    const before = g.persons.length;
-    scenario.build(g);
-    if (g.persons.length !== before + 1) throw new Error(`generator bug: scenario ${scenario.kind} made ${g.persons.length - before} persons`);
-  }
+  buildPersons(g, planPersons(g, s.persons, true, scenarioPicker(g, s.mix)));
 
   // dirt: every item once, then more in proportion to the roster, about outsiders and plain recipients
-  const plainPersons = g.persons.filter((p) => p.scenario === 'plain');
   const dirtCounts: Record<string, number> = {};
-  const repeatable = DIRT.filter((d) => !d.once);
-  const extra = Math.round(s.persons * 0.02);
-  const dirtPlan = [...DIRT];
-  for (let i = 0; i < extra; i++) dirtPlan.push(g.rng.pick(repeatable));
-  for (const item of dirtPlan) {
-    const subject = plainPersons.length > 0 && g.rng.chance(0.3) ? g.rng.pick(plainPersons).subject : g.localOutsider();
-    item.write(g, subject);
-    dirtCounts[item.name] = (dirtCounts[item.name] ?? 0) + 1;
-  }
+  writeDirt(g, g.persons, true, dirtExtra(s.persons), dirtCounts);
 
-  // people the roster does not hold: the sources serve the whole population
-  const outsiders = Math.max(20, Math.round(s.persons * 0.25));
-  for (let i = 0; i < outsiders; i++) {
-    const who = g.outsider(g.rng.chance(0.25) ? 'national' : 'city');
-    outsiderRecords(g, who);
-    if (g.rng.chance(0.3)) outsiderRecords(g, who);
-  }
+  const outsiders = outsiderCount(s.persons);
+  writeOutsiders(g, outsiders);
 
   const resultList = g.persons.map((p) => g.finish(p));
   const world = g.seal();
@@ -155,6 +120,18 @@ export function writeWorld(generated: GeneratedWorld, target: string | { dir: st
   writeJsonFile(paths.world, generated.world);
   writeJsonFile(paths.expected, generated.expected);
   return paths;
+}
+
+/**
+ * Generate a world straight into its files (`worldPaths(target)`), streamed: persons are made in
+ * chunks of STREAM_CHUNK and spilled to temporary files beside the world, then merged, so memory
+ * stays bounded whatever the number of persons (10,000,000 persons fit in a few hundred MB).
+ * Deterministic for a seed and options (the same bytes every time), with the shape of
+ * `writeWorld`'s files — but not `generateWorld`'s world for the same seed: the dice are thrown in
+ * another order (chunk by chunk). Returns the counts and catalogue, not the world.
+ */
+export function generateWorldFiles(options: GenerateOptions, target: string | { dir: string } | { world: string; expected?: string }, streamOptions: StreamOptions = {}): StreamedWorld {
+  return streamWorld(options, worldPaths(target), streamOptions);
 }
 
 /** The fields of a result the generator predicts (all but evidence), in results.schema.json order. */

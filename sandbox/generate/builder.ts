@@ -13,6 +13,10 @@ import { PoliceWriter } from './writers/police.ts';
 import { HealthWriter } from './writers/health.ts';
 import { CivilWriter } from './writers/civil.ts';
 
+/** How many background alive signals a person leaves: catalogue worlds (1.5 on average) and the monthly mix (see sandbox/README.md). */
+const CATALOGUE_NOISE: readonly (readonly [number, number])[] = [[0, 28], [1, 30], [2, 20], [3, 12], [4, 6], [6, 4]];
+const MONTH_NOISE: readonly (readonly [number, number])[] = [[0, 8], [1, 16], [2, 24], [3, 24], [4, 16], [5, 8], [6, 4]];
+
 export class Gen extends WorldDraft {
   readonly ministry = new MinistryWriter(this);
   readonly bigdata = new BigdataWriter(this);
@@ -25,7 +29,7 @@ export class Gen extends WorldDraft {
 
   /** Background ALIVE signals of everyday life (face authentication, travel, visits, jabs). */
   aliveNoise(s: Subject, policy: NoisePolicy): void {
-    const n = this.rng.weighted<number>([[0, 28], [1, 30], [2, 20], [3, 12], [4, 6], [6, 4]]);
+    const n = this.rng.weighted<number>(this.mix === 'month' ? MONTH_NOISE : CATALOGUE_NOISE);
     const until = policy.aliveUntil ? minDate(policy.aliveUntil, this.horizon) : this.horizon;
     const from = this.daysAgo(540);
     if (until < from) return;

@@ -212,11 +212,18 @@ export const DIRT: readonly DirtItem[] = [
 /** Everyday records about people the roster does not hold (they are staged all the same). */
 export function outsiderRecords(g: Gen, s: Subject): void {
   const local = s.city !== null;
-  const kind = g.rng.weighted<string>([
-    ['auth', 20], ['travel', 14], ['medical', 14], ['vaccination', 8], ['checkup', 8], ['benefit', 6],
-    ['ministry-death', 5], ['health-death', local ? 5 : 0], ['civil-death', local ? 6 : 0], ['bigdata-death', local ? 4 : 0],
-    ['police', local ? 8 : 0], ['bigdata-hukou', local ? 6 : 0], ['prison', 1],
-  ]);
+  const kind = g.rng.weighted<string>(g.mix === 'month'
+    // a month of the population: alive signals, few household changes, deaths and sentences at about 0.1 %
+    ? [
+      ['auth', 30], ['travel', 20], ['medical', 20], ['vaccination', 10], ['checkup', 10], ['benefit', 2],
+      ['ministry-death', 0.03], ['health-death', local ? 0.03 : 0], ['civil-death', local ? 0.03 : 0], ['bigdata-death', local ? 0.03 : 0],
+      ['police', local ? 4 : 0], ['bigdata-hukou', local ? 3 : 0], ['prison', 0.01],
+    ]
+    : [
+      ['auth', 20], ['travel', 14], ['medical', 14], ['vaccination', 8], ['checkup', 8], ['benefit', 6],
+      ['ministry-death', 5], ['health-death', local ? 5 : 0], ['civil-death', local ? 6 : 0], ['bigdata-death', local ? 4 : 0],
+      ['police', local ? 8 : 0], ['bigdata-hukou', local ? 6 : 0], ['prison', 1],
+    ]);
   const d = g.dateBetween(g.daysAgo(400), g.daysAgo(3));
   switch (kind) {
     case 'auth': g.ministry.auth(s, d, g.rng.pick(['01', '02', '03', '04', '05', '06']), '1'); break;

@@ -16,3 +16,31 @@ export type { Scenario };
 export const SCENARIOS: readonly Scenario[] = [...ORDINARY, ...SUSPENDED, ...DEATHS, ...HOUSEHOLD, ...IMPRISONMENT, ...SECOND_PENSIONS];
 
 export const SCENARIO_KINDS: readonly string[] = SCENARIOS.map((s) => s.kind);
+
+/**
+ * The monthly mix (`mix: 'month'`): each section's share of the roster, the scenarios of a
+ * section in the catalogue's proportions; ordinary recipients fill the rest. Why these rates:
+ * sandbox/README.md.
+ */
+export const MONTH_SHARES = {
+  suspended: 0.004,
+  deaths: 0.002,
+  household: 0.0005,
+  imprisonment: 0.0001,
+  secondPensions: 0.0004,
+} as const;
+
+const SECTIONS: readonly (readonly [readonly Scenario[], number])[] = [
+  [ORDINARY, 1 - Object.values(MONTH_SHARES).reduce((a, b) => a + b, 0)],
+  [SUSPENDED, MONTH_SHARES.suspended],
+  [DEATHS, MONTH_SHARES.deaths],
+  [HOUSEHOLD, MONTH_SHARES.household],
+  [IMPRISONMENT, MONTH_SHARES.imprisonment],
+  [SECOND_PENSIONS, MONTH_SHARES.secondPensions],
+];
+
+/** Each scenario with its weight in the monthly mix (shares of the roster, summing to 1), in catalogue order. */
+export const MONTH_WEIGHTS: readonly (readonly [Scenario, number])[] = SECTIONS.flatMap(([section, share]) => {
+  const total = section.reduce((a, s) => a + s.weight, 0);
+  return section.map((s) => [s, (share * s.weight) / total] as const);
+});

@@ -88,6 +88,18 @@ export interface GenSettings {
   asOf: string;
   faults: boolean;
   cities: readonly string[];
+  /** `catalogue` (default): every scenario at the catalogue's rates; `month`: a realistic monthly mix */
+  mix?: Mix;
+  /** identity numbers already minted (default: a Set; the streamed generator passes a compact one) */
+  usedIds?: IdSet;
+}
+
+export type Mix = 'catalogue' | 'month';
+
+/** What `mintId` needs of the set of identity numbers already used. */
+export interface IdSet {
+  has(id: string): boolean;
+  add(id: string): unknown;
 }
 
 export class WorldDraft {
@@ -100,6 +112,7 @@ export class WorldDraft {
   /** the latest day an event may carry and still count: min(asOf, last day of P) */
   readonly horizon: string;
   readonly faultsOn: boolean;
+  readonly mix: Mix;
   readonly cities: City[];
   readonly ledger = new Ledger();
   readonly persons: Person[] = [];
@@ -109,7 +122,7 @@ export class WorldDraft {
   readonly notes = new Map<string, string>();
 
   private readonly counties: [County & { city: string }, number][];
-  private readonly usedIds = new Set<string>();
+  private readonly usedIds: IdSet;
   private readonly seq = new Map<string, number>();
   private countyPicker: (() => County & { city: string }) | null = null;
 
@@ -121,6 +134,8 @@ export class WorldDraft {
     this.last = lastDayOfMonth(settings.period);
     this.horizon = minDate(settings.asOf, this.last);
     this.faultsOn = settings.faults;
+    this.mix = settings.mix ?? 'catalogue';
+    this.usedIds = settings.usedIds ?? new Set<string>();
     this.cities = settings.cities.map(cityByCode);
     this.counties = this.cities.flatMap((c) => c.counties.map((k) => [{ ...k, city: c.code }, k.weight] as [County & { city: string }, number]));
 

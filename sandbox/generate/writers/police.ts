@@ -10,6 +10,8 @@ export class PoliceWriter {
   /** per city: the late items served with faults on (sandbox.md) */
   readonly lateItems: Record<string, SourceRow[]> = {};
   private readonly lateRows: { city: string; row: SourceRow }[] = [];
+  /** per city: the newest update time on or before the as-of day of the regular items written so far */
+  private readonly newest = new Map<string, string>();
 
   constructor(g: WorldDraft) {
     this.g = g;
@@ -45,7 +47,10 @@ export class PoliceWriter {
     if (o.raw) row = { ...row, ...o.raw };
     const outcome = this.g.outcomeOf(o, STAGED, st);
     if (o.late) this.lateRows.push({ city, row });
-    else this.g.world.sources.police![city].push(row);
+    else {
+      this.g.world.sources.police![city].push(row);
+      if (row.gxsj <= `${this.g.asOf} 23:59:59` && row.gxsj > (this.newest.get(city) ?? '')) this.newest.set(city, row.gxsj);
+    }
     this.g.ledger.record(`police-${city}`, 'hukou', row.id, outcome);
     if (reason === '死亡' || reason === '宣告死亡') {
       return this.g.addDeath(s, outcome, { origin: 'police', date: eventDate, dateKind: 'proxy' });
@@ -60,11 +65,9 @@ export class PoliceWriter {
    * ordinary items.
    */
   placeLateItems(): void {
-    const cut = `${this.g.asOf} 23:59:59`;
     for (const { city, row } of this.lateRows) {
-      let newest = '';
-      for (const r of this.g.world.sources.police![city]) if (r.gxsj <= cut && r.gxsj > newest) newest = r.gxsj;
-      if (newest === '') newest = `${this.g.asOf} 12:00:00`;
+      // the streamed generator has written the regular items out already: the newest is kept as they are written
+      const newest = this.newest.get(city) ?? `${this.g.asOf} 12:00:00`;
       const ms = Date.parse(`${newest.replace(' ', 'T')}+08:00`) - this.g.rng.int(3600, 20 * 3600) * 1000;
       const stamp = new Date(ms + 8 * 3600000).toISOString();
       const gxsj = `${stamp.slice(0, 10)} ${stamp.slice(11, 19)}`;
