@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { buildConnectors } from '../config/index.ts';
 import { sandboxSources } from '../sandbox/hub-sources.ts';
-import { resultDifferences } from '../sandbox/generate.ts';
 import type { Expected } from '../sandbox/generate.ts';
 import type { Db, Queryable } from '../mirror/index.ts';
-import { loadRoster, migrate, openDatabase, readResults, refreshMatchStatistics, rosterShards } from '../mirror/index.ts';
+import { loadRoster, migrate, openDatabase, refreshMatchStatistics, rosterShards } from '../mirror/index.ts';
 import { emptyIngestStats, ingestAll } from '../pipeline/ingest.ts';
 import { decideArea, publishArea } from '../pipeline/match.ts';
 import type { PullCounts, RosterEntry } from '../schemas/types.ts';
+import { verifyMonth } from './month-verify.ts';
 import type { HubStage, MonthHubConfig, MonthHubMessage, MonthHubResult } from './month-messages.ts';
 
 function send(message: MonthHubMessage): Promise<void> {
@@ -117,29 +117,7 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
 
     // outside the timing: every result against the generator's expectation
     const expected = JSON.parse(fs.readFileSync(config.expectedFile, 'utf8')) as Expected;
-    let differences = 0;
-    let firstDifference: string | undefined;
-    let seen = 0;
-    for await (const r of readResults(db, config.period)) {
-      seen += 1;
-      const d = resultDifferences(r, expected.results[r.personId]);
-      if (d.length > 0) {
-        differences += 1;
-        firstDifference ??= `${r.personId}: ${d.join('; ')}`;
-      }
-    }
-    if (seen !== Object.keys(expected.results).length) {
-      differences += Math.abs(Object.keys(expected.results).length - seen);
-      firstDifference ??= `${seen} results, ${Object.keys(expected.results).length} expected`;
-    }
-    let countDifferences = 0;
-    for (const [key, want] of Object.entries(expected.counts)) {
-      const got = counts[key];
-      if (!got || got.pulled !== want.pulled || got.staged !== want.staged || got.rejected !== want.rejected || got.skipped !== want.skipped) {
-        countDifferences += 1;
-        firstDifference ??= `${key}: counts ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
-      }
-    }
+    const { differences, countDifferences, firstDifference, resultsDigest } = await verifyMonth(db, config.period, expected, counts);
     return {
       persons,
       matched,
@@ -154,6 +132,7 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
       differences,
       countDifferences,
       firstDifference,
+      resultsDigest,
     };
   } finally {
     await db.close();
