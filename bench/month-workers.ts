@@ -48,6 +48,8 @@ export interface WorkerProcessFigures {
 
 export interface WorkersRun {
   workers: number;
+  /** the run's scratch database (dropped after unless --keep-db) */
+  database: string;
   /** startRun → the run seen SUCCEEDED (polled every 50 ms), seconds */
   seconds: number;
   /** first start to last finish of the run's tasks of each step (from run_tasks), seconds */
@@ -166,6 +168,7 @@ export async function runWorkersMonth(options: WorkersMonthOptions): Promise<Wor
     const summary = queued.status.summary;
     runs.push({
       workers: w,
+      database: scratch.name,
       seconds: queued.seconds,
       pullSeconds: phases.pull,
       matchSeconds: phases.match,

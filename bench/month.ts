@@ -44,6 +44,7 @@ const USAGE = `usage: npm run bench -- [--persons N,N,...] [--seed S] [--quick] 
   --cpu-prof DIR V8 CPU profiles (.cpuprofile) of the hub and floor processes into DIR
   --workers N,N  also the month as queued jobs on N \`lifecert worker\` processes, for each N
                  (needs Redis: REDIS_URL, else 127.0.0.1:6379); bench/month-workers.ts
+  --worker-concurrency N  with --workers: each worker's \`--concurrency\` (pulls at once per source queue)
 Worlds (faults off) are cached in bench/.cache/ by size, seed and generator source. PostgreSQL:
 DATABASE_URL's server, else 127.0.0.1:5432; a fresh database lifecert_bench_<random> per size,
 dropped after.`;
@@ -60,6 +61,8 @@ interface Options {
   render?: string[];
   /** --workers: worker processes per queued run of the month, in order */
   workers?: number[];
+  /** --worker-concurrency: `lifecert worker --concurrency N` */
+  workerConcurrency?: number;
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -75,6 +78,7 @@ function parseOptions(argv: string[]): Options | null {
       'keep-db': { type: 'boolean' },
       render: { type: 'string' },
       workers: { type: 'string' },
+      'worker-concurrency': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -95,7 +99,13 @@ function parseOptions(argv: string[]): Options | null {
   }
   const cpuProf = typeof values['cpu-prof'] === 'string' ? path.resolve(values['cpu-prof']) : undefined;
   const workers = typeof values.workers === 'string' ? parseWorkerCounts(values.workers) : undefined;
-  return { sizes, seed: typeof values.seed === 'string' ? values.seed : '1', docs: !values['no-docs'], cpuProf, keepDb: values['keep-db'] === true, workers };
+  let workerConcurrency: number | undefined;
+  if (typeof values['worker-concurrency'] === 'string') {
+    if (!workers) throw new Error('--worker-concurrency goes with --workers');
+    workerConcurrency = Number(values['worker-concurrency']);
+    if (!Number.isInteger(workerConcurrency) || workerConcurrency < 1) throw new Error(`--worker-concurrency must be a positive whole number, got '${values['worker-concurrency']}'`);
+  }
+  return { sizes, seed: typeof values.seed === 'string' ? values.seed : '1', docs: !values['no-docs'], cpuProf, keepDb: values['keep-db'] === true, workers, workerConcurrency };
 }
 
 /** `--workers 1,2`: distinct positive whole numbers. */
@@ -289,7 +299,9 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
   for (const persons of options.sizes) {
     const run = await runSize(persons, options.seed, found.adminUrl, options.cpuProf, options.keepDb, teardown);
     if (options.workers) {
-      run.workers = await runWorkersMonth({ world: obtainWorld(persons, options.seed), adminUrl: found.adminUrl, redisUrl: benchRedisUrl(), counts: options.workers, keepDb: options.keepDb, teardown });
+      run.workers = await runWorkersMonth({ world: obtainWorld(persons, options.seed), adminUrl: found.adminUrl, redisUrl: benchRedisUrl(), counts: options.workers, keepDb: options.keepDb, teardown,
+        workerArgs: options.workerConcurrency === undefined ? [] : ['--concurrency', String(options.workerConcurrency)],
+      });
     }
     runs.push(run);
     process.stdout.write(`${renderMonthText(run)}\n\n`);

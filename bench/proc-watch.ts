@@ -77,6 +77,8 @@ export class ProcessWatch {
 
   /** CPU seconds per role since the previous mark, filed under `phase`. */
   async mark(phase: string): Promise<void> {
+    // a sample under way may have started before the last process was watched: take a fresh one
+    while (this.polling) await new Promise((r) => setTimeout(r, 5));
     await this.sample();
     const totals: Record<string, number> = {};
     for (const p of this.pids.values()) {
