@@ -65,7 +65,8 @@ export class ProcessWatch {
         const s = readProc(pid);
         if (!s) continue;
         const known = this.pids.get(pid);
-        if (known) known.last = s;
+        // an exited process not yet reaped still has its stat but no VmHWM: never lower a figure
+        if (known) known.last = { cpuSeconds: Math.max(known.last.cpuSeconds, s.cpuSeconds), peakRssKiB: Math.max(known.last.peakRssKiB, s.peakRssKiB) };
         else this.pids.set(pid, { role, last: s, atMark: 0 });
       }
     } catch {
