@@ -9,12 +9,12 @@ import { performance } from 'node:perf_hooks';
 import { buildConnectors } from '../config/index.ts';
 import { sandboxSources } from '../sandbox/hub-sources.ts';
 import type { Db, Queryable } from '../mirror/index.ts';
-import { loadRoster, migrate, openDatabase, readResults, refreshMatchStatistics, rosterShards } from '../mirror/index.ts';
+import { loadRoster, migrate, openDatabase, refreshMatchStatistics, rosterShards } from '../mirror/index.ts';
 import { emptyIngestStats, ingestAll } from '../pipeline/ingest.ts';
 import { decideArea, publishArea } from '../pipeline/match.ts';
 import type { PullCounts, RosterEntry } from '../schemas/types.ts';
-import { jsonMembers, jsonObject } from './json-members.ts';
-import { compareResults } from './month-verify.ts';
+import { jsonMembers } from './json-members.ts';
+import { verifyMonth } from './month-verify.ts';
 import type { HubStage, MonthHubConfig, MonthHubMessage, MonthHubResult } from './month-messages.ts';
 
 function send(message: MonthHubMessage): Promise<void> {
@@ -117,18 +117,7 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
     await send({ kind: 'stage', stage: 'verify' satisfies HubStage });
 
     // outside the timing: every result against the generator's expectation, both streamed in personId order
-    const expectedCounts = jsonObject<PullCounts>(config.expectedFile, 'counts') ?? {};
-    const compared = await compareResults(readResults(db, config.period), config.expectedFile);
-    const differences = compared.differences;
-    let firstDifference = compared.firstDifference;
-    let countDifferences = 0;
-    for (const [key, want] of Object.entries(expectedCounts)) {
-      const got = counts[key];
-      if (!got || got.pulled !== want.pulled || got.staged !== want.staged || got.rejected !== want.rejected || got.skipped !== want.skipped) {
-        countDifferences += 1;
-        firstDifference ??= `${key}: counts ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
-      }
-    }
+    const { differences, countDifferences, firstDifference, resultsDigest } = await verifyMonth(db, config.period, config.expectedFile, counts);
     return {
       persons,
       matched,
@@ -143,6 +132,7 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
       differences,
       countDifferences,
       firstDifference,
+      resultsDigest,
     };
   } finally {
     await db.close();

@@ -41,6 +41,8 @@ export interface MonthHubResult {
   differences: number;
   countDifferences: number;
   firstDifference?: string;
+  /** sha-256 of the published results (bench/month-verify.ts): the queued runs of `--workers` must match it */
+  resultsDigest?: string;
 }
 
 export type MonthHubMessage =

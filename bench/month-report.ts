@@ -1,5 +1,6 @@
 // The printed table of `npm run bench` and its markdown twin for docs/benchmarks.md.
 import type { FloorResult, MonthHubResult } from './month-messages.ts';
+import type { WorkersSection } from './month-workers.ts';
 
 export interface ProcessFigures {
   /** per role (hub, sandbox, postgres = the largest backend, floor): peak RSS in KiB */
@@ -28,6 +29,8 @@ export interface MonthRun {
   processes: ProcessFigures;
   loadBefore: number;
   loadAfter: number;
+  /** `--workers`: the same month as queued jobs on W worker processes, per W */
+  workers?: WorkersSection;
 }
 
 export const TARGETS = {
@@ -126,6 +129,7 @@ export function renderMonthText(run: MonthRun): string {
     ...stage.map(line),
     '',
     ...processRows(run).map((r) => `${r[0].padEnd(34)} CPU ${r[1].padStart(8)} s   peak RSS ${r[2]}`),
+    ...(run.workers ? ['', ...workersText(run, run.workers)] : []),
   ].join('\n');
 }
 
@@ -135,6 +139,77 @@ export function renderMonthMarkdown(environment: string, at: string, git: string
     out.push(`### ${run.persons.toLocaleString('en-US')} persons`, '', ...summaryLines(run).map((l) => `- ${l}`), '');
     out.push(table(['stage', 'records', 'wall s', 'records/s', 'hub CPU s', 'PostgreSQL CPU s', 'note'], stageRows(run)), '');
     out.push(table(['process', 'CPU s (whole run)', 'peak RSS'], processRows(run)), '');
+    if (run.workers) out.push(...workersMarkdown(run, run.workers));
   }
   return out.join('\n');
+}
+
+/** `--workers`: one line per W — wall, phases, speed-up over the first W, results. */
+function workersRows(run: MonthRun, w: WorkersSection): string[][] {
+  const first = w.runs[0];
+  const sec = (x: number | null) => (x === null ? '—' : f2(x));
+  return w.runs.map((r) => [
+    String(r.workers),
+    f2(r.seconds),
+    sec(r.pullSeconds),
+    sec(r.matchSeconds),
+    sec(r.publishSeconds),
+    rate(r.records, r.seconds),
+    first && r !== first ? f2(first.seconds / r.seconds) : '1.00',
+    f2(r.perWorker.reduce((s, p) => s + p.cpuSeconds, 0)),
+    f2(r.postgres.cpuSeconds),
+    f2(r.sandbox.cpuSeconds),
+    r.differences === 0 && r.countDifferences === 0 ? (run.hub.resultsDigest === undefined || run.hub.resultsDigest === r.resultsDigest ? 'equal' : 'equal to the generator\'s, not to the hub\'s') : `${r.differences} results, ${r.countDifferences} counts DIFFER`,
+    f2(r.loadBefore),
+  ]);
+}
+
+const WORKER_HEAD = ['workers', 'wall s', 'pull s', 'match s', 'publish s', 'records/s', 'speed-up', 'workers CPU s', 'PostgreSQL CPU s', 'sandbox CPU s', 'results and counts', 'load before'];
+
+/** Per W, per process over the run: CPU seconds, peak RSS, jobs finished. */
+function workerProcessRows(w: WorkersSection): string[][] {
+  const rows: string[][] = [];
+  for (const r of w.runs) {
+    r.perWorker.forEach((p, i) => rows.push([String(r.workers), `worker ${i + 1}`, f2(p.cpuSeconds), mib(p.peakRssKiB), Object.entries(p.jobs).sort().map(([k, v]) => `${v} ${k}`).join(', ') || 'none', `start-up ${f2(p.startCpuSeconds)} s CPU`]));
+    rows.push([String(r.workers), 'sandbox', f2(r.sandbox.cpuSeconds), mib(r.sandbox.peakRssKiB), '', 'serves every W; peak reset per run']);
+    rows.push([String(r.workers), `postgres (${r.postgres.backends} backends)`, f2(r.postgres.cpuSeconds), `${mib(r.postgres.largestPeakRssKiB)} largest`, '', `workers started in ${f2(r.startSeconds)} s`]);
+  }
+  return rows;
+}
+
+function workersSummary(run: MonthRun, w: WorkersSection): string[] {
+  const out: string[] = [];
+  const one = w.runs.find((r) => r.workers === 1);
+  const two = w.runs.find((r) => r.workers === 2);
+  if (one && two) out.push(`W=1 / W=2 = ${f2(one.seconds / two.seconds)} (wall, enqueue to run done)`);
+  out.push(`results: ${w.identical ? 'identical in every queued run' : 'DIFFERENT between the queued runs'}${run.hub.resultsDigest !== undefined ? `, ${w.runs.every((r) => r.resultsDigest === run.hub.resultsDigest) ? 'and the same as' : 'NOT the same as'} the one-process hub's` : ''}; the one-process month above: ${f2(derive(run).monthWall)} s`);
+  return out;
+}
+
+function workersText(run: MonthRun, w: WorkersSection): string[] {
+  const rows = workersRows(run, w);
+  const widths = WORKER_HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [
+    `the month as queued jobs on W worker processes (lifecert worker${w.workerArgs.length > 0 ? ` ${w.workerArgs.join(' ')}` : ''}; a fresh database each; wall = startRun to SUCCEEDED):`,
+    line(WORKER_HEAD),
+    ...rows.map(line),
+    ...workersSummary(run, w),
+    ...workerProcessRows(w).map((r) => `  W=${r[0]} ${r[1].padEnd(24)} CPU ${r[2].padStart(8)} s   peak RSS ${r[3].padStart(9)}   ${[r[4], r[5]].filter(Boolean).join('; ')}`),
+  ];
+}
+
+function workersMarkdown(run: MonthRun, w: WorkersSection): string[] {
+  return [
+    `#### The month as queued jobs, W worker processes (\`--workers\`)`,
+    '',
+    `\`lifecert worker${w.workerArgs.length > 0 ? ` ${w.workerArgs.join(' ')}` : ''}\` processes on the same world and sandbox, a fresh database each; wall = \`startRun\` to the run SUCCEEDED; CPU over the run.`,
+    '',
+    ...workersSummary(run, w).map((l) => `- ${l}`),
+    '',
+    table(WORKER_HEAD, workersRows(run, w)),
+    '',
+    table(['W', 'process', 'CPU s (the run)', 'peak RSS', 'jobs finished', 'note'], workerProcessRows(w)),
+    '',
+  ];
 }

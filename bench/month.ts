@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { STREAM_CHUNK } from '../sandbox/generate.ts';
 import { spawnSandbox } from '../sandbox/child.ts';
 import type { SandboxProcess } from '../sandbox/child.ts';
@@ -22,7 +21,10 @@ import { createScratchDatabase, findPostgres, redactUrl } from './postgres.ts';
 import type { GenerateConfig, GenerateResult } from './month-generate.ts';
 import type { FloorConfig, FloorMessage, FloorResult, MonthHubConfig, MonthHubMessage, MonthHubResult } from './month-messages.ts';
 import { renderMonthMarkdown, renderMonthText } from './month-report.ts';
-import type { MonthRun, ProcessFigures } from './month-report.ts';
+import type { MonthRun } from './month-report.ts';
+import { runWorkersMonth, workersProblems } from './month-workers.ts';
+import { ProcessWatch } from './proc-watch.ts';
+import { benchRedisUrl } from './queued-run.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CACHE = path.join(ROOT, 'bench', '.cache');
@@ -41,6 +43,9 @@ const USAGE = `usage: npm run bench -- [--persons N,N,...] [--seed S] [--quick] 
   --keep-db      keep the scratch databases (to look at plans afterwards; drop them yourself)
   --render F,F   no run: rewrite the figures of docs/benchmarks.md from result files (bench/results/…)
   --cpu-prof DIR V8 CPU profiles (.cpuprofile) of the hub and floor processes into DIR
+  --workers N,N  also the month as queued jobs on N \`lifecert worker\` processes, for each N
+                 (needs Redis: REDIS_URL, else 127.0.0.1:6379); bench/month-workers.ts
+  --worker-concurrency N  with --workers: each worker's \`--concurrency\` (pulls at once per source queue)
 Worlds (the monthly mix, faults off, streamed generation) are cached in bench/.cache/ by size, seed,
 mix and generator source. PostgreSQL:
 DATABASE_URL's server, else 127.0.0.1:5432; a fresh database lifecert_bench_<random> per size,
@@ -56,6 +61,10 @@ interface Options {
   keepDb: boolean;
   /** rewrite docs/benchmarks.md from these result files instead of running */
   render?: string[];
+  /** --workers: worker processes per queued run of the month, in order */
+  workers?: number[];
+  /** --worker-concurrency: `lifecert worker --concurrency N` */
+  workerConcurrency?: number;
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -70,6 +79,8 @@ function parseOptions(argv: string[]): Options | null {
       'cpu-prof': { type: 'string' },
       'keep-db': { type: 'boolean' },
       render: { type: 'string' },
+      workers: { type: 'string' },
+      'worker-concurrency': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -87,7 +98,22 @@ function parseOptions(argv: string[]): Options | null {
   }
   if (values.huge && !sizes.includes(HUGE)) sizes = [...sizes, HUGE];
   const cpuProf = typeof values['cpu-prof'] === 'string' ? path.resolve(values['cpu-prof']) : undefined;
-  return { sizes, seed: typeof values.seed === 'string' ? values.seed : '1', docs: !values['no-docs'], cpuProf, keepDb: values['keep-db'] === true };
+  const workers = typeof values.workers === 'string' ? parseWorkerCounts(values.workers) : undefined;
+  let workerConcurrency: number | undefined;
+  if (typeof values['worker-concurrency'] === 'string') {
+    if (!workers) throw new Error('--worker-concurrency goes with --workers');
+    workerConcurrency = Number(values['worker-concurrency']);
+    if (!Number.isInteger(workerConcurrency) || workerConcurrency < 1) throw new Error(`--worker-concurrency must be a positive whole number, got '${values['worker-concurrency']}'`);
+  }
+  return { sizes, seed: typeof values.seed === 'string' ? values.seed : '1', docs: !values['no-docs'], cpuProf, keepDb: values['keep-db'] === true, workers, workerConcurrency };
+}
+
+/** `--workers 1,2`: distinct positive whole numbers. */
+function parseWorkerCounts(text: string): number[] {
+  const counts = text.split(',').map((x) => Number(x.trim()));
+  for (const n of counts) if (!Number.isInteger(n) || n < 1) throw new Error(`--workers must be positive whole numbers separated by commas, got '${text}'`);
+  if (new Set(counts).size !== counts.length) throw new Error(`--workers lists a count twice: '${text}'`);
+  return counts;
 }
 
 /** A hash of the generator's source: a changed generator makes a new cached world. */
@@ -154,106 +180,6 @@ async function obtainWorld(persons: number, seed: string, teardown: Teardown): P
   fs.writeFileSync(meta, JSON.stringify(world));
   process.stderr.write(`  generated in ${g.seconds.toFixed(1)} s (CPU ${g.cpuSeconds.toFixed(1)} s, peak RSS ${(g.peakRssKiB / 1024).toFixed(0)} MiB), ${(g.records / persons).toFixed(2)} records per person\n`);
   return world;
-}
-
-const TICK = 100; // USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on Linux
-
-interface ProcSample {
-  cpuSeconds: number;
-  peakRssKiB: number;
-}
-
-function readProc(pid: number): ProcSample | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the command name may hold spaces: fields are counted after its closing parenthesis
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICK;
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const hwm = /VmHWM:\s+(\d+)/.exec(status);
-    return { cpuSeconds, peakRssKiB: hwm ? Number(hwm[1]) : 0 };
-  } catch {
-    return null; // gone
-  }
-}
-
-/**
- * Samples the CPU time and peak RSS of named processes and of the PostgreSQL backends serving
- * one database, every 200 ms; marks split the CPU time into phases.
- */
-class ProcessWatch {
-  private readonly pids = new Map<number, { role: string; last: ProcSample; atMark: number }>();
-  private readonly fixed = new Map<number, string>();
-  private timer: NodeJS.Timeout | null = null;
-  private readonly client: pg.Client;
-  private readonly phases: Record<string, Record<string, number>> = {};
-  private polling = false;
-
-  private readonly database: string;
-
-  constructor(adminUrl: string, database: string) {
-    this.client = new pg.Client({ connectionString: adminUrl });
-    this.database = database;
-  }
-
-  async start(): Promise<void> {
-    await this.client.connect();
-    this.timer = setInterval(() => void this.sample(), 200);
-  }
-
-  watch(pid: number, role: string): void {
-    this.fixed.set(pid, role);
-  }
-
-  async sample(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      const { rows } = await this.client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [this.database]);
-      const all = new Map<number, string>(this.fixed);
-      for (const r of rows) all.set(r.pid, 'postgres');
-      for (const [pid, role] of all) {
-        const s = readProc(pid);
-        if (!s) continue;
-        const known = this.pids.get(pid);
-        if (known) known.last = s;
-        else this.pids.set(pid, { role, last: s, atMark: 0 });
-      }
-    } catch {
-      // a sample missed is a sample missed
-    } finally {
-      this.polling = false;
-    }
-  }
-
-  /** CPU seconds per role since the previous mark, filed under `phase`. */
-  async mark(phase: string): Promise<void> {
-    await this.sample();
-    const totals: Record<string, number> = {};
-    for (const p of this.pids.values()) {
-      totals[p.role] = (totals[p.role] ?? 0) + p.last.cpuSeconds - p.atMark;
-      p.atMark = p.last.cpuSeconds;
-    }
-    this.phases[phase] = totals;
-  }
-
-  figures(): ProcessFigures {
-    const peaks: Record<string, number> = {};
-    const cpu: Record<string, number> = {};
-    let backends = 0;
-    for (const p of this.pids.values()) {
-      peaks[p.role] = Math.max(peaks[p.role] ?? 0, p.last.peakRssKiB);
-      cpu[p.role] = (cpu[p.role] ?? 0) + p.last.cpuSeconds;
-      if (p.role === 'postgres') backends += 1;
-    }
-    return { peakRssKiB: peaks, cpuSeconds: cpu, phases: this.phases, postgresBackends: backends };
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    while (this.polling) await new Promise((r) => setTimeout(r, 20));
-    await this.client.end().catch(() => undefined);
-  }
 }
 
 function runChild<R>(script: string, config: unknown, cpuProf: string | undefined, teardown: Teardown, onStage: (stage: string) => Promise<void>, onPid: (pid: number) => void, nodeOptions: string[] = []): Promise<{ result: R; wallSeconds: number }> {
@@ -380,6 +306,11 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
   const runs: MonthRun[] = [];
   for (const persons of options.sizes) {
     const run = await runSize(persons, options.seed, found.adminUrl, options.cpuProf, options.keepDb, teardown);
+    if (options.workers) {
+      run.workers = await runWorkersMonth({ world: await obtainWorld(persons, options.seed, teardown), adminUrl: found.adminUrl, redisUrl: benchRedisUrl(), counts: options.workers, keepDb: options.keepDb, teardown,
+        workerArgs: options.workerConcurrency === undefined ? [] : ['--concurrency', String(options.workerConcurrency)],
+      });
+    }
     runs.push(run);
     process.stdout.write(`${renderMonthText(run)}\n\n`);
   }
@@ -391,7 +322,9 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
   if (options.docs) writeDocs([report]);
   const bad = runs.filter((r) => r.hub.differences > 0 || r.hub.countDifferences > 0);
   for (const r of bad) process.stderr.write(`${r.persons} persons: ${r.hub.differences} results and ${r.hub.countDifferences} dataset counts differ from the generator's (first: ${r.hub.firstDifference})\n`);
-  return bad.length > 0 ? 1 : 0;
+  const queued = runs.flatMap((r) => (r.workers ? workersProblems(r.workers, r.hub.resultsDigest).map((p) => `${r.persons} persons, queued: ${p}`) : []));
+  for (const p of queued) process.stderr.write(`${p}\n`);
+  return bad.length > 0 || queued.length > 0 ? 1 : 0;
 }
 
 function gitHead(): string {

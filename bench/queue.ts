@@ -4,17 +4,14 @@
 // (the command's fork to exit; the queued run from startRun to SUCCEEDED, workers already
 // started), the pull and match phases of the queued run, persons/s, and whether its results and
 // per-dataset counts are the reference's. Prints figures, asserts nothing on time.
-import { execFile, fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { loadHubConfig } from '../config/index.ts';
 import { createJobs } from '../jobs/index.ts';
-import type { RunStatus } from '../jobs/index.ts';
 import { openDatabase } from '../mirror/db.ts';
 import type { Db } from '../mirror/db.ts';
 import { migrate } from '../mirror/migrate.ts';
@@ -22,13 +19,13 @@ import { loadRoster } from '../mirror/roster.ts';
 import { generateWorld, writeWorld } from '../sandbox/generate.ts';
 import type { GeneratedWorld } from '../sandbox/generate.ts';
 import { spawnSandbox } from '../sandbox/child.ts';
-import { SANDBOX_CREDENTIALS } from '../sandbox/world.ts';
 import { environment, runBench } from './common.ts';
 import { createScratchDatabase, findPostgres } from './postgres.ts';
+import { benchRedisUrl, datasetCounts, dropPrefix, forkWorker, runPhases, runQueued, writeSandboxHubConfig } from './queued-run.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/lifecert.js');
 const exec = promisify(execFile);
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = benchRedisUrl();
 
 const USAGE = `usage: npm run bench:queue -- [--persons N] [--workers N,N,...] [--seed S] [--quick]
   --persons N     roster size of the generated world (default 20000)
@@ -82,44 +79,6 @@ async function resultsOf(db: Db, period: string): Promise<string> {
   return JSON.stringify(rows);
 }
 
-/** Phases of a queued run from its task rows: first start to last finish of each step. */
-async function phases(db: Db, runId: string): Promise<{ pull: number | null; match: number | null }> {
-  const { rows } = await db.query<{ step: string; seconds: number | null }>(
-    `SELECT step, extract(epoch FROM max(finished_at) - min(started_at))::float8 AS seconds FROM run_tasks WHERE run_id = $1 GROUP BY step`,
-    [runId],
-  );
-  const of = (step: string) => rows.find((r) => r.step === step)?.seconds ?? null;
-  return { pull: of('pull'), match: of('match') };
-}
-
-/** Removes the run's queues from Redis. */
-async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-function forkWorker(env: NodeJS.ProcessEnv, cwd: string): Promise<ChildProcess> {
-  const child = fork(BIN, ['worker', '--no-schedules'], { env, cwd, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execPath: process.execPath });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`a worker exited (code ${code}) before it was ready`)));
-    child.on('message', (m: unknown) => {
-      if ((m as { type?: unknown }).type === 'ready') {
-        child.removeAllListeners('exit');
-        resolve(child);
-      }
-    });
-  });
-}
-
 runBench('bench:queue', USAGE, parse, async (options, teardown) => {
   const pgAt = await findPostgres();
   if ('skipped' in pgAt) throw new Error(pgAt.skipped);
@@ -135,18 +94,8 @@ runBench('bench:queue', USAGE, parse, async (options, teardown) => {
   const sandbox = await spawnSandbox({ worldFile, civilDir });
   teardown.add('sandbox', async () => void (await sandbox.close()));
 
-  const c = SANDBOX_CREDENTIALS;
   const configFile = path.join(dir, 'lifecert.config.json');
-  fs.writeFileSync(configFile, JSON.stringify({
-    sources: {
-      ministry: { url: `${sandbox.url}/ministry/ws/cert`, username: c.ministry.username, password: { env: 'B_MINISTRY' } },
-      bigdata: { url: `${sandbox.url}/bigdata`, appId: c.bigdata.appId, appSecret: { env: 'B_BIGDATA' } },
-      police: Object.keys(world.sources.police ?? {}).map((city) => ({ city, url: `${sandbox.url}/police/${city}`, clientId: c.police.clientId, clientSecret: { env: 'B_POLICE' } })),
-      civil: { inboxDir: path.join(civilDir, 'inbox'), outboxDir: path.join(civilDir, 'outbox') },
-      health: { url: `${sandbox.url}/health`, apiKey: { env: 'B_HEALTH' } },
-    },
-  }));
-  const secrets = { B_MINISTRY: c.ministry.password, B_BIGDATA: c.bigdata.appSecret, B_POLICE: c.police.clientSecret, B_HEALTH: c.health.apiKey };
+  const secrets = writeSandboxHubConfig(configFile, sandbox.url, Object.keys(world.sources.police ?? {}), civilDir);
 
   /** A fresh mirror with the roster, dropped on the way out. */
   const freshMirror = async () => {
@@ -164,7 +113,7 @@ runBench('bench:queue', USAGE, parse, async (options, teardown) => {
   // the reference: lifecert run, one process
   const ref = await freshMirror();
   const runEnv = { PATH: process.env.PATH, DATABASE_URL: ref.url, LIFECERT_CONFIG: configFile, ...secrets };
-  let t0 = performance.now();
+  const t0 = performance.now();
   const out = await exec(process.execPath, [BIN, 'run', '--period', world.period, '--as-of', world.asOf], { env: runEnv, cwd: dir, maxBuffer: 64 * 1024 * 1024 });
   const runSeconds = (performance.now() - t0) / 1000;
   const referenceResults = await resultsOf(ref.db, world.period);
@@ -174,30 +123,17 @@ runBench('bench:queue', USAGE, parse, async (options, teardown) => {
   for (const n of options.workers) {
     const m = await freshMirror();
     const prefix = `lifecert-bench-${process.pid}-${n}`;
-    teardown.add(`queues ${prefix}`, () => dropPrefix(prefix));
+    teardown.add(`queues ${prefix}`, () => dropPrefix(REDIS_URL, prefix));
     const env = { PATH: process.env.PATH, DATABASE_URL: m.url, REDIS_URL, LIFECERT_QUEUE_PREFIX: prefix, LIFECERT_CONFIG: configFile, ...secrets };
     const workers = await Promise.all(Array.from({ length: n }, () => forkWorker(env, dir)));
-    const stopWorkers = () =>
-      Promise.all(workers.map((w) => (w.exitCode !== null ? undefined : new Promise<void>((resolve) => {
-        w.once('exit', () => resolve());
-        w.kill('SIGTERM');
-      }))));
     const jobs = createJobs({ db: m.db, redisUrl: REDIS_URL, config: loadHubConfig(configFile, env), prefix });
     try {
-      t0 = performance.now();
-      const { runId } = await jobs.startRun({ period: world.period, asOf: world.asOf, requestedBy: 'bench' });
-      let status: RunStatus | null = null;
-      while (!status || (status.state !== 'SUCCEEDED' && status.state !== 'FAILED')) {
-        await new Promise((r) => setTimeout(r, 100));
-        status = await jobs.getRun(runId);
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      if (status.state === 'FAILED') throw new Error(`the queued run failed: ${status.error?.code} ${status.error?.message}`);
-      const counts = JSON.stringify(Object.fromEntries(status.datasets.map((d) => [`${d.channel}/${d.dataset}`, { pulled: d.pulled, staged: d.staged, rejected: d.rejected, skipped: d.skipped }]).sort(([a], [b]) => (a < b ? -1 : 1))));
-      const p = await phases(m.db, runId);
+      const { status, seconds } = await runQueued(jobs, { period: world.period, asOf: world.asOf, requestedBy: 'bench' }, 100);
+      const counts = JSON.stringify(Object.fromEntries(Object.entries(datasetCounts(status)).sort(([a], [b]) => (a < b ? -1 : 1))));
+      const p = await runPhases(m.db, status.runId);
       measures.push({ label: `queued, ${n} worker${n > 1 ? 's' : ''}`, seconds, pullSeconds: p.pull, matchSeconds: p.match, sameResults: (await resultsOf(m.db, world.period)) === referenceResults, countsMatch: counts === expectedCounts });
     } finally {
-      await stopWorkers();
+      await Promise.all(workers.map((w) => w.stop()));
       await jobs.close();
     }
   }
