@@ -5,12 +5,10 @@
 // scan stops where that value closes. Malformed input throws a SyntaxError naming the key.
 import { closeSync, openSync, readSync } from 'node:fs';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN = new Set([0x7b, 0x5b]);
-const CLOSE = new Set([0x7d, 0x5d]);
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../lib/json-bytes.ts';
+
+const OPEN = new Set([OPEN_BRACE, OPEN_BRACKET]);
+const CLOSE = new Set([CLOSE_BRACE, CLOSE_BRACKET]);
 
 /**
  * Each member of the value of the top-level `key`: `[null, element]` for an array,

@@ -136,14 +136,9 @@ const MIX = 'month';
 /** The generator's live heap stays near 50 MB at any size; the cap keeps V8 from letting garbage pile up. */
 const GENERATOR_NODE_OPTIONS = ['--max-old-space-size=384'];
 
-interface CachedWorld {
+/** What the generator process reports of the world (its files, dates, cities, records, size), where it is cached. */
+interface CachedWorld extends Pick<GenerateResult, 'worldFile' | 'expectedFile' | 'period' | 'asOf' | 'cities' | 'records'> {
   dir: string;
-  worldFile: string;
-  expectedFile: string;
-  period: string;
-  asOf: string;
-  cities: string[];
-  records: number;
   bytes: number;
   /** the generation (null when the world came from the cache) */
   generatedSeconds: number | null;

@@ -4,22 +4,13 @@
 // found by scanning the bytes (strings and nesting respected), and each member parsed the same
 // way. The result is what JSON.parse would give; malformed input throws a SyntaxError naming the
 // byte offset.
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, isSpace } from '../lib/json-bytes.ts';
 
 /** Values up to this many bytes go to JSON.parse in one piece. */
 const WHOLE = 64 * 1024 * 1024;
 
 const limit = { whole: WHOLE };
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-
-const isSpace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 function skipSpace(buf: Buffer, i: number, end: number): number {
   while (i < end && isSpace(buf[i])) i++;

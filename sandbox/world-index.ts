@@ -13,17 +13,8 @@ import type { BaseRecords } from './record-store.ts';
 import { WorldFileError } from './read-world.ts';
 import { compareIds, WorldDataError } from './sorted-records.ts';
 import { HEALTH_DATASETS, type CivilFile, type SourceRow, type WorldFaults } from './world.ts';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE, isSpace } from '../lib/json-bytes.ts';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-
-const isSpace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 /** The id and update-time fields of each channel's records (sandbox.md "Serving rules"). */
 export function recordFields(channel: string, dataset: string): { idField: string; timeField: string } | undefined {

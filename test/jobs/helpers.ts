@@ -4,7 +4,7 @@
 // requirePostgres() and requireRedis() first in the suite.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { dropPrefix as dropRedisPrefix } from '../../bench/queued-run.ts';
 import type { Jobs } from '../../jobs/index.ts';
 import type { RunStatus } from '../../schemas/runs.ts';
 import { openDatabase } from '../../mirror/db.ts';
@@ -24,18 +24,7 @@ export function uniquePrefix(): string {
 
 /** Deletes every Redis key under `prefix` (the suite's queues, schedulers, stall counts). */
 export async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  redis.on('error', () => undefined);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await dropRedisPrefix(REDIS_URL, prefix);
 }
 
 export interface Mirror {
