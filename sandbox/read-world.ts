@@ -35,13 +35,17 @@ function checkWorld(value: unknown, source: string): World {
   return world;
 }
 
-export function readWorld(file: string): World {
-  let bytes: Buffer;
+/** The world file's bytes; a file that cannot be read is a WorldFileError naming it. */
+function readBytes(file: string): Buffer {
   try {
-    bytes = fs.readFileSync(file);
+    return fs.readFileSync(file);
   } catch (err) {
     throw new WorldFileError(`cannot read world file ${file}: ${(err as Error).message}`);
   }
+}
+
+export function readWorld(file: string): World {
+  const bytes = readBytes(file);
   // a world of a million persons is larger than one JavaScript string: parsed from the bytes
   let value: unknown;
   try {
@@ -68,12 +72,7 @@ export interface HubWorld {
  * alone is a fifth of it.
  */
 export function readHubWorld(file: string): HubWorld {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    throw new WorldFileError(`cannot read world file ${file}: ${(err as Error).message}`);
-  }
+  const bytes = readBytes(file);
   const top: Record<string, unknown> = {};
   let cities: string[] = [];
   try {
