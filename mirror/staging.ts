@@ -129,6 +129,25 @@ function bodyBytes(body: string | Uint8Array): Buffer {
   return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
+/**
+ * The versions held of the page's record ids: one descent of the version key per id, whatever the
+ * planner's statistics say. Written as `record_id = ANY($3)` the plan depends on them: a month's
+ * pulls fill source_records faster than (auto)analyze runs, and with the estimate of a near-empty
+ * table (a dozen rows per dataset) the planner scanned the whole (channel, dataset) range of the
+ * key and filtered the ids — a page of 1,000 ids read all 142,000 versions of ministry/AUTH at
+ * 300,000 persons (660 ms), so staging grew with the square of the dataset. The lateral subquery
+ * with OFFSET 0 is not flattened into a join, so its only plan is the parameterized index scan
+ * (96 ms for the same page, and flat as the dataset grows).
+ */
+export const LOOKUP_VERSIONS = `SELECT v.arrival_seq, v.record_id, v.raw_hash, v.outcome, v.is_current, v.source_updated_at
+     FROM unnest($3::text[]) AS k(record_id)
+     CROSS JOIN LATERAL (
+       SELECT s.arrival_seq, s.record_id, s.raw_hash, s.outcome, s.is_current, s.source_updated_at
+         FROM source_records s
+        WHERE s.channel = $1 AND s.dataset = $2 AND s.record_id = k.record_id
+       OFFSET 0
+     ) AS v`;
+
 /** Serializes staging per (channel, dataset): is_current bookkeeping reads, then writes. */
 async function lockSource(tx: Queryable, channel: string, dataset: string): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('lifecert.staging'), hashtext($1))`, [`${channel}/${dataset}`]);
@@ -150,11 +169,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   const ids = [...new Set(records.map((r) => r.recordId))];
   const { rows: existing } = ids.length === 0
     ? { rows: [] as ExistingVersion[] }
-    : await tx.query<ExistingVersion>(
-        `SELECT arrival_seq, record_id, raw_hash, outcome, is_current, source_updated_at
-           FROM source_records WHERE channel = $1 AND dataset = $2 AND record_id = ANY($3::text[])`,
-        [channel, dataset, ids],
-      );
+    : await tx.query<ExistingVersion>(LOOKUP_VERSIONS, [channel, dataset, ids]);
 
   // per record: its versions by hash, and its current version
   const versions = new Map<string, Map<string, Version>>();

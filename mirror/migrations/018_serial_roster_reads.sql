@@ -1,0 +1,11 @@
+-- The match reads the roster one area-code shard at a time, in keyset pages of 5,000 counted
+-- events joined to the shard's recipients (mirror/events.ts). With parallel scans allowed the
+-- planner priced a parallel walk of the primary key from the page's first person — filtering the
+-- shard's area code out of every later recipient of the province, to the end of the table —
+-- below the shard's own range of t1_recipients_area: the last page of each shard read the rest of
+-- the roster (380 ms a page at 300,000 persons, growing with the province), and each page paid
+-- for starting two parallel workers. A keyset page is a few thousand index probes: it gains
+-- nothing from workers on this or any server, so the roster is never scanned in parallel.
+-- (A roster supplied as a view of the provincial system — LIFECERT_ROSTER_TABLE — is read with
+-- the plans of its own tables.)
+ALTER TABLE t1_recipients SET (parallel_workers = 0);
