@@ -84,11 +84,13 @@ export async function deriveAdoptionItems(db: Queryable, scope: AdoptionScope, o
   const { rowCount } = await db.query(
     `WITH touched AS (${touched}),
      cur AS (
-       SELECT s.dataset, s.record_id, s.outcome, s.reason_code, s.person_id,
-              (SELECT min(v.received_at) FROM source_records v
-                WHERE v.channel = 'ministry' AND v.dataset = s.dataset AND v.record_id = s.record_id) AS first_at
+       SELECT s.dataset, s.record_id, s.outcome, s.reason_code, s.person_id, f.first_at
          FROM touched t
          JOIN source_records s ON s.channel = 'ministry' AND s.dataset = t.dataset AND s.record_id = t.record_id AND s.is_current
+         -- a lateral join, not a scalar subquery in the select list: first_at is used three times
+         -- below, and the inlined subquery was evaluated (one probe of the version key) for each use
+         CROSS JOIN LATERAL (SELECT min(v.received_at) AS first_at FROM source_records v
+                              WHERE v.channel = 'ministry' AND v.dataset = s.dataset AND v.record_id = s.record_id) f
         WHERE s.record_id <> '' AND s.outcome IN ('staged', 'rejected', 'skipped') AND s.dataset = ANY($2::text[])
           -- AUTH only for remote assisted certification (channel 06): the staged event's signal,
           -- or the channel as sent (trimmed) when the record was rejected or skipped. That channel
