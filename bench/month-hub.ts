@@ -11,7 +11,8 @@ import { sandboxSources } from '../sandbox/hub-sources.ts';
 import type { Db, Queryable } from '../mirror/index.ts';
 import { loadRoster, migrate, openDatabase, refreshMatchStatistics, rosterShards } from '../mirror/index.ts';
 import { emptyIngestStats, ingestAll } from '../pipeline/ingest.ts';
-import { decideArea, publishArea } from '../pipeline/match.ts';
+import { decideShard } from '../matching/index.ts';
+import { publishArea, readAreasAhead } from '../pipeline/match.ts';
 import type { PullCounts, RosterEntry } from '../schemas/types.ts';
 import { jsonMembers } from './json-members.ts';
 import { verifyMonth } from './month-verify.ts';
@@ -101,10 +102,20 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
     decide.start();
     await refreshMatchStatistics(db);
     decide.stop();
-    for (const shard of await rosterShards(db)) {
+    // the next shard is read while this one is decided and published: "decide" is the wait for
+    // a shard's inputs plus the engine, "publish" the shard's transaction
+    const areas = readAreasAhead(db, await rosterShards(db))[Symbol.asyncIterator]();
+    for (;;) {
       decide.start();
-      const results = await decideArea(db, shard.areaCode, config.period, config.asOf);
+      const next = await areas.next();
+      if (next.done) {
+        decide.stop();
+        break;
+      }
+      const area = next.value;
+      const results = decideShard(area.entries, area.byPerson, { period: config.period, asOf: config.asOf });
       decide.stop();
+      const shard = { areaCode: area.areaCode };
       publish.start();
       await publishArea(db, shard.areaCode, config.period, config.runId, results, `${config.asOf}T00:00:00+08:00`);
       publish.stop();

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Connector, CursorState, PulledRecord } from '../connectors/kit/connector.ts';
 import type { RetryHook } from '../connectors/kit/retry.ts';
 import { toChinaIso } from '../lib/china-time.ts';
+import { oneAhead } from '../lib/ahead.ts';
 import { createError } from '../lib/errors.ts';
 import { silentLogger } from '../lib/log.ts';
 import type { Logger } from '../lib/log.ts';
@@ -131,7 +132,10 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
   const stats = options.stats;
   try {
     let waitFrom = performance.now();
-    for await (const page of fetchingAhead(connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize, onRetry }))) {
+    // fetching page n+1 overlaps normalizing and committing page n; pages are still committed in
+    // order, each with its cursor, and a page fetched ahead but never committed is fetched again
+    // from the committed cursor next time
+    for await (const page of oneAhead(connector.pull(dataset, state, { asOf, signal, pageSize: options.pageSize, onRetry }))) {
       const normalizeFrom = performance.now();
       const normalized = page.records.map((rec) => (rec.withdrawn ? undefined : normalizeRecord(normalize, channel, dataset, rec, asOf)));
       const stageFrom = performance.now();
@@ -212,37 +216,6 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
     `pull ${channel}/${dataset} done: pulled ${totals.pulled}, staged ${totals.staged}, rejected ${totals.rejected}, skipped ${totals.skipped} in ${progress.pages} pages`,
   );
   return { ...totals };
-}
-
-/**
- * The pages of `source`, each handed on while the next one is already being fetched, so that
- * fetching page n+1 overlaps normalizing and committing page n. The cursor rule holds: pages are
- * still committed one after another in order, each with its own cursor, and a page fetched ahead
- * but never committed (an abort, a failure of page n) is fetched again from the committed cursor
- * next time. A failure fetching ahead surfaces only when the next page is asked for, after page n
- * was committed, as it would have without the look-ahead.
- */
-async function* fetchingAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  const it = source[Symbol.asyncIterator]();
-  let next = it.next();
-  // awaited below; this keeps a failure of a fetch nobody waits for any more from being unhandled
-  next.catch(() => undefined);
-  let done = false;
-  try {
-    for (;;) {
-      const r = await next;
-      if (r.done) {
-        done = true;
-        return;
-      }
-      next = it.next();
-      next.catch(() => undefined);
-      yield r.value;
-    }
-  } finally {
-    // the consumer stopped early: let the source close (it waits for the fetch in flight)
-    if (!done) await it.return?.(undefined)?.catch(() => undefined);
-  }
 }
 
 /**

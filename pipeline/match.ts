@@ -7,6 +7,7 @@ import type { CaseToOpen, Db } from '../mirror/index.ts';
 import { decideShard, needsCase, isReminder } from '../matching/index.ts';
 import type { MatchEvent } from '../matching/index.ts';
 import type { Decision, Result, RosterEntry } from '../schemas/types.ts';
+import { oneAhead } from '../lib/ahead.ts';
 
 export interface ShardProgress {
   areaCode: string;
@@ -34,13 +35,41 @@ export interface MatchSummary {
   reminders: number;
 }
 
-/** Decide one shard (pure once its inputs are read). */
-export async function decideArea(db: Db, areaCode: string, period: string, asOf: string): Promise<Result[]> {
+/** What deciding one shard needs from the mirror: its roster entries and its persons' counted events. */
+export interface AreaInputs {
+  areaCode: string;
+  entries: RosterEntry[];
+  byPerson: Map<string, MatchEvent[]>;
+}
+
+/** Reads one shard's inputs (memory bounded by the shard). */
+export async function readArea(db: Db, areaCode: string): Promise<AreaInputs> {
   const entries: RosterEntry[] = [];
   for await (const e of readRosterShard(db, areaCode)) entries.push(e);
   const byPerson = new Map<string, MatchEvent[]>();
   for await (const group of groupByPerson(countedEventsForRosterArea(db, areaCode))) byPerson.set(group.personId, group.events);
+  return { areaCode, entries, byPerson };
+}
+
+/** Decide one shard (pure once its inputs are read). */
+export async function decideArea(db: Db, areaCode: string, period: string, asOf: string): Promise<Result[]> {
+  const { entries, byPerson } = await readArea(db, areaCode);
   return decideShard(entries, byPerson, { period, asOf });
+}
+
+/**
+ * The shards' inputs in roster order, the next shard read while the caller decides and publishes
+ * the current one: the mirror's reads overlap the engine's CPU and the publishing transaction, at
+ * the cost of at most two shards in memory.
+ */
+export function readAreasAhead(db: Db, shards: readonly { areaCode: string }[], signal?: AbortSignal): AsyncGenerator<AreaInputs> {
+  async function* read(): AsyncGenerator<AreaInputs> {
+    for (const shard of shards) {
+      signal?.throwIfAborted();
+      yield await readArea(db, shard.areaCode);
+    }
+  }
+  return oneAhead(read());
 }
 
 export interface DecidedShard {
@@ -59,10 +88,10 @@ export async function* decideShards(db: Db, period: string, asOf: string, signal
   await refreshMatchStatistics(db);
   const shards = await rosterShards(db);
   let index = 0;
-  for (const shard of shards) {
+  for await (const area of readAreasAhead(db, shards, signal)) {
     signal?.throwIfAborted();
     index += 1;
-    yield { areaCode: shard.areaCode, results: await decideArea(db, shard.areaCode, period, asOf), index, total: shards.length };
+    yield { areaCode: area.areaCode, results: decideShard(area.entries, area.byPerson, { period, asOf }), index, total: shards.length };
   }
 }
 
@@ -74,10 +103,10 @@ export async function matchPeriod(options: MatchOptions): Promise<MatchSummary> 
   const shards = await rosterShards(db);
   const summary: MatchSummary = { persons: 0, decisions: { eligible: 0, ineligible: 0, suspect: 0, excluded: 0 }, casesOpened: 0, reminders: 0 };
   let done = 0;
-  for (const shard of shards) {
+  for await (const area of readAreasAhead(db, shards, options.signal)) {
     options.signal?.throwIfAborted();
-    const results = await decideArea(db, shard.areaCode, period, asOf);
-    const opened = await publishArea(db, shard.areaCode, period, runId, results, options.openedAt);
+    const results = decideShard(area.entries, area.byPerson, { period, asOf });
+    const opened = await publishArea(db, area.areaCode, period, runId, results, options.openedAt);
     summary.persons += results.length;
     summary.casesOpened += opened;
     for (const r of results) {
@@ -85,7 +114,7 @@ export async function matchPeriod(options: MatchOptions): Promise<MatchSummary> 
       if (isReminder(r, period)) summary.reminders += 1;
     }
     done += 1;
-    options.onShard?.({ areaCode: shard.areaCode, persons: results.length, casesOpened: opened, shardsDone: done, shardsTotal: shards.length });
+    options.onShard?.({ areaCode: area.areaCode, persons: results.length, casesOpened: opened, shardsDone: done, shardsTotal: shards.length });
   }
   return summary;
 }
