@@ -59,6 +59,11 @@ export interface StagedRecord {
   outcome: VersionOutcome;
   /** false when the content was already held (a re-pull): nothing was added */
   isNewVersion: boolean;
+  /**
+   * the pull that first staged this version (this page's pull for a new one; null when it was
+   * staged outside a pull): a version first staged by the pull now running was counted then
+   */
+  firstPullId: number | null;
   /** this version is now the record's current (newest) one */
   isCurrent: boolean;
   /** this page made it current: new and newest, or (by delivery) held and current again */
@@ -81,6 +86,7 @@ interface ExistingVersion {
   outcome: VersionOutcome;
   is_current: boolean;
   source_updated_at: string | null;
+  pull_id: number | null;
 }
 
 interface Version {
@@ -92,6 +98,8 @@ interface Version {
   isCurrent: boolean;
   /** is_current as the database holds it before this page */
   wasCurrent: boolean;
+  /** the pull that first staged it */
+  pullId: number | null;
 }
 
 interface NewVersion {
@@ -139,10 +147,10 @@ function bodyBytes(body: string | Uint8Array): Buffer {
  * with OFFSET 0 is not flattened into a join, so its only plan is the parameterized index scan
  * (96 ms for the same page, and flat as the dataset grows).
  */
-export const LOOKUP_VERSIONS = `SELECT v.arrival_seq, v.record_id, v.raw_hash, v.outcome, v.is_current, v.source_updated_at
+export const LOOKUP_VERSIONS = `SELECT v.arrival_seq, v.record_id, v.raw_hash, v.outcome, v.is_current, v.source_updated_at, v.pull_id
      FROM unnest($3::text[]) AS k(record_id)
      CROSS JOIN LATERAL (
-       SELECT s.arrival_seq, s.record_id, s.raw_hash, s.outcome, s.is_current, s.source_updated_at
+       SELECT s.arrival_seq, s.record_id, s.raw_hash, s.outcome, s.is_current, s.source_updated_at, s.pull_id
          FROM source_records s
         WHERE s.channel = $1 AND s.dataset = $2 AND s.record_id = k.record_id
        OFFSET 0
@@ -176,7 +184,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   const current = new Map<string, Version>();
   for (const row of existing) {
     const v: Version = {
-      arrivalSeq: row.arrival_seq, rawHash: row.raw_hash, outcome: row.outcome, updatedMs: orderKey(row.source_updated_at), isCurrent: row.is_current, wasCurrent: row.is_current,
+      arrivalSeq: row.arrival_seq, rawHash: row.raw_hash, outcome: row.outcome, updatedMs: orderKey(row.source_updated_at), isCurrent: row.is_current, wasCurrent: row.is_current, pullId: row.pull_id,
     };
     let byHash = versions.get(row.record_id);
     if (!byHash) versions.set(row.record_id, (byHash = new Map()));
@@ -211,7 +219,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
     }
     if (rec.withdrawn) {
       if (prior && prior.outcome === 'withdrawn') {
-        results.push({ recordId: rec.recordId, rawHash: prior.rawHash, outcome: 'withdrawn', isNewVersion: false, isCurrent: true, madeCurrent: false });
+        results.push({ recordId: rec.recordId, rawHash: prior.rawHash, outcome: 'withdrawn', isNewVersion: false, firstPullId: prior.pullId, isCurrent: true, madeCurrent: false });
         continue;
       }
       hash = withdrawalHash(prior?.rawHash ?? null);
@@ -231,11 +239,11 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
       // again (a line blanked, then restored byte for byte, counts again)
       const again = byDelivery && !held.isCurrent;
       if (again) makeCurrent(rec.recordId, held, prior);
-      results.push({ recordId: rec.recordId, rawHash: hash, outcome: held.outcome, isNewVersion: false, isCurrent: held.isCurrent, madeCurrent: again });
+      results.push({ recordId: rec.recordId, rawHash: hash, outcome: held.outcome, isNewVersion: false, firstPullId: held.pullId, isCurrent: held.isCurrent, madeCurrent: again });
       continue;
     }
 
-    const nv = newVersion(channel, dataset, rec, hash, updatedAt, updatedMs);
+    const nv = newVersion(channel, dataset, rec, hash, updatedAt, updatedMs, page.pullId);
     // arrivals only grow, so a new version wins every tie on update time
     const becomesCurrent = byDelivery || prior === null || nv.version.updatedMs >= prior.updatedMs;
     if (becomesCurrent) makeCurrent(rec.recordId, nv.version, prior);
@@ -243,7 +251,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
     if (!byHash) versions.set(rec.recordId, (byHash = new Map()));
     byHash.set(hash, nv.version);
     inserts.push(nv);
-    results.push({ recordId: rec.recordId, rawHash: hash, outcome: nv.outcome, isNewVersion: true, isCurrent: becomesCurrent, madeCurrent: becomesCurrent });
+    results.push({ recordId: rec.recordId, rawHash: hash, outcome: nv.outcome, isNewVersion: true, firstPullId: page.pullId, isCurrent: becomesCurrent, madeCurrent: becomesCurrent });
   }
   // isCurrent of earlier results may have changed when a later record of the page superseded them
   for (const r of results) {
@@ -302,9 +310,9 @@ async function nextDelivery(tx: Queryable): Promise<number> {
   return rows[0].n;
 }
 
-function newVersion(channel: string, dataset: string, rec: RecordToStage, hash: string, updatedAt: string | null, updatedMs: number): NewVersion {
+function newVersion(channel: string, dataset: string, rec: RecordToStage, hash: string, updatedAt: string | null, updatedMs: number, pullId: number | null): NewVersion {
   const base = { recordId: rec.recordId, rawHash: hash, raw: rec.raw, updatedAt, reasonCode: null, personId: null, event: null, rejection: null };
-  const version = (outcome: VersionOutcome): Version => ({ arrivalSeq: null, rawHash: hash, outcome, updatedMs, isCurrent: false, wasCurrent: false });
+  const version = (outcome: VersionOutcome): Version => ({ arrivalSeq: null, rawHash: hash, outcome, updatedMs, isCurrent: false, wasCurrent: false, pullId });
   if (rec.withdrawn) return { ...base, outcome: 'withdrawn', version: version('withdrawn') };
   const n = rec.normalized;
   if (!n) throw new MirrorError('LIFECERT_MIRROR_INPUT_INVALID', `${channel}/${dataset} ${rec.recordId}: a new version needs its normalization outcome`);

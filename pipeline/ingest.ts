@@ -119,7 +119,10 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
   const pullId = await openPull(db, { runId, channel, dataset, asOf, startedAt: toChinaIso(startedMs) });
   const log = (options.log ?? silentLogger).child({ channel, dataset, pullId, runId });
   log.info({ event: 'pull.start', asOf, resumed: state !== null }, `pull ${channel}/${dataset} started`);
-  // (record id, content) already counted in this pull; the hash prefix keeps it small
+  // (record id, content) held from before this pull and already counted in it (and what an
+  // interrupted pull of the run counted). A version this pull staged first needs no entry: the
+  // mirror says which pull first staged a version, and that pull counted it then — so the set
+  // holds the re-served overlap of earlier pulls (the late-arrival margin), not the dataset.
   const counted = new Set<string>();
   for (const v of options.alreadyCounted ?? []) counted.add(countKey(v.recordId, v.rawHash));
   const onRetry: RetryHook = (error, attempt, delayMs) => {
@@ -154,7 +157,7 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
           state: page.state,
           versionOrder: page.versionOrder,
         });
-        const tally = tallyPage(staged, counted);
+        const tally = tallyPage(staged, counted, pullId);
         await recordPullProgress(tx, pullId, {
           pages: seq,
           withdrawn: progress.withdrawn + tally.pageWithdrawn,
@@ -247,7 +250,13 @@ function normalizeRecord(normalize: NormalizeFn, channel: string, dataset: strin
   }
 }
 
-function tallyPage(staged: StagedPage, counted: ReadonlySet<string>): { pageCounts: PullCounts; pageWithdrawn: number; newKeys: string[] } {
+/**
+ * What a committed page adds to its pull's counts: each (record id, content) once per pull, as
+ * what it became. A version counts unless this pull counted it already — staged first by this
+ * pull (on an earlier page, or earlier on this one), or held from before and in `counted`.
+ * `newKeys`: the held versions counted now, for `counted` once the page is committed.
+ */
+function tallyPage(staged: StagedPage, counted: ReadonlySet<string>, pullId: number): { pageCounts: PullCounts; pageWithdrawn: number; newKeys: string[] } {
   const pageCounts = zeroCounts();
   let pageWithdrawn = 0;
   const newKeys: string[] = [];
@@ -258,6 +267,14 @@ function tallyPage(staged: StagedPage, counted: ReadonlySet<string>): { pageCoun
       if (rec.madeCurrent) pageWithdrawn++;
       continue;
     }
+    if (rec.isNewVersion) {
+      // first staged now: never counted before, in this pull or any other
+      pageCounts.pulled++;
+      pageCounts[rec.outcome]++;
+      continue;
+    }
+    // held: staged first by this pull (an earlier page, or this page's own first copy) → counted then
+    if (rec.firstPullId === pullId) continue;
     const key = countKey(rec.recordId, rec.rawHash);
     if (counted.has(key) || inPage.has(key)) continue;
     inPage.add(key);
@@ -383,7 +400,7 @@ export async function stageRecords(options: RecordsToStage): Promise<PullCounts 
         state: { stagedBy: 'stageRecords', at: toChinaIso(startedMs) },
         versionOrder: records.some((r) => r.updatedAt !== '') ? undefined : 'delivery',
       });
-      const { pageCounts, pageWithdrawn } = tallyPage(staged, new Set());
+      const { pageCounts, pageWithdrawn } = tallyPage(staged, new Set(), pullId);
       await recordPullProgress(tx, pullId, { pages: 1, withdrawn: pageWithdrawn, ...pageCounts });
       return { totals: pageCounts, newVersions: staged.newVersions };
     });

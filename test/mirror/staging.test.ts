@@ -60,7 +60,7 @@ forEachDatabase('staging', ({ db }) => {
   it('stages an event with its provenance: stable event id, raw hash, times', async () => {
     const r = rec('DC-1', '2026-11-20T09:12:45+08:00', { idNumber: P1 }, death(P1, '2026-11-19'));
     const res = await stage([r]);
-    assert.deepEqual(res.records, [{ recordId: 'DC-1', rawHash: rawHash(r.raw), outcome: 'staged', isNewVersion: true, isCurrent: true, madeCurrent: true }]);
+    assert.deepEqual(res.records, [{ recordId: 'DC-1', rawHash: rawHash(r.raw), outcome: 'staged', isNewVersion: true, firstPullId: pullId, isCurrent: true, madeCurrent: true }]);
     const events = await eventsForPerson(db(), P1);
     const expected: CanonicalEvent = {
       eventId: eventId('health', 'death-certificates', 'DC-1'), source: 'health', dataset: 'death-certificates', recordId: 'DC-1',
