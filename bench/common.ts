@@ -95,3 +95,10 @@ export function parseBenchOptions<T>(argv: string[], size: { flag: string; quick
   const value = typeof given === 'string' ? size.parse(given) : values.quick ? size.quick : size.fallback;
   return { size: value, seed: typeof values.seed === 'string' ? values.seed : '1', postgres: !values['no-postgres'] };
 }
+
+/** A command-line count: a positive whole number, or an error naming the flag. */
+export function positiveWhole(text: string, flag: string): number {
+  const n = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(n) || n < 1) throw new Error(`${flag} takes positive whole numbers, got '${text}'`);
+  return n;
+}

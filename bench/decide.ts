@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { decide as currentDecide } from '../matching/index.ts';
 import type { DecideOptions, MatchEvent } from '../matching/types.ts';
 import type { Result, RosterEntry } from '../schemas/types.ts';
-import { environment, runBench } from './common.ts';
+import { environment, positiveWhole as positive, runBench } from './common.ts';
 import type { Teardown } from './common.ts';
 import { decideWorkload } from './decide-workload.ts';
 
@@ -35,12 +35,6 @@ interface Options {
   seed: string;
   rounds: number;
   against: string | null;
-}
-
-function positive(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got '${text}'`);
-  return n;
 }
 
 function parseOptions(argv: string[]): Options | null {

@@ -71,7 +71,29 @@ function timed<T extends Queryable>(q: T): T {
   });
 }
 
+/**
+ * Peaks of the hub's memory by kind, sampled twice a second (on stderr at the end): how much of
+ * the peak RSS is live JavaScript objects, how much the heap the collector keeps around them, and
+ * how much buffers outside it.
+ */
+function watchMemory(): () => string {
+  const peak = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    for (const k of Object.keys(peak) as (keyof typeof peak)[]) peak[k] = Math.max(peak[k], m[k]);
+  };
+  const timer = setInterval(sample, 500);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    sample();
+    const mib = (n: number): string => `${(n / 1048576).toFixed(0)} MiB`;
+    return `hub memory peaks: RSS ${mib(peak.rss)}, V8 heap ${mib(peak.heapTotal)} of which live objects ≤ ${mib(peak.heapUsed)}, external ${mib(peak.external)} (array buffers ${mib(peak.arrayBuffers)})`;
+  };
+}
+
 export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResult> {
+  const memory = watchMemory();
   const setup = new Meter();
   setup.start();
   const db = timed(await openDatabase({ databaseUrl: config.databaseUrl }));
@@ -124,6 +146,7 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
     }
     matchWall.stop();
     const peakRssKiB = process.resourceUsage().maxRSS;
+    process.stderr.write(`  ${memory()}\n`);
     for (const [k, v] of [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) process.stderr.write(`${v.ms.toFixed(0).padStart(8)} ms ${String(v.n).padStart(7)}×  ${k}\n`);
     await send({ kind: 'stage', stage: 'verify' satisfies HubStage });
 

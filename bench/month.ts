@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { STREAM_CHUNK } from '../sandbox/generate.ts';
 import { spawnSandbox } from '../sandbox/child.ts';
 import type { SandboxProcess } from '../sandbox/child.ts';
-import { Teardown, environment, runBench } from './common.ts';
+import { Teardown, environment, positiveWhole, runBench } from './common.ts';
 import { createScratchDatabase, findPostgres, redactUrl } from './postgres.ts';
 import type { GenerateConfig, GenerateResult } from './month-generate.ts';
 import type { FloorConfig, FloorMessage, FloorResult, MonthHubConfig, MonthHubMessage, MonthHubResult } from './month-messages.ts';
@@ -46,6 +46,8 @@ const USAGE = `usage: npm run bench -- [--persons N,N,...] [--seed S] [--quick] 
   --workers N,N  also the month as queued jobs on N \`lifecert worker\` processes, for each N
                  (needs Redis: REDIS_URL, else 127.0.0.1:6379); bench/month-workers.ts
   --worker-concurrency N  with --workers: each worker's \`--concurrency\` (pulls at once per source queue)
+  --hub-heap MiB the hub process's V8 heap limit (--max-old-space-size): its peak RSS is mostly
+                 garbage the collector has not yet needed to reclaim, and this bounds it
 Worlds (the monthly mix, faults off, streamed generation) are cached in bench/.cache/ by size, seed,
 mix and generator source. PostgreSQL:
 DATABASE_URL's server, else 127.0.0.1:5432; a fresh database lifecert_bench_<random> per size,
@@ -65,6 +67,8 @@ interface Options {
   workers?: number[];
   /** --worker-concurrency: `lifecert worker --concurrency N` */
   workerConcurrency?: number;
+  /** --hub-heap: the hub process's V8 old-space limit, MiB (`--max-old-space-size`) */
+  hubHeapMiB?: number;
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -81,6 +85,7 @@ function parseOptions(argv: string[]): Options | null {
       render: { type: 'string' },
       workers: { type: 'string' },
       'worker-concurrency': { type: 'string' },
+      'hub-heap': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -93,8 +98,7 @@ function parseOptions(argv: string[]): Options | null {
   if (values.quick && values.persons !== undefined) throw new Error('--quick already sets --persons: give one of them, not both');
   let sizes = values.quick ? QUICK_SIZES : DEFAULT_SIZES;
   if (typeof values.persons === 'string') {
-    sizes = values.persons.split(',').map((x) => Number(x.trim()));
-    for (const n of sizes) if (!Number.isInteger(n) || n < 1) throw new Error(`--persons must be positive integers separated by commas, got '${values.persons}'`);
+    sizes = values.persons.split(',').map((x) => positiveWhole(x, '--persons'));
   }
   if (values.huge && !sizes.includes(HUGE)) sizes = [...sizes, HUGE];
   const cpuProf = typeof values['cpu-prof'] === 'string' ? path.resolve(values['cpu-prof']) : undefined;
@@ -102,16 +106,15 @@ function parseOptions(argv: string[]): Options | null {
   let workerConcurrency: number | undefined;
   if (typeof values['worker-concurrency'] === 'string') {
     if (!workers) throw new Error('--worker-concurrency goes with --workers');
-    workerConcurrency = Number(values['worker-concurrency']);
-    if (!Number.isInteger(workerConcurrency) || workerConcurrency < 1) throw new Error(`--worker-concurrency must be a positive whole number, got '${values['worker-concurrency']}'`);
+    workerConcurrency = positiveWhole(values['worker-concurrency'], '--worker-concurrency');
   }
-  return { sizes, seed: typeof values.seed === 'string' ? values.seed : '1', docs: !values['no-docs'], cpuProf, keepDb: values['keep-db'] === true, workers, workerConcurrency };
+  const hubHeapMiB = typeof values['hub-heap'] === 'string' ? positiveWhole(values['hub-heap'], '--hub-heap') : undefined;
+  return { sizes, seed: typeof values.seed === 'string' ? values.seed : '1', docs: !values['no-docs'], cpuProf, keepDb: values['keep-db'] === true, workers, workerConcurrency, hubHeapMiB };
 }
 
 /** `--workers 1,2`: distinct positive whole numbers. */
 function parseWorkerCounts(text: string): number[] {
-  const counts = text.split(',').map((x) => Number(x.trim()));
-  for (const n of counts) if (!Number.isInteger(n) || n < 1) throw new Error(`--workers must be positive whole numbers separated by commas, got '${text}'`);
+  const counts = text.split(',').map((x) => positiveWhole(x, '--workers'));
   if (new Set(counts).size !== counts.length) throw new Error(`--workers lists a count twice: '${text}'`);
   return counts;
 }
@@ -204,7 +207,7 @@ function runChild<R>(script: string, config: unknown, cpuProf: string | undefine
   });
 }
 
-async function runSize(persons: number, seed: string, adminUrl: string, cpuProf: string | undefined, keepDb: boolean, teardown: Teardown): Promise<MonthRun> {
+async function runSize(persons: number, seed: string, adminUrl: string, cpuProf: string | undefined, keepDb: boolean, hubHeapMiB: number | undefined, teardown: Teardown): Promise<MonthRun> {
   const world = await obtainWorld(persons, seed, teardown);
   const scratch = await createScratchDatabase(adminUrl);
   if (!keepDb) teardown.add(`drop database ${scratch.name}`, () => scratch.drop());
@@ -235,7 +238,7 @@ async function runSize(persons: number, seed: string, adminUrl: string, cpuProf:
     await watch.mark(phase);
     process.stderr.write(`  ${phase} done; ${stage}…\n`);
     phase = stage;
-  }, (pid) => watch.watch(pid, 'hub'));
+  }, (pid) => watch.watch(pid, 'hub'), hubHeapMiB === undefined ? [] : [`--max-old-space-size=${hubHeapMiB}`]);
   await watch.mark(phase);
   const sandboxExit = await sandbox.close();
   sandboxOpen = false;
@@ -300,7 +303,7 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
   if ('skipped' in found) throw new Error(`npm run bench needs PostgreSQL: ${found.skipped}`);
   const runs: MonthRun[] = [];
   for (const persons of options.sizes) {
-    const run = await runSize(persons, options.seed, found.adminUrl, options.cpuProf, options.keepDb, teardown);
+    const run = await runSize(persons, options.seed, found.adminUrl, options.cpuProf, options.keepDb, options.hubHeapMiB, teardown);
     if (options.workers) {
       run.workers = await runWorkersMonth({ world: await obtainWorld(persons, options.seed, teardown), adminUrl: found.adminUrl, redisUrl: benchRedisUrl(), counts: options.workers, keepDb: options.keepDb, teardown,
         workerArgs: options.workerConcurrency === undefined ? [] : ['--concurrency', String(options.workerConcurrency)],

@@ -19,7 +19,7 @@ import { loadRoster } from '../mirror/roster.ts';
 import { generateWorld, writeWorld } from '../sandbox/generate.ts';
 import type { GeneratedWorld } from '../sandbox/generate.ts';
 import { spawnSandbox } from '../sandbox/child.ts';
-import { environment, runBench } from './common.ts';
+import { environment, positiveWhole as positive, runBench } from './common.ts';
 import { createScratchDatabase, findPostgres } from './postgres.ts';
 import { benchRedisUrl, datasetCounts, dropPrefix, forkWorker, runPhases, runQueued, writeSandboxHubConfig } from './queued-run.ts';
 
@@ -49,11 +49,6 @@ function parse(): Options | null {
   });
   if (values.help) return null;
   if (values.quick && (values.persons !== undefined || values.workers !== undefined)) throw new Error('--quick sets --persons and --workers: give one or the other');
-  const positive = (text: string, flag: string) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} takes positive whole numbers, got '${text}'`);
-    return n;
-  };
   return {
     persons: values.quick ? 2_000 : positive(values.persons ?? '20000', '--persons'),
     workers: values.quick ? [2] : (values.workers ?? '1,2').split(',').map((x) => positive(x.trim(), '--workers')),
