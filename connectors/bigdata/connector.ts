@@ -7,7 +7,8 @@ import { callOptions, checkFailure } from '../kit/connector-deps.ts';
 import type { RetryConfig } from '../kit/connector-deps.ts';
 import { ConnectorError } from '../kit/errors/connector-error.ts';
 import { assertDataset } from '../kit/datasets.ts';
-import { asOfEndMs, highWaterOf, laterHighWater, versionKey, windowStartMs } from '../kit/high-water.ts';
+import { asOfEndMs, digestText, highWaterOf, laterHighWater, versionDigest, windowStartMs } from '../kit/high-water.ts';
+import { DigestSet } from '../../lib/digest-set.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
 import { throwIfAborted } from '../kit/retry.ts';
 import { PagingWatch } from '../kit/paging.ts';
@@ -76,7 +77,7 @@ async function* pullDataset(
   const cutoff = asOfEndMs(options.asOf);
   const updatedSince = toChinaIso(windowStartMs(state, config.initialDate));
   const limit = Math.min(options.pageSize ?? config.pageSize, 1000);
-  const seen = new Set<string>();
+  const seen = new DigestSet();
   const followed = new Set<string>();
   const watch = new PagingWatch('the center');
   let highWater = state?.highWater ?? null;
@@ -96,10 +97,9 @@ async function* pullDataset(
         reachedCutoff = true;
         break;
       }
-      const key = versionKey(record);
-      keys.push(key);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const digest = versionDigest(record);
+      keys.push(digestText(digest));
+      if (!seen.add(digest)) continue;
       records.push(record);
       if (!Number.isNaN(t)) highWater = laterHighWater(highWater, highWaterOf(t));
     }

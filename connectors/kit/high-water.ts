@@ -48,16 +48,20 @@ export function highWaterOf(ms: number): string {
 }
 
 /**
- * Identity of one served version: a digest of its record id and its content, key order ignored.
- * A pull keeps the key of every version it served (to drop the overlap of offset paging), so the
- * key is a fixed 43-character digest rather than the record's text: about 100 bytes a version
- * instead of several hundred, a few hundred MB less for a province's largest dataset. The record
- * id goes into the digest, not beside it: an id cut out of a page's text (the SOAP reader's)
- * is a slice that keeps the whole page alive, and a key holding it kept every page of the pull
- * in memory — about 1 GB at 1,000,000 persons, where the hub ran out of a 1 GiB heap.
+ * Identity of one served version: sha-256 of its record id and its content, key order ignored.
+ * A pull keeps the first 128 bits of it for every version it served (to drop the overlap of offset
+ * paging) in a DigestSet (lib/digest-set.ts): a few dozen bytes a version. The record id goes into
+ * the digest, not beside it: an id cut out of a page's text (the SOAP reader's) is a slice that
+ * keeps the whole page alive, and keys holding ids kept every page of a pull in memory — about
+ * 1 GB at 1,000,000 persons, where the hub ran out of a 1 GiB heap.
  */
-export function versionKey(record: PulledRecord): string {
-  return hash('sha256', `${record.recordId}\u0000${stableStringify(record.raw)}`, 'base64url');
+export function versionDigest(record: PulledRecord): Buffer {
+  return hash('sha256', `${record.recordId}\u0000${stableStringify(record.raw)}`, 'buffer');
+}
+
+/** The version's digest as page-local text (what the paging watch compares pages by). */
+export function digestText(digest: Buffer): string {
+  return digest.toString('base64url', 0, 16);
 }
 
 export function stableStringify(value: unknown): string {

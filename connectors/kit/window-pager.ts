@@ -9,7 +9,8 @@
 // one more look at the total, so rows that arrived after the last page are not missed either.
 import type { Page, PullOptions, PulledRecord } from './connector.ts';
 import { ConnectorError } from './errors/connector-error.ts';
-import { asOfEndMs, laterHighWater, LATE_ARRIVAL_MS, versionKey, highWaterOf, windowStartMs } from './high-water.ts';
+import { asOfEndMs, digestText, laterHighWater, LATE_ARRIVAL_MS, versionDigest, highWaterOf, windowStartMs } from './high-water.ts';
+import { DigestSet } from '../../lib/digest-set.ts';
 import type { HighWaterState } from './high-water.ts';
 import { throwIfAborted } from './retry.ts';
 import { PagingWatch } from './paging.ts';
@@ -68,7 +69,7 @@ export function dateWindow(state: HighWaterState | null, config: Readonly<DateWi
 
 export async function* pageWindow<T>(options: WindowPagerOptions<T>): AsyncGenerator<Page<HighWaterState>> {
   const maxPasses = options.maxPasses ?? 6;
-  const seen = new Set<string>();
+  const seen = new DigestSet();
   const watch = new PagingWatch('the source');
   let highWater: string | null = options.state?.highWater ?? null; // newest update time yielded
   let committed: string | null = highWater; // what states have said so far (monotonic)
@@ -104,10 +105,9 @@ export async function* pageWindow<T>(options: WindowPagerOptions<T>): AsyncGener
           break;
         }
         if (t > newestServedMs) newestServedMs = t;
-        const key = versionKey(record);
-        keys.push(key);
-        if (seen.has(key)) continue;
-        seen.add(key);
+        const digest = versionDigest(record);
+        keys.push(digestText(digest));
+        if (!seen.add(digest)) continue;
         records.push(record);
         if (!Number.isNaN(t)) highWater = laterHighWater(highWater, highWaterOf(t));
       }
