@@ -137,9 +137,8 @@ export async function runMonthHub(config: MonthHubConfig): Promise<MonthHubResul
       const area = next.value;
       const results = decideShard(area.entries, area.byPerson, { period: config.period, asOf: config.asOf });
       decide.stop();
-      const shard = { areaCode: area.areaCode };
       publish.start();
-      await publishArea(db, shard.areaCode, config.period, config.runId, results, `${config.asOf}T00:00:00+08:00`);
+      await publishArea(db, area.areaCode, config.period, config.runId, results, `${config.asOf}T00:00:00+08:00`);
       publish.stop();
       matched += results.length;
       for (const r of results) decisions[r.decision] = (decisions[r.decision] ?? 0) + 1;

@@ -207,7 +207,8 @@ function runChild<R>(script: string, config: unknown, cpuProf: string | undefine
   });
 }
 
-async function runSize(persons: number, seed: string, adminUrl: string, cpuProf: string | undefined, keepDb: boolean, hubHeapMiB: number | undefined, teardown: Teardown): Promise<MonthRun> {
+async function runSize(persons: number, options: Options, adminUrl: string, teardown: Teardown): Promise<MonthRun> {
+  const { seed, cpuProf, keepDb, hubHeapMiB } = options;
   const world = await obtainWorld(persons, seed, teardown);
   const scratch = await createScratchDatabase(adminUrl);
   if (!keepDb) teardown.add(`drop database ${scratch.name}`, () => scratch.drop());
@@ -303,7 +304,7 @@ async function main(options: Options, teardown: Teardown): Promise<number> {
   if ('skipped' in found) throw new Error(`npm run bench needs PostgreSQL: ${found.skipped}`);
   const runs: MonthRun[] = [];
   for (const persons of options.sizes) {
-    const run = await runSize(persons, options.seed, found.adminUrl, options.cpuProf, options.keepDb, options.hubHeapMiB, teardown);
+    const run = await runSize(persons, options, found.adminUrl, teardown);
     if (options.workers) {
       run.workers = await runWorkersMonth({ world: await obtainWorld(persons, options.seed, teardown), adminUrl: found.adminUrl, redisUrl: benchRedisUrl(), counts: options.workers, keepDb: options.keepDb, teardown,
         workerArgs: options.workerConcurrency === undefined ? [] : ['--concurrency', String(options.workerConcurrency)],

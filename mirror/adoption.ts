@@ -71,7 +71,7 @@ export async function deriveAdoptionItems(db: Queryable, scope: AdoptionScope, o
     // the pull's own versions through the pull index alone: with the statistics of a table the
     // month is still filling, the planner also read the ministry's whole range of the version key
     // and AND-ed the two bitmaps (8 s for a 45,000-record pull at 300,000 persons, and growing
-    // with the table); the materialized pull is the one plan whatever the statistics say
+    // with the table); behind OFFSET 0 the pull's subquery has that one plan whatever the statistics say
     touched = `SELECT DISTINCT p.dataset, p.record_id
                  FROM (SELECT channel, dataset, record_id FROM source_records WHERE pull_id = $4 OFFSET 0) AS p
                 WHERE p.channel = 'ministry' AND p.dataset = ANY($2::text[])`;

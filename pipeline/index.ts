@@ -4,7 +4,7 @@
 export { ingestDataset, ingestAll, stageRecords } from './ingest.ts';
 export { emptyIngestStats } from './ingest.ts';
 export type { IngestStats, IngestDatasetOptions, IngestAllOptions, PageProgress, NormalizeFn, RecordsToStage } from './ingest.ts';
-export { matchPeriod, decideShards, decideArea, readArea, readAreasAhead, publishArea, casesToOpen } from './match.ts';
+export { matchPeriod, decideShards, decideArea, publishArea, casesToOpen } from './match.ts';
 export type { MatchOptions, MatchSummary, DecidedShard, ShardProgress } from './match.ts';
 export { exportList, EXPORT_FORMATS, EXPORT_LISTS } from './export.ts';
 export { IngestError, IngestAbortedError, IngestRunError } from './errors.ts';

@@ -43,7 +43,7 @@ export interface AreaInputs {
 }
 
 /** Reads one shard's inputs (memory bounded by the shard). */
-export async function readArea(db: Db, areaCode: string): Promise<AreaInputs> {
+async function readArea(db: Db, areaCode: string): Promise<AreaInputs> {
   const entries: RosterEntry[] = [];
   for await (const e of readRosterShard(db, areaCode)) entries.push(e);
   const byPerson = new Map<string, MatchEvent[]>();

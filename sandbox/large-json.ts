@@ -11,7 +11,6 @@ const WHOLE = 64 * 1024 * 1024;
 
 const limit = { whole: WHOLE };
 
-
 function skipSpace(buf: Buffer, i: number, end: number): number {
   while (i < end && isSpace(buf[i])) i++;
   return i;

@@ -7,7 +7,7 @@ import { callOptions, checkFailure } from '../kit/connector-deps.ts';
 import type { RetryConfig } from '../kit/connector-deps.ts';
 import { ConnectorError } from '../kit/errors/connector-error.ts';
 import { assertDataset } from '../kit/datasets.ts';
-import { asOfEndMs, digestText, highWaterOf, laterHighWater, versionDigest, windowStartMs } from '../kit/high-water.ts';
+import { asOfEndMs, firstServing, highWaterOf, laterHighWater, windowStartMs } from '../kit/high-water.ts';
 import { DigestSet } from '../../lib/digest-set.ts';
 import type { HighWaterState } from '../kit/high-water.ts';
 import { throwIfAborted } from '../kit/retry.ts';
@@ -97,9 +97,7 @@ async function* pullDataset(
         reachedCutoff = true;
         break;
       }
-      const digest = versionDigest(record);
-      keys.push(digestText(digest));
-      if (!seen.add(digest)) continue;
+      if (!firstServing(seen, keys, record)) continue;
       records.push(record);
       if (!Number.isNaN(t)) highWater = laterHighWater(highWater, highWaterOf(t));
     }

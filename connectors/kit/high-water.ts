@@ -3,6 +3,7 @@
 // may add records up to one day older than what it already served (sources.md).
 import { hash } from 'node:crypto';
 import type { PulledRecord } from './connector.ts';
+import type { DigestSet } from '../../lib/digest-set.ts';
 import { endOfChinaDay, parseUpdateTime, toChinaIso } from '../../lib/china-time.ts';
 import { ConnectorError } from './errors/connector-error.ts';
 
@@ -55,13 +56,19 @@ export function highWaterOf(ms: number): string {
  * keeps the whole page alive, and keys holding ids kept every page of a pull in memory — about
  * 1 GB at 1,000,000 persons, where the hub ran out of a 1 GiB heap.
  */
-export function versionDigest(record: PulledRecord): Buffer {
+function versionDigest(record: PulledRecord): Buffer {
   return hash('sha256', `${record.recordId}\u0000${stableStringify(record.raw)}`, 'buffer');
 }
 
-/** The version's digest as page-local text (what the paging watch compares pages by). */
-export function digestText(digest: Buffer): string {
-  return digest.toString('base64url', 0, 16);
+/**
+ * One served record of a page: its version's key goes into `keys` (page-local text, what the
+ * paging watch compares pages by) and its digest into `seen`; true the first time the pull serves
+ * this version, false for the overlap of offset paging.
+ */
+export function firstServing(seen: DigestSet, keys: string[], record: PulledRecord): boolean {
+  const digest = versionDigest(record);
+  keys.push(digest.toString('base64url', 0, 16));
+  return seen.add(digest);
 }
 
 export function stableStringify(value: unknown): string {

@@ -9,7 +9,7 @@
 // one more look at the total, so rows that arrived after the last page are not missed either.
 import type { Page, PullOptions, PulledRecord } from './connector.ts';
 import { ConnectorError } from './errors/connector-error.ts';
-import { asOfEndMs, digestText, laterHighWater, LATE_ARRIVAL_MS, versionDigest, highWaterOf, windowStartMs } from './high-water.ts';
+import { asOfEndMs, firstServing, laterHighWater, LATE_ARRIVAL_MS, highWaterOf, windowStartMs } from './high-water.ts';
 import { DigestSet } from '../../lib/digest-set.ts';
 import type { HighWaterState } from './high-water.ts';
 import { throwIfAborted } from './retry.ts';
@@ -105,9 +105,7 @@ export async function* pageWindow<T>(options: WindowPagerOptions<T>): AsyncGener
           break;
         }
         if (t > newestServedMs) newestServedMs = t;
-        const digest = versionDigest(record);
-        keys.push(digestText(digest));
-        if (!seen.add(digest)) continue;
+        if (!firstServing(seen, keys, record)) continue;
         records.push(record);
         if (!Number.isNaN(t)) highWater = laterHighWater(highWater, highWaterOf(t));
       }

@@ -91,7 +91,7 @@ describe('error registry: the source', () => {
       },
       [path.join('lib', 'digest-set.ts')]: {
         count: 1,
-        why: 'RangeError for a digest shorter than 128 bits: its only callers pass sha-256 digests (connectors/kit/high-water.ts versionDigest), so it fires only on a programming error, as a typed array\'s own RangeError would',
+        why: 'RangeError for a digest shorter than 128 bits: its only callers pass sha-256 digests (connectors/kit/high-water.ts firstServing), so it fires only on a programming error, as a typed array\'s own RangeError would',
       },
       [path.join('connectors', 'civil', 'csv-file.ts')]: {
         count: 1,

@@ -7,6 +7,8 @@ import pg from 'pg';
 import { openDatabase } from '../../mirror/db.ts';
 import type { Db, DbKind } from '../../mirror/db.ts';
 import { migrate } from '../../mirror/migrate.ts';
+import { openPull } from '../../mirror/pulls.ts';
+import type { PageToStage, RecordToStage } from '../../mirror/staging.ts';
 import { DEFAULT_PG_ADMIN_URL, requirePostgres } from '../support/servers.ts';
 
 export const PG_ADMIN_URL = process.env.LIFECERT_TEST_PG_ADMIN_URL || DEFAULT_PG_ADMIN_URL;
@@ -83,6 +85,26 @@ export function forEachDatabase(title: string, body: (suite: DbSuite) => void, o
 /** Empties every table the staging and roster migrations create (between tests of one suite). */
 export async function resetMirror(db: Db): Promise<void> {
   await db.exec('TRUNCATE rejections, source_records, raw_pages, cursors, pulls, t1_recipients RESTART IDENTITY CASCADE');
+}
+
+/** An empty mirror with one running pull of health/death-certificates (the staging suites' start); its pull id. */
+export async function freshHealthPull(db: Db): Promise<number> {
+  await resetMirror(db);
+  return openPull(db, { runId: 'run-1', channel: 'health', dataset: 'death-certificates', asOf: '2026-11-28', startedAt: '2026-11-29T01:00:00+08:00' });
+}
+
+/** Page `seq` of that pull: the records, their raw records as the body, `{ page: seq }` as the cursor unless given. */
+export function healthPage(
+  pullId: number,
+  seq: number,
+  records: RecordToStage[],
+  options: { dataset?: string; state?: Record<string, unknown>; receivedAt?: string } = {},
+): PageToStage {
+  const dataset = options.dataset ?? 'death-certificates';
+  return {
+    pullId, channel: 'health', dataset, seq, request: `GET /v2/${dataset}?page=${seq}`,
+    body: JSON.stringify({ data: records.map((r) => r.raw) }), receivedAt: options.receivedAt ?? '2026-11-29T01:00:00+08:00', records, state: options.state ?? { page: seq },
+  };
 }
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

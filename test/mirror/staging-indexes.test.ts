@@ -5,11 +5,10 @@ import assert from 'node:assert/strict';
 import { datasetHealth } from '../../mirror/connector-health.ts';
 import type { Queryable, QueryResult } from '../../mirror/db.ts';
 import { MirrorError } from '../../mirror/errors.ts';
-import { openPull } from '../../mirror/pulls.ts';
 import { LOOKUP_VERSIONS, stagePage } from '../../mirror/staging.ts';
 import type { PageToStage, RecordToStage } from '../../mirror/staging.ts';
 import type { Normalized } from '../../schemas/types.ts';
-import { forEachDatabase, identityNumber, resetMirror } from './db-targets.ts';
+import { forEachDatabase, freshHealthPull, healthPage, identityNumber } from './db-targets.ts';
 
 const P1 = identityNumber('44010619500101001');
 
@@ -24,17 +23,13 @@ forEachDatabase('staging indexes (017)', ({ db }) => {
   let pullId: number;
   let seq = 0;
   beforeEach(async () => {
-    await resetMirror(db());
-    pullId = await openPull(db(), { runId: 'run-1', channel: 'health', dataset: 'death-certificates', asOf: '2026-11-28', startedAt: '2026-11-29T01:00:00+08:00' });
+    pullId = await freshHealthPull(db());
     seq = 0;
   });
 
   function page(records: RecordToStage[], dataset = 'death-certificates'): PageToStage {
     seq++;
-    return {
-      pullId, channel: 'health', dataset, seq, request: `GET /v2/${dataset}?page=${seq}`,
-      body: JSON.stringify({ data: records.map((r) => r.raw) }), receivedAt: '2026-11-29T01:00:00+08:00', records, state: { page: seq },
-    };
+    return healthPage(pullId, seq, records, { dataset });
   }
 
   async function newest(): Promise<Array<{ channel: string; dataset: string; newest_update_at: string | null }>> {

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import type { Queryable } from '../../mirror/db.ts';
 import { countedEventsByAreaPrefix, countedEventsForRosterArea, eventsForPerson, groupByPerson } from '../../mirror/events.ts';
 import { eventId, rawHash } from '../../mirror/hashing.ts';
-import { openPull } from '../../mirror/pulls.ts';
 import { loadRoster } from '../../mirror/roster.ts';
 import { loadCursor, stagePage } from '../../mirror/staging.ts';
-import type { PageToStage, RecordToStage, StagedPage } from '../../mirror/staging.ts';
+import type { RecordToStage, StagedPage } from '../../mirror/staging.ts';
 import type { CanonicalEvent, Normalized, RosterEntry } from '../../schemas/types.ts';
-import { forEachDatabase, identityNumber, resetMirror } from './db-targets.ts';
+import { forEachDatabase, freshHealthPull, healthPage, identityNumber } from './db-targets.ts';
 
 const P1 = identityNumber('44010619500101001');
 const P2 = identityNumber('44010619520202002');
@@ -31,17 +30,13 @@ forEachDatabase('staging', ({ db }) => {
   let pullId: number;
   let seq = 0;
   beforeEach(async () => {
-    await resetMirror(db());
-    pullId = await openPull(db(), { runId: 'run-1', channel: 'health', dataset: 'death-certificates', asOf: '2026-11-28', startedAt: '2026-11-29T01:00:00+08:00' });
+    pullId = await freshHealthPull(db());
     seq = 0;
   });
 
   async function stage(records: RecordToStage[], state: Record<string, unknown> = { page: seq + 1 }, receivedAt = '2026-11-29T01:00:00+08:00'): Promise<StagedPage> {
     seq++;
-    const page: PageToStage = {
-      pullId, channel: 'health', dataset: 'death-certificates', seq, request: `GET /v2/death-certificates?page=${seq}`,
-      body: JSON.stringify({ data: records.map((r) => r.raw) }), receivedAt, records, state,
-    };
+    const page = healthPage(pullId, seq, records, { state, receivedAt });
     return db().transaction((tx) => stagePage(tx, page));
   }
 
