@@ -42,7 +42,7 @@ const USAGE = `usage: npm run bench -- [--persons N,N,...] [--seed S] [--quick] 
   --no-docs      do not rewrite the figures section of docs/benchmarks.md
   --keep-db      keep the scratch databases (to look at plans afterwards; drop them yourself)
   --render F,F   no run: rewrite the figures of docs/benchmarks.md from result files (bench/results/…)
-  --cpu-prof DIR V8 CPU profiles (.cpuprofile) of the hub and floor processes into DIR
+  --cpu-prof DIR V8 CPU profiles (.cpuprofile) of the sandbox, hub and floor processes into DIR
   --workers N,N  also the month as queued jobs on N \`lifecert worker\` processes, for each N
                  (needs Redis: REDIS_URL, else 127.0.0.1:6379); bench/month-workers.ts
   --worker-concurrency N  with --workers: each worker's \`--concurrency\` (pulls at once per source queue)
@@ -217,7 +217,7 @@ async function runSize(persons: number, options: Options, adminUrl: string, tear
   const civilDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-bench-civil-'));
   teardown.add(`remove ${civilDir}`, () => fs.rmSync(civilDir, { recursive: true, force: true }));
   const sandboxStarted = performance.now();
-  const sandbox: SandboxProcess = await spawnSandbox({ worldFile: world.worldFile, civilDir, timeoutMs: 900_000 });
+  const sandbox: SandboxProcess = await spawnSandbox({ worldFile: world.worldFile, civilDir, timeoutMs: 900_000, ...(cpuProf ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', cpuProf] } : {}) });
   const sandboxStartSeconds = (performance.now() - sandboxStarted) / 1000;
   let sandboxOpen = true;
   teardown.add('stop the sandbox', async () => {

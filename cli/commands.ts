@@ -106,6 +106,7 @@ const sandbox: Command = {
     await new Promise<void>((resolve) => {
       const stop = () => {
         void sb.close().then(() => {
+          world.close();
           // a parent that forked us hears our peak memory (benchmarks, the demo's summary)
           if (!process.send) return resolve();
           process.send({ stopped: true, peakRssKiB: process.resourceUsage().maxRSS }, undefined, {}, () => resolve());

@@ -20,10 +20,10 @@ export interface SandboxExit {
 
 const BIN = path.resolve(import.meta.dirname, '../bin/lifecert.js');
 
-/** Start `lifecert sandbox --world FILE --port 0` and resolve once it listens. */
-export function spawnSandbox(options: { worldFile: string; civilDir: string; port?: number; timeoutMs?: number }): Promise<SandboxProcess> {
+/** Start `lifecert sandbox --world FILE --port 0` and resolve once it listens (`execArgv`: the node options of its process, e.g. a CPU profile). */
+export function spawnSandbox(options: { worldFile: string; civilDir: string; port?: number; timeoutMs?: number; execArgv?: string[] }): Promise<SandboxProcess> {
   const args = ['sandbox', '--world', options.worldFile, '--port', String(options.port ?? 0), '--civil-dir', options.civilDir];
-  const child: ChildProcess = fork(BIN, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execPath: process.execPath });
+  const child: ChildProcess = fork(BIN, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execPath: process.execPath, ...(options.execArgv ? { execArgv: [...process.execArgv, ...options.execArgv] } : {}) });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString('utf8')).slice(-4000);

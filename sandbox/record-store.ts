@@ -25,6 +25,14 @@ export interface RecordStore {
   firstAfterKey(ms: number, id: string): number;
   timeAt(index: number): number;
   idAt(index: number): string;
+  /**
+   * `slice(from, to).map(render).join('')`: the records' wire form as a simulator renders them.
+   * After `prerender(render)` with the same function, served from the texts rendered then while
+   * the dataset is unchanged (one read per page); otherwise rendered here.
+   */
+  renderedSlice(from: number, to: number, render: (row: SourceRow) => string): string;
+  /** Render every record once now (at start) for `renderedSlice`; nothing for a dataset held in memory. */
+  prerender(render: (row: SourceRow) => string): void;
   /** Add a record at its place in serving order (late-arriving data). */
   insert(row: SourceRow): void;
   /** Replace every held version of `row`'s record by `row` (it must be newer), or add it. */
@@ -48,6 +56,8 @@ export interface BaseRecords {
   firstAfterKey(ms: number, id: string): number;
   /** Indexes of every record whose id is `id` (a scan of the dataset). */
   indexesOfId(id: string): number[];
+  /** Every record rendered once by `render`, kept for reads of runs of records (a scratch file). */
+  prerender?(render: (row: SourceRow) => string): { join(from: number, to: number): string };
 }
 
 interface Added {
@@ -72,6 +82,8 @@ export class OverlayRecords implements RecordStore {
   private readonly added: Added[] = [];
   /** merged position of each added record (same order as `added`), recomputed after a change */
   private addedAt: number[] = [];
+  /** the base's records as `prerender` rendered them, and by which function */
+  private rendered: { render: (row: SourceRow) => string; texts: { join(from: number, to: number): string } } | null = null;
 
   constructor(label: string, base: BaseRecords, idField: string, timeField: string) {
     this.label = label;
@@ -134,6 +146,17 @@ export class OverlayRecords implements RecordStore {
     const rows: SourceRow[] = [];
     for (let i = a; i < b; i++) rows.push(this.at(i));
     return rows;
+  }
+
+  prerender(render: (row: SourceRow) => string): void {
+    if (this.base.prerender) this.rendered = { render, texts: this.base.prerender(render) };
+  }
+
+  renderedSlice(from: number, to: number, render: (row: SourceRow) => string): string {
+    const [a, b] = clampRange(from, to, this.length);
+    // with no run-time change the served positions are the base's, and so are its rendered texts
+    if (this.plain && this.rendered?.render === render) return this.rendered.texts.join(a, b);
+    return this.slice(a, b).map(render).join('');
   }
 
   jsonSlice(from: number, to: number): string {

@@ -47,6 +47,13 @@ export class SortedRecords implements RecordStore {
     return JSON.stringify(this.rows.slice(from, to));
   }
 
+  renderedSlice(from: number, to: number, render: (row: SourceRow) => string): string {
+    return this.rows.slice(from, to).map(render).join('');
+  }
+
+  /** Rows held in memory are rendered per page: nothing to prepare. */
+  prerender(): void {}
+
   /** Index of the first record whose update time is ≥ `ms`. */
   firstAtOrAfter(ms: number): number {
     let lo = 0;

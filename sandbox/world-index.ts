@@ -6,6 +6,8 @@
 // (the simulators never serve it). A malformed file is refused with WorldFileError
 // (LIFECERT_SANDBOX_WORLD_INVALID) naming the byte offset.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parseUpdateTime } from '../lib/china-time.ts';
 import { validateWorld } from '../schemas/index.ts';
 import { HEALTH_ID_FIELDS } from './health.ts';
@@ -102,13 +104,36 @@ class Blocks {
   }
 }
 
-/** The file a world index reads from: one descriptor, one scratch buffer. */
+/** The file a world index reads from: one descriptor, one scratch buffer, and the scratch files of its pre-rendered texts. */
 class WorldFile {
   readonly fd: number;
   private scratch = Buffer.allocUnsafe(64 * 1024);
+  private readonly rendered: number[] = [];
 
   constructor(fd: number) {
     this.fd = fd;
+  }
+
+  /**
+   * A new scratch file for pre-rendered texts, open for reading and writing. Its name is removed
+   * at once: the disk space lives as long as the descriptor, so nothing is left behind by a
+   * process that is killed rather than closed.
+   */
+  openScratch(): number {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-sandbox-rendered-'));
+    const name = path.join(dir, 'texts');
+    try {
+      const fd = fs.openSync(name, 'w+');
+      this.rendered.push(fd);
+      return fd;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  close(): void {
+    for (const fd of this.rendered.splice(0)) fs.closeSync(fd);
+    fs.closeSync(this.fd);
   }
 
   /** Read `length` bytes at file `offset` into `into` at `at`. */
@@ -254,6 +279,32 @@ export class FileDataset implements BaseRecords {
     return lo;
   }
 
+  /**
+   * Every record rendered once by `render` (a simulator's wire form of a row), written in serving
+   * order to a scratch file beside the index: the rendered texts of a run of records are then one
+   * read (RenderedTexts). Costs one pass over the dataset, at start rather than per page; the
+   * records are parsed and written `batch` at a time.
+   */
+  prerender(render: (row: SourceRow) => string, batch = PRERENDER_BATCH): RenderedTexts {
+    const out = this.file.openScratch();
+    const ends = new Float64Array(this.length);
+    let at = 0;
+    for (let from = 0; from < this.length; from += batch) {
+      const to = Math.min(from + batch, this.length);
+      const rows = this.rows(from, to);
+      const batchStart = at;
+      let text = '';
+      for (let k = 0; k < rows.length; k++) {
+        const rendered = render(rows[k]);
+        text += rendered;
+        at += Buffer.byteLength(rendered, 'utf8');
+        ends[from + k] = at;
+      }
+      writeAll(out, Buffer.from(text, 'utf8'), batchStart);
+    }
+    return new RenderedTexts(this.label, out, ends);
+  }
+
   indexesOfId(id: string): number[] {
     const out: number[] = [];
     // read a page at a time: one positioned read per record, one JSON.parse per page
@@ -262,6 +313,47 @@ export class FileDataset implements BaseRecords {
       for (let k = 0; k < rows.length; k++) if ((rows[k][this.idField] ?? '') === id) out.push(from + k);
     }
     return out;
+  }
+}
+
+const PRERENDER_BATCH = 1000;
+
+function writeAll(fd: number, bytes: Buffer, position: number): void {
+  let done = 0;
+  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
+}
+
+/** A dataset's records as one simulator renders them, in serving order, on disk (FileDataset.prerender). */
+export class RenderedTexts {
+  private readonly label: string;
+  private readonly fd: number;
+  /** byte offset just past record i's text */
+  private readonly ends: Float64Array;
+
+  constructor(label: string, fd: number, ends: Float64Array) {
+    this.label = label;
+    this.fd = fd;
+    this.ends = ends;
+  }
+
+  get length(): number {
+    return this.ends.length;
+  }
+
+  /** The rendered texts of records [from, to), concatenated: one positioned read. */
+  join(from: number, to: number): string {
+    if (from < 0 || to > this.ends.length) throw new RangeError(`${this.label}: records ${from}..${to} outside 0..${this.ends.length}`);
+    if (to <= from) return '';
+    const start = from === 0 ? 0 : this.ends[from - 1];
+    const length = this.ends[to - 1] - start;
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = fs.readSync(this.fd, buf, got, length - got, start + got);
+      if (n === 0) throw new WorldFileError(`${this.label}: the pre-rendered texts ended at byte ${start + got} (was the scratch file removed?)`);
+      got += n;
+    }
+    return buf.toString('utf8');
   }
 }
 
@@ -696,6 +788,6 @@ function indexOpen(file: string, fd: number, chunkBytes: number): WorldIndex {
     datasets,
     records,
     indexBytes,
-    close: () => fs.closeSync(fd),
+    close: () => worldFile.close(),
   };
 }

@@ -14,7 +14,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
 import { WorldDataError } from '../../sandbox/sorted-records.ts';
 import { indexWorldFile, recordFields, type WorldIndex } from '../../sandbox/world-index.ts';
 import type { SourceRow, World } from '../../sandbox/world.ts';
-import { FakeClock, signedFetch, smallWorld } from './helpers.ts';
+import { envelope, FakeClock, queryBody, securityHeader, signedFetch, smallWorld, soapCall, xmlRecords } from './helpers.ts';
 
 function datasetsOf(world: World): Array<[RecordChannel, string]> {
   const out: Array<[RecordChannel, string]> = [];
@@ -55,6 +55,19 @@ function assertSameStore(mem: RecordStore, file: RecordStore, where: string): vo
       assert.equal(file.firstAfterKey(mem.timeAt(i), id), mem.firstAfterKey(mem.timeAt(i), id), `${where}: firstAfterKey ${mem.timeAt(i)} ${id}`);
     }
   }
+  // a simulator's rendering, pre-rendered by the file (or, once changed, rendered per page)
+  const render = (row: SourceRow): string => `<r n="${row[mem.idField] ?? ''}">${JSON.stringify(row)}</r>`;
+  const other = (row: SourceRow): string => `${row[mem.timeField] ?? ''};`;
+  file.prerender(render);
+  mem.prerender(render);
+  assert.equal(file.renderedSlice(0, file.length, render), mem.slice(0, mem.length).map(render).join(''), `${where}: every record rendered`);
+  for (const size of [1, 7, 100]) {
+    for (let from = 0; from < mem.length + size; from += size) {
+      assert.equal(file.renderedSlice(from, from + size, render), mem.renderedSlice(from, from + size, render), `${where}: rendered page ${from}+${size}`);
+    }
+  }
+  // another function than the one pre-rendered is not answered from the pre-rendered texts
+  assert.equal(file.renderedSlice(0, file.length, other), mem.slice(0, mem.length).map(other).join(''), `${where}: another rendering`);
 }
 
 /** Apply the same change to both; they must agree on its outcome (status or error). */
@@ -127,6 +140,24 @@ describe('sandbox: a world file served from its index on disk', function () {
     }
   });
 
+  it('pre-renders a dataset to a scratch file whose runs read back as rendered, across write batches', () => {
+    const auth = index.datasets.get('ministry/AUTH');
+    assert.ok(auth && auth.length > 20, 'a ministry dataset of some size');
+    // multi-byte text (names in Chinese) moves every later offset by more than its length in characters
+    const render = (row: SourceRow): string => `<record>${row.recordId}|${row.aac003 ?? ''}|${row.aae036}</record>`;
+    const rows = auth.rows(0, auth.length);
+    assert.ok(rows.some((r) => /[^\x00-\x7f]/.test(r.aac003 ?? '')), 'some names outside ASCII');
+    for (const batch of [1, 7, 1000]) {
+      const texts = auth.prerender(render, batch);
+      assert.equal(texts.length, auth.length);
+      assert.equal(texts.join(0, auth.length), rows.map(render).join(''), `batch ${batch}: the whole dataset`);
+      for (const [from, to] of [[0, 1], [6, 8], [7, 7], [13, 20], [auth.length - 1, auth.length]]) {
+        assert.equal(texts.join(from, to), rows.slice(from, to).map(render).join(''), `batch ${batch}: records ${from}..${to}`);
+      }
+      assert.throws(() => texts.join(0, auth.length + 1), RangeError);
+    }
+  });
+
   it('keeps run-time changes (replaced, added, late records) over the file exactly as the in-memory world does', () => {
     const mem = servedFromMemory(world);
     const file = servedFromIndex(index);
@@ -180,6 +211,10 @@ describe('sandbox: a world file served from its index on disk', function () {
         for (const q of ['since=2000-01-01&offset=0&limit=500', 'since=2026-11-01&offset=3&limit=5']) {
           out.push(await (await fetch(`${sb.url}/police/${city}/hukou/changes?${q}`, { headers: { authorization: `Bearer ${token.access_token}` } })).text());
         }
+        for (const [dataType, pageNo, pageSize] of [['AUTH', 1, 500], ['AUTH', 2, 3], ['DEATH', 1, 50], ['MEDICAL', 4, 11]] as const) {
+          const xml = envelope(securityHeader(clock.t), queryBody({ dataType, startDate: '20000101', endDate: '20261231', pageNo, pageSize }));
+          out.push((await soapCall(sb, 'QueryCertData', xml)).text);
+        }
         let cursor: string | null = null;
         do {
           const query: Array<[string, string]> = [['limit', '37']];
@@ -190,11 +225,21 @@ describe('sandbox: a world file served from its index on disk', function () {
         } while (cursor !== null);
         return out;
       };
-      assert.deepEqual(await bodies(fileSb), await bodies(memSb));
+      const before = await bodies(fileSb);
+      assert.deepEqual(before, await bodies(memSb));
+      // the ministry's pages (pre-rendered by the file-backed sandbox) hold the records asked for
+      assert.equal(xmlRecords(before[5]).length, Math.min(500, world.sources.ministry?.AUTH?.length ?? 0), 'a page of AUTH records');
       const row = { ...world.sources.bigdata?.hukou?.[0] } as SourceRow;
       row.GXSJ = '2026-11-27 10:00:00';
       for (const sb of [memSb, fileSb]) sb.putRecord('bigdata', 'hukou', row.JLID, row);
-      assert.deepEqual(await bodies(fileSb), await bodies(memSb));
+      // a changed ministry dataset is rendered per page again: the new version served at its place
+      const auth = { ...world.sources.ministry?.AUTH?.[0] } as SourceRow;
+      auth.aae036 = '2026-11-27 10:00:00';
+      auth.aac003 = '张三丰';
+      for (const sb of [memSb, fileSb]) sb.putRecord('ministry', 'AUTH', auth.recordId, auth);
+      const after = await bodies(fileSb);
+      assert.deepEqual(after, await bodies(memSb));
+      assert.notDeepEqual(after[5], before[5], 'the PUT shows in the ministry page');
     } finally {
       await memSb.close();
       await fileSb.close();
