@@ -28,6 +28,8 @@ export interface RecordToStage {
   withdrawn?: boolean;
   /** what normalization made of `raw`; required unless withdrawn, used only for a new version */
   normalized?: Normalized;
+  /** `rawHash(raw)` when the caller has it already (a pager computed it); computed here otherwise */
+  rawHash?: string;
 }
 
 export interface PageToStage {
@@ -230,7 +232,7 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
         updatedAt = formatChinaIso(prior.updatedMs);
       }
     } else {
-      hash = rawHash(rec.raw);
+      hash = rec.rawHash ?? rawHash(rec.raw);
     }
 
     const held = versions.get(rec.recordId)?.get(hash);

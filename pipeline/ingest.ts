@@ -153,7 +153,7 @@ export async function ingestDataset(options: IngestDatasetOptions): Promise<Pull
           request: page.request,
           body: page.body,
           receivedAt,
-          records: page.records.map((rec, i) => ({ recordId: rec.recordId, raw: rec.raw, updatedAt: rec.updatedAt, withdrawn: rec.withdrawn, normalized: normalized[i] })),
+          records: page.records.map((rec, i) => ({ recordId: rec.recordId, raw: rec.raw, updatedAt: rec.updatedAt, withdrawn: rec.withdrawn, normalized: normalized[i], rawHash: rec.rawHash })),
           state: page.state,
           versionOrder: page.versionOrder,
         });

@@ -20,6 +20,12 @@ export interface PulledRecord {
    * blank — the record is withdrawn (its event stops counting; history kept). Not counted as pulled.
    */
   withdrawn?: boolean;
+  /**
+   * sha-256 hex of the raw record's canonical JSON (lib/canonical-json.ts `rawHash`), when the
+   * connector computed it already (the pagers do, to tell the versions they served apart): staging
+   * takes it instead of hashing the record again. Left out, staging computes it.
+   */
+  rawHash?: string;
 }
 
 /** One page of a pull: what the pipeline stages in one transaction, together with `state`. */

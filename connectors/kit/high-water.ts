@@ -3,6 +3,7 @@
 // may add records up to one day older than what it already served (sources.md).
 import { hash } from 'node:crypto';
 import type { PulledRecord } from './connector.ts';
+import { rawHash } from '../../lib/canonical-json.ts';
 import type { DigestSet } from '../../lib/digest-set.ts';
 import { endOfChinaDay, parseUpdateTime, toChinaIso } from '../../lib/china-time.ts';
 import { ConnectorError } from './errors/connector-error.ts';
@@ -49,15 +50,17 @@ export function highWaterOf(ms: number): string {
 }
 
 /**
- * Identity of one served version: sha-256 of its record id and its content, key order ignored.
- * A pull keeps the first 128 bits of it for every version it served (to drop the overlap of offset
- * paging) in a DigestSet (lib/digest-set.ts): a few dozen bytes a version. The record id goes into
- * the digest, not beside it: an id cut out of a page's text (the SOAP reader's) is a slice that
- * keeps the whole page alive, and keys holding ids kept every page of a pull in memory — about
- * 1 GB at 1,000,000 persons, where the hub ran out of a 1 GiB heap.
+ * Identity of one served version: sha-256 of its record id and its raw hash (lib/canonical-json.ts:
+ * the content, key order ignored). A pull keeps the first 128 bits of it for every version it served
+ * (to drop the overlap of offset paging) in a DigestSet (lib/digest-set.ts): a few dozen bytes a
+ * version. The record id goes into the digest, not beside it: an id cut out of a page's text (the
+ * SOAP reader's) is a slice that keeps the whole page alive, and keys holding ids kept every page
+ * of a pull in memory — about 1 GB at 1,000,000 persons, where the hub ran out of a 1 GiB heap.
+ * The raw hash is kept on the record: staging identifies the version by it without hashing again.
  */
 function versionDigest(record: PulledRecord): Buffer {
-  return hash('sha256', `${record.recordId}\u0000${stableStringify(record.raw)}`, 'buffer');
+  record.rawHash ??= rawHash(record.raw);
+  return hash('sha256', `${record.recordId}\u0000${record.rawHash}`, 'buffer');
 }
 
 /**
@@ -69,23 +72,4 @@ export function firstServing(seen: DigestSet, keys: string[], record: PulledReco
   const digest = versionDigest(record);
   keys.push(digest.toString('base64url', 0, 16));
   return seen.add(digest);
-}
-
-export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + stableStringify(value[i]);
-    return `${out}]`;
-  }
-  const obj = value as Record<string, unknown>;
-  let out = '{';
-  let first = true;
-  for (const k of Object.keys(obj).sort()) {
-    const v = obj[k];
-    if (!first) out += ',';
-    first = false;
-    out += `${JSON.stringify(k)}:${typeof v === 'string' ? JSON.stringify(v) : stableStringify(v)}`;
-  }
-  return `${out}}`;
 }

@@ -11,7 +11,7 @@ import type { SourceDefinition } from '../../connectors/kit/source-definition.ts
 import type { SourceRegistry } from '../../connectors/registry.ts';
 import { chinaDate, parseUpdateTime } from '../../lib/china-time.ts';
 import { isErrorCode } from '../../lib/errors.ts';
-import { stableStringify } from '../../connectors/kit/high-water.ts';
+import { canonicalJson } from '../../lib/canonical-json.ts';
 
 export interface ConformanceFixture<S extends CursorState = CursorState> {
   /** the source the connector belongs to: its channel and datasets are checked against it */
@@ -59,7 +59,7 @@ function defaultMayRepeat(record: PulledRecord, saved: CursorState): boolean {
   return parseUpdateTime(record.updatedAt) >= dayStart;
 }
 
-const key = (r: PulledRecord): string => `${r.recordId}\u0000${stableStringify(r.raw)}`;
+const key = (r: PulledRecord): string => `${r.recordId}\u0000${canonicalJson(r.raw)}`;
 
 async function pullAll<S extends CursorState>(f: ConformanceFixture<S>, state: S | null): Promise<Page<S>[]> {
   const pages: Page<S>[] = [];
