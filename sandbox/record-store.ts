@@ -33,6 +33,8 @@ export interface RecordStore {
   renderedSlice(from: number, to: number, render: (row: SourceRow) => string): string;
   /** Render every record once now (at start) for `renderedSlice`; nothing for a dataset held in memory. */
   prerender(render: (row: SourceRow) => string): void;
+  /** The UTF-8 bytes of `renderedSlice(from, to, render)` when it is served from the pre-rendered texts, else undefined. */
+  prerenderedBytes(from: number, to: number, render: (row: SourceRow) => string): Buffer | undefined;
   /** Add a record at its place in serving order (late-arriving data). */
   insert(row: SourceRow): void;
   /** Replace every held version of `row`'s record by `row` (it must be newer), or add it. */
@@ -57,7 +59,13 @@ export interface BaseRecords {
   /** Indexes of every record whose id is `id` (a scan of the dataset). */
   indexesOfId(id: string): number[];
   /** Every record rendered once by `render`, kept for reads of runs of records (a scratch file). */
-  prerender?(render: (row: SourceRow) => string): { join(from: number, to: number): string };
+  prerender?(render: (row: SourceRow) => string): RenderedRuns;
+}
+
+/** A dataset's records as one function rendered them, read back by runs (world-index.ts RenderedTexts). */
+export interface RenderedRuns {
+  join(from: number, to: number): string;
+  bytes(from: number, to: number): Buffer;
 }
 
 interface Added {
@@ -83,7 +91,7 @@ export class OverlayRecords implements RecordStore {
   /** merged position of each added record (same order as `added`), recomputed after a change */
   private addedAt: number[] = [];
   /** the base's records as `prerender` rendered them, and by which function */
-  private rendered: { render: (row: SourceRow) => string; texts: { join(from: number, to: number): string } } | null = null;
+  private rendered: { render: (row: SourceRow) => string; texts: RenderedRuns } | null = null;
 
   constructor(label: string, base: BaseRecords, idField: string, timeField: string) {
     this.label = label;
@@ -157,6 +165,12 @@ export class OverlayRecords implements RecordStore {
     // with no run-time change the served positions are the base's, and so are its rendered texts
     if (this.plain && this.rendered?.render === render) return this.rendered.texts.join(a, b);
     return this.slice(a, b).map(render).join('');
+  }
+
+  prerenderedBytes(from: number, to: number, render: (row: SourceRow) => string): Buffer | undefined {
+    if (!this.plain || this.rendered?.render !== render) return undefined;
+    const [a, b] = clampRange(from, to, this.length);
+    return this.rendered.texts.bytes(a, b);
   }
 
   jsonSlice(from: number, to: number): string {

@@ -54,6 +54,10 @@ export class SortedRecords implements RecordStore {
   /** Rows held in memory are rendered per page: nothing to prepare. */
   prerender(): void {}
 
+  prerenderedBytes(): undefined {
+    return undefined;
+  }
+
   /** Index of the first record whose update time is ≥ `ms`. */
   firstAtOrAfter(ms: number): number {
     let lo = 0;

@@ -342,8 +342,13 @@ export class RenderedTexts {
 
   /** The rendered texts of records [from, to), concatenated: one positioned read. */
   join(from: number, to: number): string {
+    return this.bytes(from, to).toString('utf8');
+  }
+
+  /** The UTF-8 bytes of `join(from, to)`, as read. */
+  bytes(from: number, to: number): Buffer {
     if (from < 0 || to > this.ends.length) throw new RangeError(`${this.label}: records ${from}..${to} outside 0..${this.ends.length}`);
-    if (to <= from) return '';
+    if (to <= from) return Buffer.alloc(0);
     const start = from === 0 ? 0 : this.ends[from - 1];
     const length = this.ends[to - 1] - start;
     const buf = Buffer.allocUnsafe(length);
@@ -353,7 +358,7 @@ export class RenderedTexts {
       if (n === 0) throw new WorldFileError(`${this.label}: the pre-rendered texts ended at byte ${start + got} (was the scratch file removed?)`);
       got += n;
     }
-    return buf.toString('utf8');
+    return buf;
   }
 }
 
