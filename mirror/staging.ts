@@ -175,7 +175,11 @@ export async function stagePage(tx: Queryable, page: PageToStage): Promise<Stage
   // record ids as the text columns and their indexes hold them (U+0000, lone surrogates → U+FFFD,
   // a kilobyte id in digest form): what the version bookkeeping below compares with what the
   // database returns
-  const records = page.records.map((r) => (typeof r.recordId === 'string' ? { ...r, recordId: storableRecordId(r.recordId) } : r));
+  const records = page.records.map((r) => {
+    if (typeof r.recordId !== 'string') return r;
+    const recordId = storableRecordId(r.recordId);
+    return recordId === r.recordId ? r : { ...r, recordId };
+  });
   const ids = [...new Set(records.map((r) => r.recordId))];
   const { rows: existing } = ids.length === 0
     ? { rows: [] as ExistingVersion[] }
