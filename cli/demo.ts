@@ -2,6 +2,14 @@
 // --world), the sandbox in its own process on a free local port, every production connector
 // through its real protocol, normalization, staging, the match, publication to the mirror, and
 // the four files in --out.
+//
+// `npm run demo` starts this process with `node --liftoff-only` (package.json, which cannot hold
+// the comment): on V8's default tiering, the SQL parser of the embedded PGlite (its `raw_parser`)
+// gets hot during the ingest and its optimizing compile alone takes ~600 MB of compiler memory
+// for a few seconds: the demo's peak was ~980 MiB at 2,000 persons, ~320 MiB with the flag (and the
+// embedded mirror's smaller buffer pool, mirror/db.ts).
+// Larger worlds gain from optimized code (at 10,000 persons --liftoff-only doubles the time), so
+// only that script sets it: docs/benchmarks.md "The demo under 400 MiB".
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';

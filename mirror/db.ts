@@ -283,7 +283,7 @@ function pgliteQueryable(runner: PgliteRunner): Queryable {
  * pool costs reads through it, not results. wal_buffers follows (1/32 of it). Only the embedded
  * mirror: a PostgreSQL server keeps its own configuration.
  */
-export const PGLITE_SHARED_BUFFERS = '128MB';
+export const PGLITE_SHARED_BUFFERS = '16MB';
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`];
 
 async function openPglite(dataDir: string, schema: string | undefined, template: OpenDatabaseOptions['template']): Promise<Db> {

@@ -94,6 +94,12 @@ function monthsBetween(from: string, to: string): number {
 
 describe('lifecert demo, end to end through the simulators', function () {
   this.timeout(600_000);
+
+  it('`npm run demo` starts Node with --liftoff-only (without it the PGlite parser\'s optimizing compile is the peak: cli/demo.ts)', () => {
+    const scripts = (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    assert.equal(scripts.demo, 'node --liftoff-only bin/lifecert.js demo');
+  });
+
   for (const seed of ['demo-a', 'demo-b']) {
     it(`agrees with the generator for every person (seed ${seed}, 600 persons, all faults on, PGlite)`, async () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecert-demo-'));

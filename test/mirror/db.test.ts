@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, quoteIdentifier, timestamptzToChinaIso, databaseOptionsFromEnv } from '../../mirror/db.ts';
+import { openDatabase, quoteIdentifier, timestamptzToChinaIso, databaseOptionsFromEnv, PGLITE_SHARED_BUFFERS } from '../../mirror/db.ts';
 import { MirrorError } from '../../mirror/errors.ts';
 import { forEachDatabase } from './db-targets.ts';
 
@@ -200,6 +200,22 @@ describe('db adapter: configuration and the PGlite lock file', function () {
       await db.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs embedded PGlite with the embedded mirror's buffer pool, beside PGlite's own start parameters", async () => {
+    // initdb's 128MB pool is ~150 MiB resident in the WebAssembly memory from the start (mirror/db.ts)
+    assert.equal(PGLITE_SHARED_BUFFERS, '16MB');
+    const db = await openDatabase({ dataDir: 'memory://' });
+    try {
+      const show = async (name: string) => (await db.query<Record<string, string>>(`SHOW ${name}`)).rows[0][name];
+      assert.equal(await show('shared_buffers'), '16MB');
+      assert.equal(await show('wal_buffers'), '512kB', 'wal_buffers follows the pool (1/32)');
+      // PGlite's defaults are kept, not replaced
+      assert.equal(await show('max_parallel_workers'), '0');
+      assert.equal(await show('io_method'), 'sync');
+    } finally {
+      await db.close();
     }
   });
 
