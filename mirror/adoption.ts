@@ -86,11 +86,17 @@ export async function deriveAdoptionItems(db: Queryable, scope: AdoptionScope, o
      cur AS (
        SELECT s.dataset, s.record_id, s.outcome, s.reason_code, s.person_id, f.first_at
          FROM touched t
-         JOIN source_records s ON s.channel = 'ministry' AND s.dataset = t.dataset AND s.record_id = t.record_id AND s.is_current
-         -- a lateral join, not a scalar subquery in the select list: first_at is used three times
-         -- below, and the inlined subquery was evaluated (one probe of the version key) for each use
-         CROSS JOIN LATERAL (SELECT min(v.received_at) AS first_at FROM source_records v
-                              WHERE v.channel = 'ministry' AND v.dataset = s.dataset AND v.record_id = s.record_id) f
+         -- one pass over the record's versions (one descent of the version key) gives both the first
+         -- receipt and which version is current; the current one is then read by its arrival number
+         -- (the primary key). A lateral join, not scalar subqueries in the select list: first_at is
+         -- used three times below, and an inlined subquery was evaluated for each use.
+         CROSS JOIN LATERAL (SELECT min(v.received_at) AS first_at, max(v.arrival_seq) FILTER (WHERE v.is_current) AS current_seq
+                               FROM source_records v
+                              WHERE v.channel = 'ministry' AND v.dataset = t.dataset AND v.record_id = t.record_id) f
+         -- behind OFFSET 0 the primary-key probe is the only plan, whatever the statistics of a table
+         -- the month is still filling say (a hash join would read all of source_records)
+         CROSS JOIN LATERAL (SELECT c.dataset, c.record_id, c.outcome, c.reason_code, c.person_id, c.detail, c.raw
+                               FROM source_records c WHERE c.arrival_seq = f.current_seq OFFSET 0) s
         WHERE s.record_id <> '' AND s.outcome IN ('staged', 'rejected', 'skipped') AND s.dataset = ANY($2::text[])
           -- AUTH only for remote assisted certification (channel 06): the staged event's signal,
           -- or the channel as sent (trimmed) when the record was rejected or skipped. That channel

@@ -92,6 +92,22 @@ forEachDatabase('adoption feedback', ({ db }) => {
     assert.equal(items[0].receivedOn, '2026-11-20');
   });
 
+  it('a new version of a record is decided from the version now current, and keeps the first receipt', async () => {
+    const o1 = MINISTRY.OVERSEAS[0];
+    // a later version naming someone off the roster: decided again from it
+    sb.sandbox.putRecord('ministry', 'OVERSEAS', 'O1', { ...o1, aac002: stranger, aae036: '2026-11-16 09:00:00' });
+    clock = Date.parse('2026-11-26T10:00:00+08:00');
+    await ingestDataset({ db: db(), connector, dataset: 'OVERSEAS', asOf: '2026-11-28', runId: 'run-adoption-3', now });
+    let [item] = await readAdoptionItems(db(), { dataType: 'OVERSEAS' });
+    assert.deepEqual([item.adopted, item.reasonCode, item.areaCode, item.receivedOn], [false, 'NOT_ON_ROSTER', '44', '2026-11-20']);
+    // and back: the newest version names the recipient again (the item as the later tests expect it)
+    sb.sandbox.putRecord('ministry', 'OVERSEAS', 'O1', { ...o1, aae036: '2026-11-17 09:00:00' });
+    clock = Date.parse('2026-11-27T10:00:00+08:00');
+    await ingestDataset({ db: db(), connector, dataset: 'OVERSEAS', asOf: '2026-11-28', runId: 'run-adoption-4', now });
+    [item] = await readAdoptionItems(db(), { dataType: 'OVERSEAS' });
+    assert.deepEqual([item.adopted, item.reasonCode, item.areaCode, item.receivedOn, item.dueOn], [true, null, COUNTY, '2026-11-20', '2026-11-30']);
+  });
+
   it('lists items due within 2 days and overdue on the right China days, inside the caller\'s region', async () => {
     const list = async (status: 'due' | 'overdue', at: string, region = '44') =>
       (await listAdoption(db(), { status, region, now: Date.parse(at), limit: 100 })).map((i) => `${i.dataType}/${i.recordId}`);
