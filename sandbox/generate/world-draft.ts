@@ -102,6 +102,9 @@ export interface IdSet {
   add(id: string): unknown;
 }
 
+/** Draws at a free identity number of one county, birth date and sex (500 numbers) before another is tried. */
+const MINT_ATTEMPTS = 1000;
+
 export class WorldDraft {
   readonly rng: Rng;
   readonly period: string;
@@ -208,14 +211,33 @@ export class WorldDraft {
     return this.countyPicker();
   }
 
-  private mintId(county: string, birthDate: string, sex: '1' | '2'): string {
-    for (;;) {
+  /**
+   * A free identity number of the county, birth date and sex, or null when MINT_ATTEMPTS draws in a
+   * row were all taken. Each (county, date, sex) holds only 500 numbers (two serial digits, five
+   * sex digits): a scenario that pins the birth date (an exact age on the last day of P) fills them in
+   * the largest counties of a 10,000,000-person world, where drawing until a free one turns up never
+   * ended. The draws are the ones the unbounded loop made, so a world that never ran out is unchanged.
+   */
+  private tryMintId(county: string, birthDate: string, sex: '1' | '2'): string | null {
+    for (let attempt = 0; attempt < MINT_ATTEMPTS; attempt++) {
       const id = makeIdentity(county, birthDate, sex, this.rng.int(0, 99), this.rng.int(0, 4));
       if (!this.usedIds.has(id)) {
         this.usedIds.add(id);
         return id;
       }
     }
+    return null;
+  }
+
+  /** A free identity number, trying other counties (`otherCounty`) or birth dates (`otherDate`) when one is full. */
+  private mintId(first: { county: string; birthDate: string }, sex: '1' | '2', next: () => { county: string; birthDate: string }): { id: string; county: string; birthDate: string } {
+    let at = first;
+    for (let tries = 0; tries < MINT_ATTEMPTS; tries++) {
+      const id = this.tryMintId(at.county, at.birthDate, sex);
+      if (id !== null) return { id, ...at };
+      at = next();
+    }
+    throw new RangeError(`generator: no free identity number near county ${first.county}, born ${first.birthDate}, sex ${sex}`);
   }
 
   /** A birth date for an age in [ageMin, ageMax] on the last day of P, born on or before `latest`. */
@@ -232,7 +254,7 @@ export class WorldDraft {
     /** startedMonth must be on or before this month */
     startedBy?: string;
   } = {}): Person {
-    const county = opts.county ? this.counties.find(([c]) => c.code === opts.county)?.[0] ?? this.pickCounty() : this.pickCounty();
+    let county = opts.county ? this.counties.find(([c]) => c.code === opts.county)?.[0] ?? this.pickCounty() : this.pickCounty();
     const sex = opts.sex ?? (this.rng.chance(0.53) ? '2' : '1');
     const name = opts.name ?? personName(this.rng, sex);
     // the dead drew their pension for a while before they died
@@ -251,7 +273,19 @@ export class WorldDraft {
       if (lo > hi) [lo, hi] = [youngest, oldest];
       birthDate = this.birthFor(lo, hi, latestBirth);
     }
-    const personId = this.mintId(county.code, birthDate, sex);
+    // a full (county, birth date, sex): another county, unless the scenario pinned it (then another date, unless pinned too)
+    const pinnedDate = opts.birthDate !== undefined;
+    const drawnBirth = birthDate;
+    const minted = this.mintId({ county: county.code, birthDate }, sex, () => {
+      if (!opts.county) {
+        county = this.pickCounty();
+        return { county: county.code, birthDate: drawnBirth };
+      }
+      if (pinnedDate) throw new RangeError(`generator: the 500 identity numbers of county ${county.code}, born ${drawnBirth}, sex ${sex} are all used`);
+      return { county: county.code, birthDate: this.birthFor(opts.ageMin ?? 60, opts.ageMax ?? 100, latestBirth) };
+    });
+    const personId = minted.id;
+    birthDate = minted.birthDate;
     const startedMonth = this.startedMonthFor(birthDate, startedBy);
     // most certify within the yearly cycle; some lag behind, a few long ago
     const band = this.rng.weighted<[number, number]>([[[-11, 0], 85], [[-18, -12], 10], [[-36, -19], 5]]);
@@ -325,9 +359,8 @@ export class WorldDraft {
       city = county.city;
     }
     const sex = this.rng.chance(0.5) ? '2' : '1';
-    const birthDate = this.birthFor(ageMin, ageMax, this.last);
-    const personId = this.mintId(areaCode, birthDate, sex);
-    return { personId, name: personName(this.rng, sex), sex, birthDate, areaCode, city, person: null };
+    const minted = this.mintId({ county: areaCode, birthDate: this.birthFor(ageMin, ageMax, this.last) }, sex, () => ({ county: areaCode, birthDate: this.birthFor(ageMin, ageMax, this.last) }));
+    return { personId: minted.id, name: personName(this.rng, sex), sex, birthDate: minted.birthDate, areaCode, city, person: null };
   }
 
   /** A Guangdong outsider living in one of the world's cities (police and civil hold only those). */

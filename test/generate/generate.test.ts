@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { DIRT, SCENARIO_KINDS, generateWorld, worldPaths, writeWorld, type GeneratedWorld } from '../../sandbox/generate.ts';
+import { WorldDraft } from '../../sandbox/generate/world-draft.ts';
 import type { SourceRow, World } from '../../sandbox/world.ts';
 import { CIVIL_HEADER } from '../../schemas/civil.ts';
 
@@ -432,5 +433,34 @@ describe('sandbox world generator', () => {
       assert.equal(Object.keys(big.expected.results).length, 200_000);
       for (const [key, c] of Object.entries(big.expected.counts)) assert.equal(c.pulled, c.staged + c.rejected + c.skipped, key);
     });
+  });
+});
+
+describe('generator: identity numbers when one county, birth date and sex run out', () => {
+  it('moves a person with a pinned birth date to another county once its 500 numbers are used, instead of drawing for ever', () => {
+    // one city of 11 counties: women born on one day have 11 × 500 numbers; 5,000 of them fill the largest counties
+    const g = new WorldDraft({ persons: 5000, seed: 'ids-run-out', period: '2026-11', asOf: '2026-11-28', faults: false, cities: ['4401'] });
+    const ids = new Set<string>();
+    const perCounty = new Map<string, number>();
+    const mint = () => {
+      const p = g.person('age-80-on-last-day', { birthDate: '1946-11-30', sex: '2' });
+      const id = p.entry.personId;
+      assert.equal(check(id.slice(0, 17)), id[17], `${id}: check digit`);
+      assert.equal(id.slice(0, 6), p.entry.areaCode, 'the number names the county the person lives in');
+      assert.equal(id.slice(6, 14), '19461130', 'the birth date stays the pinned one');
+      assert.equal(Number(id[16]) % 2, 0, 'a woman: an even sex digit');
+      ids.add(id);
+      perCounty.set(p.entry.areaCode, (perCounty.get(p.entry.areaCode) ?? 0) + 1);
+    };
+    for (let i = 0; i < 5000; i++) mint();
+    assert.equal(ids.size, 5000, 'every number minted once');
+    assert.equal(perCounty.size, 11);
+    assert.ok([...perCounty.values()].every((n) => n <= 500), `at most 500 a county: ${JSON.stringify(Object.fromEntries(perCounty))}`);
+    assert.ok([...perCounty.values()].filter((n) => n === 500).length >= 2, `the largest counties filled to the last number: ${JSON.stringify(Object.fromEntries(perCounty))}`);
+    // past the city's 5,500 numbers: a clear error, not a loop
+    assert.throws(() => {
+      for (let i = 0; i < 600; i++) mint();
+    }, /no free identity number near county \d{6}, born 1946-11-30, sex 2/);
+    assert.ok(ids.size > 5000 && ids.size <= 5500, `${ids.size} numbers before the error`);
   });
 });
