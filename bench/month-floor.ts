@@ -192,6 +192,9 @@ SELECT person_id,
 FROM p;
 `;
 
+/** Archived pages read, parsed and copied at a time (the largest pages are ~140 KB of SOAP). */
+const FLOOR_PAGE_BATCH = 200;
+
 export async function runFloor(config: FloorConfig): Promise<FloorResult> {
   const client = new pg.Client({ connectionString: config.databaseUrl });
   await client.connect();
@@ -210,26 +213,34 @@ export async function runFloor(config: FloorConfig): Promise<FloorResult> {
     let bytes = 0;
     await stage('floor-parse');
     for (const pull of pulls) {
-      // one pull's bodies at a time: memory bounded by the largest pull, not the month
-      const { rows: pages } = await client.query<{ body: Buffer }>(`SELECT body FROM raw_pages WHERE pull_id = $1 ORDER BY seq`, [pull.pull_id]);
+      // a batch of one pull's pages at a time: memory bounded by the batch, not by the largest pull
+      // (the ministry's AUTH pull alone is 2.6 GB of pages and 9.5 million records at 10,000,000 persons)
       const format = formatOf(pull.channel);
-      const rows: Row[] = [];
       const f = (parse[format] ??= { records: 0, bytes: 0, seconds: 0 });
-      const t0 = performance.now();
-      await parseM.time(() => {
-        for (const { body } of pages) {
-          const recs = format === 'json' ? jsonRecords(body) : format === 'soap-xml' ? xmlRecords(body) : csvRecords(body);
-          for (const r of recs) rows.push([pull.channel, pull.dataset, JSON.stringify(r)]);
-          f.bytes += body.byteLength;
-        }
-      });
-      f.seconds += (performance.now() - t0) / 1000;
-      f.records += rows.length;
-      perDataset[`${pull.channel}/${pull.dataset}`] = rows.length;
-      records += rows.length;
-      bytes += pages.reduce((s, p) => s + p.body.byteLength, 0);
-      await copyM.time(() => copyRows(client, `COPY floor_rows (channel, dataset, raw) FROM STDIN WITH (FORMAT csv)`, rows));
-      await sqlCopyM.time(() => copyRows(client, `COPY base_records (channel, dataset, raw) FROM STDIN WITH (FORMAT csv)`, rows));
+      const label = `${pull.channel}/${pull.dataset}`;
+      perDataset[label] ??= 0;
+      for (let after = 0; ;) {
+        const { rows: pages } = await client.query<{ seq: number; body: Buffer }>(
+          `SELECT seq, body FROM raw_pages WHERE pull_id = $1 AND seq > $2 ORDER BY seq LIMIT ${FLOOR_PAGE_BATCH}`, [pull.pull_id, after]);
+        if (pages.length === 0) break;
+        after = pages[pages.length - 1].seq;
+        const rows: Row[] = [];
+        const t0 = performance.now();
+        await parseM.time(() => {
+          for (const { body } of pages) {
+            const recs = format === 'json' ? jsonRecords(body) : format === 'soap-xml' ? xmlRecords(body) : csvRecords(body);
+            for (const r of recs) rows.push([pull.channel, pull.dataset, JSON.stringify(r)]);
+            f.bytes += body.byteLength;
+          }
+        });
+        f.seconds += (performance.now() - t0) / 1000;
+        f.records += rows.length;
+        perDataset[label] += rows.length;
+        records += rows.length;
+        bytes += pages.reduce((s, p) => s + p.body.byteLength, 0);
+        await copyM.time(() => copyRows(client, `COPY floor_rows (channel, dataset, raw) FROM STDIN WITH (FORMAT csv)`, rows));
+        await sqlCopyM.time(() => copyRows(client, `COPY base_records (channel, dataset, raw) FROM STDIN WITH (FORMAT csv)`, rows));
+      }
     }
     // the roster as the DBA has it: a plain copy of the hub's roster table (not timed: the hub's roster load is setup too)
     await client.query(`CREATE TABLE base_roster AS SELECT person_id COLLATE "default" AS person_id, account_status, benefit_status, last_certified_month, birth_date FROM t1_recipients`);
