@@ -122,11 +122,7 @@ function parseCommonForm(v: string): number | undefined {
   const mi = twoAt(v, 14);
   const s = twoAt(v, 17);
   if (hi < 0 || lo < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return undefined;
-  const y = hi * 100 + lo;
-  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return Number.NaN;
-  const leap = mo === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0);
-  if (d > DAYS_IN_MONTH[mo - 1] + (leap ? 1 : 0)) return Number.NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, s) - CHINA_OFFSET_MS;
+  return utcMs(hi * 100 + lo, mo, d, h, mi, s) - CHINA_OFFSET_MS;
 }
 
 function fieldsToMs(m: RegExpExecArray, _zone: 'Z'): number {
@@ -137,6 +133,11 @@ function fieldsToMs(m: RegExpExecArray, _zone: 'Z'): number {
   const h = Number(m[4]);
   const mi = Number(m[5]);
   const s = m[6] === undefined ? 0 : Number(m[6]);
+  return utcMs(y, mo, d, h, mi, s);
+}
+
+/** The fields as a UTC instant, or NaN for an impossible one. */
+function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
   // reject impossible values (2026-02-30 would roll over); Date.UTC reads years 0-99 as 19xx,
   // which never gave back the year written, so those are rejected as before
   if (y < 100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return Number.NaN;
