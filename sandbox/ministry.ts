@@ -190,7 +190,7 @@ export class MinistrySimulator {
       const to = Math.min(lo + skip + pageSize, hi);
       const bytes = res ? records.prerenderedBytes(from, to, render) : undefined;
       // pre-rendered records go out as the bytes read, spliced into soap's envelope (never decoded, re-encoded or copied by soap)
-      xml = bytes && res ? spliceOnEnd(res, bytes) : records.renderedSlice(from, to, render);
+      xml = bytes && res ? spliceOnEnd(res, bytes) : records.slice(from, to).map(render).join('');
     } else {
       const prefix = areaPrefix(areaCode);
       const matching = records.slice(lo, hi).filter((r) => (r.aac002 ?? '').trim().toUpperCase().startsWith(prefix));

@@ -25,15 +25,13 @@ export interface RecordStore {
   firstAfterKey(ms: number, id: string): number;
   timeAt(index: number): number;
   idAt(index: number): string;
-  /**
-   * `slice(from, to).map(render).join('')`: the records' wire form as a simulator renders them.
-   * After `prerender(render)` with the same function, served from the texts rendered then while
-   * the dataset is unchanged (one read per page); otherwise rendered here.
-   */
-  renderedSlice(from: number, to: number, render: (row: SourceRow) => string): string;
-  /** Render every record once now (at start) for `renderedSlice`; nothing for a dataset held in memory. */
+  /** Render every record once now (at start) for `prerenderedBytes`; nothing for a dataset held in memory. */
   prerender(render: (row: SourceRow) => string): void;
-  /** The UTF-8 bytes of `renderedSlice(from, to, render)` when it is served from the pre-rendered texts, else undefined. */
+  /**
+   * The UTF-8 bytes of `slice(from, to).map(render).join('')` (the records' wire form as a
+   * simulator renders them) read from what `prerender(render)` rendered, with the same function,
+   * while the dataset is unchanged; undefined otherwise: the simulator renders the page itself.
+   */
   prerenderedBytes(from: number, to: number, render: (row: SourceRow) => string): Buffer | undefined;
   /** Add a record at its place in serving order (late-arriving data). */
   insert(row: SourceRow): void;
@@ -64,7 +62,6 @@ export interface BaseRecords {
 
 /** A dataset's records as one function rendered them, read back by runs (world-index.ts RenderedTexts). */
 export interface RenderedRuns {
-  join(from: number, to: number): string;
   bytes(from: number, to: number): Buffer;
 }
 
@@ -160,14 +157,8 @@ export class OverlayRecords implements RecordStore {
     if (this.base.prerender) this.rendered = { render, texts: this.base.prerender(render) };
   }
 
-  renderedSlice(from: number, to: number, render: (row: SourceRow) => string): string {
-    const [a, b] = clampRange(from, to, this.length);
-    // with no run-time change the served positions are the base's, and so are its rendered texts
-    if (this.plain && this.rendered?.render === render) return this.rendered.texts.join(a, b);
-    return this.slice(a, b).map(render).join('');
-  }
-
   prerenderedBytes(from: number, to: number, render: (row: SourceRow) => string): Buffer | undefined {
+    // with no run-time change the served positions are the base's, and so are its rendered texts
     if (!this.plain || this.rendered?.render !== render) return undefined;
     const [a, b] = clampRange(from, to, this.length);
     return this.rendered.texts.bytes(a, b);

@@ -47,10 +47,6 @@ export class SortedRecords implements RecordStore {
     return JSON.stringify(this.rows.slice(from, to));
   }
 
-  renderedSlice(from: number, to: number, render: (row: SourceRow) => string): string {
-    return this.rows.slice(from, to).map(render).join('');
-  }
-
   /** Rows held in memory are rendered per page: nothing to prepare. */
   prerender(): void {}
 

@@ -138,23 +138,23 @@ class WorldFile {
 
   /** Read `length` bytes at file `offset` into `into` at `at`. */
   readInto(into: Buffer, at: number, offset: number, length: number): void {
-    let got = 0;
-    while (got < length) {
-      const n = fs.readSync(this.fd, into, at + got, length - got, offset + got);
-      if (n === 0) throw new WorldFileError(`the world file ended at byte ${offset + got} inside a record it held when indexed (was it changed?)`);
-      got += n;
-    }
+    readFully(this.fd, into, at, offset, length, (byte) => `the world file ended at byte ${byte} inside a record it held when indexed (was it changed?)`);
   }
 
   read(offset: number, length: number): string {
     if (length > this.scratch.length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
-    let got = 0;
-    while (got < length) {
-      const n = fs.readSync(this.fd, this.scratch, got, length - got, offset + got);
-      if (n === 0) throw new WorldFileError(`the world file ended at byte ${offset + got} inside a record it held when indexed (was it changed?)`);
-      got += n;
-    }
+    this.readInto(this.scratch, 0, offset, length);
     return this.scratch.toString('utf8', 0, length);
+  }
+}
+
+/** Positioned reads until `length` bytes are in `into` at `at`; a file that ends first is a WorldFileError (`ended` names the byte). */
+function readFully(fd: number, into: Buffer, at: number, position: number, length: number, ended: (byte: number) => string): void {
+  let got = 0;
+  while (got < length) {
+    const n = fs.readSync(fd, into, at + got, length - got, position + got);
+    if (n === 0) throw new WorldFileError(ended(position + got));
+    got += n;
   }
 }
 
@@ -340,24 +340,14 @@ export class RenderedTexts {
     return this.ends.length;
   }
 
-  /** The rendered texts of records [from, to), concatenated: one positioned read. */
-  join(from: number, to: number): string {
-    return this.bytes(from, to).toString('utf8');
-  }
-
-  /** The UTF-8 bytes of `join(from, to)`, as read. */
+  /** The rendered texts of records [from, to), concatenated, as UTF-8 bytes: one positioned read. */
   bytes(from: number, to: number): Buffer {
     if (from < 0 || to > this.ends.length) throw new RangeError(`${this.label}: records ${from}..${to} outside 0..${this.ends.length}`);
     if (to <= from) return Buffer.alloc(0);
     const start = from === 0 ? 0 : this.ends[from - 1];
     const length = this.ends[to - 1] - start;
     const buf = Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const n = fs.readSync(this.fd, buf, got, length - got, start + got);
-      if (n === 0) throw new WorldFileError(`${this.label}: the pre-rendered texts ended at byte ${start + got} (was the scratch file removed?)`);
-      got += n;
-    }
+    readFully(this.fd, buf, 0, start, length, (byte) => `${this.label}: the pre-rendered texts ended at byte ${byte} (was the scratch file removed?)`);
     return buf;
   }
 }
