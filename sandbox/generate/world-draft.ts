@@ -229,7 +229,7 @@ export class WorldDraft {
     return null;
   }
 
-  /** A free identity number, trying other counties (`otherCounty`) or birth dates (`otherDate`) when one is full. */
+  /** A free identity number of `first`, or of what `next` offers (another county or birth date) while one is full. */
   private mintId(first: { county: string; birthDate: string }, sex: '1' | '2', next: () => { county: string; birthDate: string }): { id: string; county: string; birthDate: string } {
     let at = first;
     for (let tries = 0; tries < MINT_ATTEMPTS; tries++) {
@@ -273,19 +273,13 @@ export class WorldDraft {
       if (lo > hi) [lo, hi] = [youngest, oldest];
       birthDate = this.birthFor(lo, hi, latestBirth);
     }
-    // a full (county, birth date, sex): another county, unless the scenario pinned it (then another date, unless pinned too)
-    const pinnedDate = opts.birthDate !== undefined;
-    const drawnBirth = birthDate;
-    const minted = this.mintId({ county: county.code, birthDate }, sex, () => {
-      if (!opts.county) {
-        county = this.pickCounty();
-        return { county: county.code, birthDate: drawnBirth };
-      }
-      if (pinnedDate) throw new RangeError(`generator: the 500 identity numbers of county ${county.code}, born ${drawnBirth}, sex ${sex} are all used`);
-      return { county: county.code, birthDate: this.birthFor(opts.ageMin ?? 60, opts.ageMax ?? 100, latestBirth) };
-    });
-    const personId = minted.id;
-    birthDate = minted.birthDate;
+    // a full (county, birth date, sex): another county, unless the caller pinned it
+    const born = birthDate;
+    const personId = this.mintId({ county: county.code, birthDate: born }, sex, () => {
+      if (opts.county) throw new RangeError(`generator: the 500 identity numbers of county ${county.code}, born ${born}, sex ${sex} are all used`);
+      county = this.pickCounty();
+      return { county: county.code, birthDate: born };
+    }).id;
     const startedMonth = this.startedMonthFor(birthDate, startedBy);
     // most certify within the yearly cycle; some lag behind, a few long ago
     const band = this.rng.weighted<[number, number]>([[[-11, 0], 85], [[-18, -12], 10], [[-36, -19], 5]]);
